@@ -1,0 +1,38 @@
+"""Packaging for pulumi-fsx-copy."""
+
+from setuptools import find_packages, setup
+
+TESTING = ["moto[server]>=5.2,<6"]
+DEV = TESTING + [
+    "pytest>=8",
+    "pytest-timeout>=2.3",
+    "hypothesis>=6.100",
+    "ruff>=0.6",
+    "mypy>=1.10",
+    "boto3-stubs[fsx,kms,sts]>=1.34",
+]
+
+setup(
+    name="pulumi-fsx-copy",
+    version="0.1.0",
+    description="A Pulumi resource that copies an Amazon FSx backup to another AWS Region (or clones it in one).",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    packages=find_packages(include=["pulumi_fsx_copy", "pulumi_fsx_copy.*"]),
+    package_data={"pulumi_fsx_copy": ["py.typed"]},
+    python_requires=">=3.10",
+    install_requires=["pulumi>=3.100,<4", "boto3>=1.34"],
+    extras_require={"testing": TESTING, "dev": DEV},
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3.10",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
+        "Programming Language :: Python :: 3.14",
+        "License :: OSI Approved :: Apache Software License",
+        "Topic :: System :: Archiving :: Backup",
+        "Typing :: Typed",
+    ],
+)
