@@ -1,0 +1,51 @@
+"""pulumi-fsx-copy: a Pulumi resource that copies an Amazon FSx backup to another AWS Region."""
+
+from .errors import (
+    AccessDeniedError,
+    AwsServiceError,
+    BackupCopyError,
+    BackupInUseError,
+    CopyDeletedError,
+    CopyFailedError,
+    CopyLimitExceededError,
+    CopyNotFoundError,
+    CopyTimeoutError,
+    CredentialsError,
+    EndpointUnreachableError,
+    IdempotencyConflictError,
+    InvalidInputError,
+    KmsKeyError,
+    RegionError,
+    SourceBackupNotFoundError,
+    SourceBackupUnavailableError,
+    TaggingError,
+    ThrottledError,
+    UnsupportedCopyError,
+)
+from .provider import BackupCopyProvider
+from .resource import BackupCopy
+
+__all__ = [
+    "AccessDeniedError",
+    "AwsServiceError",
+    "BackupCopy",
+    "BackupCopyError",
+    "BackupCopyProvider",
+    "BackupInUseError",
+    "CopyDeletedError",
+    "CopyFailedError",
+    "CopyLimitExceededError",
+    "CopyNotFoundError",
+    "CopyTimeoutError",
+    "CredentialsError",
+    "EndpointUnreachableError",
+    "IdempotencyConflictError",
+    "InvalidInputError",
+    "KmsKeyError",
+    "RegionError",
+    "SourceBackupNotFoundError",
+    "SourceBackupUnavailableError",
+    "TaggingError",
+    "ThrottledError",
+    "UnsupportedCopyError",
+]

@@ -1,0 +1,98 @@
+"""diff(): old outputs against new (checked) inputs; KMS lookups only through an injected callback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pulumi.dynamic import DiffResult
+from pulumi.runtime.rpc import UNKNOWN
+
+from pulumi_fsx_copy.kms import same_key_offline
+
+DEFAULT_KMS_KEY = "alias/aws/fsx"
+"""The key FSx uses when CopyBackup gets no KmsKeyId: the AWS managed key for FSx."""
+
+REPLACE_FIELDS = ("source_backup_id", "source_region", "region", "copy_tags")
+UPDATE_FIELDS = ("tags",)
+RECORD_FIELDS = ("client_request_token", "wait_for_available", "wait_timeout_minutes")
+"""Inputs that change how the provider works, not the copy: a change is recorded, nothing replaced."""
+
+STABLE_OUTPUTS = (
+    *REPLACE_FIELDS,
+    "kms_key_id",
+    "kms_key_id_requested",
+    "backup_id",
+    "arn",
+    "owner_id",
+    "creation_time",
+    "file_system_id",
+    "file_system_type",
+    "resource_type",
+    "volume_id",
+    "size_in_bytes",
+)
+"""Outputs an update (no replacement) never changes."""
+
+_DEFAULTS: dict[str, Any] = {"copy_tags": False, "wait_for_available": True, "tags": {}}
+
+
+def _is_unknown(value: object) -> bool:
+    return isinstance(value, str) and value == UNKNOWN
+
+
+def _value(props: Mapping[str, Any], name: str) -> Any:
+    value = props.get(name)
+    return _DEFAULTS.get(name) if value is None else value
+
+
+def _differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> bool:
+    return _is_unknown(news.get(name)) or _value(olds, name) != _value(news, name)
+
+
+def _kms_key_differs(
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    same_key: Callable[[str, str], bool],
+    *,
+    region_changes: bool,
+) -> bool:
+    """Whether the new ``kms_key_id`` input names another key than the one the copy uses.
+
+    When the Region changes, a changed input names another key (keys are Regional): no lookup.
+    """
+    new = news.get("kms_key_id")
+    requested = olds.get("kms_key_id_requested")
+    if _is_unknown(new):
+        return True
+    if new == requested:
+        return False
+    if region_changes:
+        return True
+    old = next((v for v in (olds.get("kms_key_id"), requested) if isinstance(v, str)), DEFAULT_KMS_KEY)
+    target = new if isinstance(new, str) else DEFAULT_KMS_KEY
+    offline = same_key_offline(old, target)
+    if offline is None:
+        return not same_key(old, target)
+    return not offline
+
+
+def diff_properties(
+    olds: Mapping[str, Any], news: Mapping[str, Any], *, same_key: Callable[[str, str], bool]
+) -> DiffResult:
+    """Compare old outputs with new inputs: which fields replace the copy, which update it in place.
+
+    ``same_key(old, new)`` asks KMS (in the destination Region) whether two key references name
+    one key; it is called only when :func:`pulumi_fsx_copy.kms.same_key_offline` cannot decide
+    and the destination Region is unchanged and known.
+    """
+    replaces = [name for name in REPLACE_FIELDS if _differs(olds, news, name)]
+    if _kms_key_differs(olds, news, same_key, region_changes="region" in replaces):
+        replaces.append("kms_key_id")
+    updates = [name for name in (*UPDATE_FIELDS, *RECORD_FIELDS) if _differs(olds, news, name)]
+    return DiffResult(
+        changes=bool(replaces or updates),
+        replaces=replaces,
+        stables=[] if replaces else list(STABLE_OUTPUTS),
+        delete_before_replace=False,
+    )

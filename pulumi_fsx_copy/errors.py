@@ -1,0 +1,386 @@
+"""The errors the provider raises, and the one table that maps AWS's errors onto them.
+
+Every error the provider raises is a :class:`BackupCopyError`; each kind of failure has its own subclass so
+the last line of the engine's error report names a class a user can look up in the README. AWS error codes
+are mapped in :data:`ERROR_TABLE` (botocore-style: a table, not ``if``/``elif`` chains), keyed by
+``(operation, code)`` with ``(None, code)`` as the fallback for any operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+
+
+class BackupCopyError(Exception):
+    """Base of every error raised by the BackupCopy provider."""
+
+
+class InvalidInputError(BackupCopyError):
+    """An input AWS refused (bad request, incompatible parameters)."""
+
+
+class SourceBackupNotFoundError(BackupCopyError):
+    """The source backup does not exist in the source Region."""
+
+
+class SourceBackupUnavailableError(BackupCopyError):
+    """The source backup did not become AVAILABLE in time."""
+
+
+class CopyLimitExceededError(BackupCopyError):
+    """An FSx service quota kept the copy from starting in time."""
+
+
+class UnsupportedCopyError(BackupCopyError):
+    """FSx does not support copying this backup (file system type, Multi-AZ, Region pair)."""
+
+
+class IdempotencyConflictError(BackupCopyError):
+    """A ClientRequestToken was already used for a copy with other parameters."""
+
+
+class KmsKeyError(BackupCopyError):
+    """The source or destination KMS key cannot be used."""
+
+
+class RegionError(BackupCopyError):
+    """A Region is unknown, not enabled, or in another partition."""
+
+
+class CopyFailedError(BackupCopyError):
+    """AWS reported the copy FAILED; the failed copy was deleted."""
+
+
+class CopyTimeoutError(BackupCopyError):
+    """The copy did not become AVAILABLE within wait_timeout_minutes; re-running resumes waiting."""
+
+
+class CopyDeletedError(BackupCopyError):
+    """The copy was deleted by someone else while the provider waited on it."""
+
+
+class CopyNotFoundError(BackupCopyError):
+    """The copy the stack manages no longer exists."""
+
+
+class BackupInUseError(BackupCopyError):
+    """The backup is busy (being copied, restored, or still in progress) and cannot be deleted yet."""
+
+
+class TaggingError(BackupCopyError):
+    """AWS refused a tag change."""
+
+
+class AwsServiceError(BackupCopyError):
+    """AWS failed internally and kept failing after retries."""
+
+
+class ThrottledError(BackupCopyError):
+    """AWS kept throttling the provider's requests after retries."""
+
+
+class CredentialsError(BackupCopyError):
+    """No usable AWS credentials, or the credentials were rejected."""
+
+
+class AccessDeniedError(BackupCopyError):
+    """The credentials are valid but not allowed to make this call."""
+
+
+class EndpointUnreachableError(BackupCopyError):
+    """The AWS endpoint could not be reached."""
+
+
+@dataclass(frozen=True)
+class ErrorContext:
+    """What the provider was doing when AWS answered, used to word error messages."""
+
+    operation: str
+    region: str = "?"
+    source_region: str = "?"
+    source_backup_id: str = "?"
+    backup_id: str = "?"
+    kms_key_id: str = "(the FSx-managed default key)"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ErrorRule:
+    """How one AWS error code becomes a BackupCopyError: its class, message template, and retryability."""
+
+    error: type[BackupCopyError]
+    message: str
+    retryable: bool = False
+
+
+_TRANSIENT = "AWS reported {code} {retried}. {fix_transient}"
+
+ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
+    # CopyBackup (all 11 codes of the API).
+    ("CopyBackup", "BackupNotFound"): ErrorRule(
+        SourceBackupNotFoundError,
+        "source backup {source_backup_id} was not found in source_region '{source_region}'. Check "
+        "source_backup_id and source_region (the Region the backup lives in).",
+    ),
+    ("CopyBackup", "SourceBackupUnavailable"): ErrorRule(
+        SourceBackupUnavailableError,
+        "source backup {source_backup_id} in '{source_region}' is not AVAILABLE yet (it may still be "
+        "creating, or be failed). Wait for it to finish, or raise wait_timeout_minutes.",
+        retryable=True,
+    ),
+    ("CopyBackup", "ServiceLimitExceeded"): ErrorRule(
+        CopyLimitExceededError,
+        "FSx quota {limit} was reached in '{region}' while copying {source_backup_id}. FSx allows 5 "
+        "copies in progress per destination Region: wait for others to finish, raise "
+        "wait_timeout_minutes, or ask AWS for a quota increase.",
+        retryable=True,
+    ),
+    ("CopyBackup", "UnsupportedOperation"): ErrorRule(
+        UnsupportedCopyError,
+        "FSx cannot copy backup {source_backup_id} from '{source_region}' to '{region}': {aws_message} "
+        "Check that the file system type supports backup copies to this Region.",
+    ),
+    ("CopyBackup", "IncompatibleParameterError"): ErrorRule(
+        IdempotencyConflictError,
+        "client_request_token '{token}' was already used in '{region}' for a copy with a different "
+        "{parameter}. Use another client_request_token, or remove it so the provider derives one.",
+    ),
+    ("CopyBackup", "InvalidSourceKmsKey"): ErrorRule(
+        KmsKeyError,
+        "the KMS key of source backup {source_backup_id} in '{source_region}' cannot be used: "
+        "{aws_message} Make sure the key is enabled and that the caller may use it (kms:Decrypt, kms:CreateGrant).",
+    ),
+    ("CopyBackup", "InvalidDestinationKmsKey"): ErrorRule(
+        KmsKeyError,
+        "kms_key_id '{kms_key_id}' cannot be used in '{region}': {aws_message} Give a key that exists "
+        "and is enabled in '{region}' (a key ID, key ARN, alias name or alias ARN).",
+    ),
+    ("CopyBackup", "InvalidRegion"): ErrorRule(
+        RegionError,
+        "FSx refused to copy from source_region '{source_region}' to region '{region}': {aws_message} "
+        "Both Regions must be enabled for the account and in the same partition.",
+    ),
+    ("CopyBackup", "IncompatibleRegionForMultiAZ"): ErrorRule(
+        UnsupportedCopyError,
+        "backup {source_backup_id} of a Multi-AZ file system cannot be copied to '{region}': "
+        "{aws_message} Choose a destination Region that supports Multi-AZ file systems.",
+    ),
+    ("CopyBackup", "BadRequest"): ErrorRule(
+        InvalidInputError,
+        "AWS refused to copy {source_backup_id} from '{source_region}' to '{region}': {aws_message} "
+        "Fix the input the message names.",
+    ),
+    # DeleteBackup (all 7 codes of the API).
+    ("DeleteBackup", "BackupNotFound"): ErrorRule(
+        CopyNotFoundError, "backup {backup_id} no longer exists in '{region}'."
+    ),
+    ("DeleteBackup", "BackupBeingCopied"): ErrorRule(
+        BackupInUseError,
+        "backup {backup_id} in '{region}' is the source of a copy in progress and cannot be deleted "
+        "until that copy finishes. Re-run when it has, or raise wait_timeout_minutes.",
+        retryable=True,
+    ),
+    ("DeleteBackup", "BackupInProgress"): ErrorRule(
+        BackupInUseError,
+        "backup {backup_id} in '{region}' is still being created or copied and cannot be deleted yet. "
+        "Re-run when it has finished, or raise wait_timeout_minutes.",
+        retryable=True,
+    ),
+    ("DeleteBackup", "BackupRestoring"): ErrorRule(
+        BackupInUseError,
+        "backup {backup_id} in '{region}' is being restored to file system {file_system_id} and cannot "
+        "be deleted until the restore finishes. Re-run when it has, or raise wait_timeout_minutes.",
+        retryable=True,
+    ),
+    ("DeleteBackup", "IncompatibleParameterError"): ErrorRule(
+        InvalidInputError,
+        "AWS refused to delete backup {backup_id} in '{region}': parameter {parameter} is incompatible. {aws_message}",
+    ),
+    ("DeleteBackup", "BadRequest"): ErrorRule(
+        InvalidInputError,
+        "AWS refused to delete backup {backup_id} in '{region}': {aws_message} Delete it in the FSx "
+        "console to see why, then run `pulumi refresh`.",
+    ),
+    # DescribeBackups.
+    ("DescribeBackups", "BackupNotFound"): ErrorRule(
+        CopyNotFoundError,
+        "backup {backup_id} was not found in '{region}'. If it was deleted outside Pulumi, run "
+        "`pulumi refresh`; with BackupCopy.get, check the ID and the stack's aws:region.",
+    ),
+    ("DescribeBackups", "FileSystemNotFound"): ErrorRule(
+        CopyNotFoundError, "FSx reported a missing file system while describing {backup_id} in '{region}'."
+    ),
+    ("DescribeBackups", "VolumeNotFound"): ErrorRule(
+        CopyNotFoundError, "FSx reported a missing volume while describing {backup_id} in '{region}'."
+    ),
+    # Tagging.
+    (None, "ResourceNotFound"): ErrorRule(
+        CopyNotFoundError,
+        "backup {backup_id} was not found in '{region}' while changing its tags. If it was deleted "
+        "outside Pulumi, run `pulumi refresh` and `pulumi up` to make a new copy.",
+    ),
+    (None, "NotServiceResourceError"): ErrorRule(
+        TaggingError, "{backup_id} in '{region}' is not an FSx resource and cannot be tagged here."
+    ),
+    (None, "ResourceDoesNotSupportTagging"): ErrorRule(
+        TaggingError, "{backup_id} in '{region}' does not support tagging."
+    ),
+    ("TagResource", "BadRequest"): ErrorRule(
+        TaggingError,
+        "AWS refused the tags of backup {backup_id} in '{region}': {aws_message} A backup holds at most "
+        "50 tags, copied ones included; keys may not start with 'aws:'.",
+    ),
+    ("UntagResource", "BadRequest"): ErrorRule(
+        TaggingError, "AWS refused to remove tags from backup {backup_id} in '{region}': {aws_message}"
+    ),
+    ("TagResource", "ServiceLimitExceeded"): ErrorRule(
+        TaggingError,
+        "backup {backup_id} in '{region}' would hold more than 50 tags (copied source tags included). "
+        "Declare fewer tags or set copy_tags to false.",
+    ),
+    # Any operation.
+    (None, "BadRequest"): ErrorRule(InvalidInputError, "AWS refused {operation} in '{region}': {aws_message}"),
+    (None, "ServiceLimitExceeded"): ErrorRule(
+        CopyLimitExceededError, "FSx quota {limit} was reached in '{region}' during {operation}.", retryable=True
+    ),
+    (None, "InternalServerError"): ErrorRule(AwsServiceError, _TRANSIENT, retryable=True),
+    (None, "ServiceUnavailable"): ErrorRule(AwsServiceError, _TRANSIENT, retryable=True),
+    (None, "ThrottlingException"): ErrorRule(ThrottledError, _TRANSIENT, retryable=True),
+    (None, "Throttling"): ErrorRule(ThrottledError, _TRANSIENT, retryable=True),
+    (None, "TooManyRequestsException"): ErrorRule(ThrottledError, _TRANSIENT, retryable=True),
+    (None, "RequestLimitExceeded"): ErrorRule(ThrottledError, _TRANSIENT, retryable=True),
+    (None, "AccessDeniedException"): ErrorRule(
+        AccessDeniedError,
+        "the AWS credentials in use may not call fsx:{operation} in '{region}': {aws_message} Grant "
+        "fsx:CopyBackup, fsx:DescribeBackups, fsx:DeleteBackup, fsx:TagResource, fsx:UntagResource and "
+        "the KMS permissions listed in the README.",
+    ),
+    (None, "UnrecognizedClientException"): ErrorRule(
+        CredentialsError,
+        "AWS did not recognise the credentials used for {operation} in '{region}'. Check the access "
+        "key, aws:profile, or that the Region is enabled for the account.",
+    ),
+    (None, "InvalidClientTokenId"): ErrorRule(
+        CredentialsError, "AWS rejected the access key used for {operation} in '{region}'. Check the credentials."
+    ),
+    (None, "ExpiredTokenException"): ErrorRule(
+        CredentialsError,
+        "the AWS session token used for {operation} in '{region}' has expired. Refresh the credentials "
+        "(e.g. `aws sso login`) and re-run; a copy already started is resumed.",
+    ),
+    (None, "InvalidSignatureException"): ErrorRule(
+        CredentialsError, "AWS rejected the request signature for {operation} in '{region}'. Check the secret key."
+    ),
+}
+
+# Errors botocore raises before AWS answers, mapped by class.
+_LOCAL_ERRORS: tuple[tuple[tuple[type[BaseException], ...], ErrorRule], ...] = (
+    (
+        (NoCredentialsError, PartialCredentialsError),
+        ErrorRule(
+            CredentialsError,
+            "no AWS credentials were found for {operation} in '{region}'. Set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, an AWS profile (aws:profile or AWS_PROFILE), or run inside AWS.",
+        ),
+    ),
+    (
+        (ProfileNotFound,),
+        ErrorRule(
+            CredentialsError,
+            "{aws_message}. Set `pulumi config set aws:profile NAME` to a profile in ~/.aws/config, or unset it.",
+        ),
+    ),
+    (
+        (NoRegionError,),
+        ErrorRule(RegionError, "no AWS Region is set. Set `region`, or `pulumi config set aws:region REGION`."),
+    ),
+    (
+        (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError),
+        ErrorRule(
+            EndpointUnreachableError,
+            "the FSx endpoint for '{region}' could not be reached during {operation} ({aws_message}). "
+            "Check the network, proxy, and any AWS_ENDPOINT_URL setting, then re-run; a copy already "
+            "started is resumed.",
+            retryable=True,
+        ),
+    ),
+)
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code of a botocore ClientError, else None."""
+    if isinstance(exc, ClientError):
+        code = exc.response.get("Error", {}).get("Code")
+        return str(code) if code else None
+    return None
+
+
+def rule_for(exc: BaseException, operation: str) -> ErrorRule | None:
+    """The table's rule for an exception raised by ``operation``, or None when nothing maps it."""
+    code = error_code(exc)
+    if code is not None:
+        return ERROR_TABLE.get((operation, code)) or ERROR_TABLE.get((None, code))
+    for classes, rule in _LOCAL_ERRORS:
+        if isinstance(exc, classes):
+            return rule
+    return None
+
+
+def is_retryable(exc: BaseException, operation: str) -> bool:
+    """Whether waiting and calling again may succeed."""
+    rule = rule_for(exc, operation)
+    return rule is not None and rule.retryable
+
+
+class _Defaults(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def map_error(exc: BaseException, context: ErrorContext, *, retried: int = 0) -> BackupCopyError:
+    """Turn an exception from botocore into the BackupCopyError a user can act on."""
+    if isinstance(exc, BackupCopyError):
+        return exc
+    rule = rule_for(exc, context.operation)
+    code = error_code(exc)
+    response: Mapping[str, Any] = exc.response if isinstance(exc, ClientError) else {}
+    aws_message = str(response.get("Error", {}).get("Message") or response.get("Message") or "")
+    if not isinstance(exc, ClientError):
+        aws_message = str(exc)
+    values = _Defaults(
+        operation=context.operation,
+        region=context.region,
+        source_region=context.source_region,
+        source_backup_id=context.source_backup_id,
+        backup_id=context.backup_id,
+        kms_key_id=context.kms_key_id,
+        code=code or type(exc).__name__,
+        aws_message=aws_message.rstrip(".") + "." if aws_message else "",
+        limit=str(response.get("Limit", "")) or "(unnamed)",
+        parameter=str(response.get("Parameter", "")) or "parameter",
+        file_system_id=str(response.get("FileSystemId", "")) or "(unknown)",
+        retried=f"after {retried} retries" if retried else "",
+        fix_transient="Re-run `pulumi up` later; a copy already started is resumed, not repeated.",
+    )
+    values.update(context.extra)
+    if rule is None:
+        template = (
+            "{operation} failed in '{region}' with {code}: {aws_message} "
+            "(backup {backup_id}, source {source_backup_id} in '{source_region}')"
+        )
+        return BackupCopyError(" ".join(template.format_map(values).split()))
+    return rule.error(" ".join(rule.message.format_map(values).split()))

@@ -1,0 +1,419 @@
+"""BackupCopyProvider: the dynamic provider behind :class:`pulumi_fsx_copy.BackupCopy`.
+
+It is pickled into every resource's state by reference (``__reduce__``): no client, session or
+credential ever leaves the provider process. One instance serves up to 4 engine threads at once, so it
+keeps no per-call state on ``self``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any, TypeVar
+
+import botocore.session
+from botocore.exceptions import BotoCoreError, ClientError
+from pulumi.dynamic import (
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from .clients import AwsClients
+from .diffing import diff_properties
+from .errors import (
+    AwsServiceError,
+    BackupCopyError,
+    BackupInUseError,
+    CopyDeletedError,
+    CopyFailedError,
+    CopyNotFoundError,
+    CopyTimeoutError,
+    EndpointUnreachableError,
+    ErrorContext,
+    IdempotencyConflictError,
+    ThrottledError,
+    is_retryable,
+    map_error,
+)
+from .kms import parse_key_reference
+from .tags import tag_changes
+from .tokens import MAX_GENERATIONS, token_base, token_for
+from .validation import check_properties
+from .waiting import Backoff, Deadline, PollPolicy, time_scale
+
+T = TypeVar("T")
+
+PROVIDER_KEY = "__provider"
+DEFAULT_WAIT_TIMEOUT_MINUTES = 360.0
+REPLACEMENT_INPUTS = ("source_backup_id", "source_region", "region", "kms_key_id", "copy_tags")
+# Transient failures (throttling, 5xx, unreachable endpoint) get this many consecutive retries;
+# waits that AWS asks for (copy quota, source not ready, backup busy) go on until the deadline.
+MAX_TRANSIENT_RETRIES = 8
+_TRANSIENT_ERRORS = (ThrottledError, AwsServiceError, EndpointUnreachableError)
+# Reads, refreshes and tag updates do not wait on copies; they give AWS this long to answer.
+CALL_TIMEOUT_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class _CopySpec:
+    """The checked inputs of one BackupCopy, typed."""
+
+    source_backup_id: str
+    source_region: str
+    region: str
+    kms_key_id: str | None
+    copy_tags: bool
+    tags: dict[str, str]
+    client_request_token: str | None
+    wait_for_available: bool
+    wait_timeout_minutes: float
+    identity: str
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> _CopySpec:
+        timeout = props.get("wait_timeout_minutes")
+        wait = props.get("wait_for_available")
+        return cls(
+            source_backup_id=str(props["source_backup_id"]),
+            source_region=str(props.get("source_region") or props["region"]),
+            region=str(props["region"]),
+            kms_key_id=props.get("kms_key_id") or None,
+            copy_tags=bool(props.get("copy_tags")),
+            tags=dict(props.get("tags") or {}),
+            client_request_token=props.get("client_request_token") or None,
+            wait_for_available=True if wait is None else bool(wait),
+            wait_timeout_minutes=float(timeout) if timeout else DEFAULT_WAIT_TIMEOUT_MINUTES,
+            identity=str(props.get("resource_identity") or ""),
+        )
+
+    def context(self, operation: str, backup_id: str = "?", **extra: str) -> ErrorContext:
+        return ErrorContext(
+            operation=operation,
+            region=self.region,
+            source_region=self.source_region,
+            source_backup_id=self.source_backup_id,
+            backup_id=backup_id,
+            kms_key_id=self.kms_key_id or "(the FSx-managed default key)",
+            extra=extra,
+        )
+
+
+class BackupCopyProvider(ResourceProvider):
+    """Copies an FSx backup with CopyBackup and manages the copy's lifecycle."""
+
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stack_region: str | None = None
+        self._clients = AwsClients()
+        self._poll = PollPolicy()
+        self._backoff = Backoff()
+
+    def __reduce__(self) -> tuple[type[BackupCopyProvider], tuple[()]]:
+        # Pickle by reference, with no state: nothing configured here may reach the Pulumi state.
+        return (BackupCopyProvider, ())
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Read ``aws:region`` and ``aws:profile`` from the stack's configuration."""
+        region = req.config.get("aws:region")
+        profile = req.config.get("aws:profile")
+        self._stack_region = str(region) if region else None
+        self._clients = AwsClients(str(profile) if profile else None)
+        scale = time_scale()
+        self._poll = PollPolicy().scaled(scale)
+        self._backoff = Backoff().scaled(scale)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate the inputs offline and record the resolved Regions."""
+        bag = {k: v for k, v in news.items() if k != PROVIDER_KEY}
+        inputs, failures = check_properties(bag, default_region=self._default_region())
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Compare the old outputs with the new inputs; ask KMS only when offline cannot tell."""
+        region = str(news.get("region") or olds.get("region") or "")
+        return diff_properties(olds, news, same_key=lambda a, b: self._same_kms_key(region, a, b))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Start (or find again) the copy, tag it, and wait for it to become AVAILABLE."""
+        spec = _CopySpec.from_props(props)
+        deadline = Deadline(spec.wait_timeout_minutes * 60)
+        backup = self._start_copy(spec, deadline)
+        backup_id = str(backup["BackupId"])
+        try:
+            if spec.tags:
+                self._tag(spec.region, backup, spec.tags, deadline)
+            if spec.wait_for_available:
+                backup = self._wait_until_available(spec, backup, deadline)
+            else:
+                backup = self._describe(spec.region, backup_id, deadline, spec.context("DescribeBackups", backup_id))
+        except (CopyTimeoutError, CopyFailedError, CopyDeletedError):
+            raise
+        except BackupCopyError as err:
+            raise self._abandon(spec, backup_id, err) from None
+        return CreateResult(backup_id, _outputs(props, backup, managed_keys=spec.tags))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Describe the copy; report it deleted when it is gone."""
+        region = str(props.get("region") or self._default_region() or "")
+        context = ErrorContext(operation="DescribeBackups", region=region, backup_id=id_)
+        try:
+            backup = self._describe(region, id_, Deadline(CALL_TIMEOUT_SECONDS), context)
+        except CopyNotFoundError:
+            return ReadResult("", {})
+        if backup.get("Lifecycle") == "DELETED":
+            return ReadResult("", {})
+        base = dict(props)
+        base.setdefault("region", region)
+        managed = props.get("tags") or {}
+        return ReadResult(id_, _outputs(base, backup, managed_keys=managed, from_aws=True))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Change the managed tags in place; tags the stack never declared are left alone."""
+        region = str(olds.get("region") or news["region"])
+        deadline = Deadline(CALL_TIMEOUT_SECONDS)
+        changes = tag_changes(olds.get("tags") or {}, news.get("tags") or {})
+        backup = {"BackupId": id_, "ResourceARN": olds.get("arn")}
+        if changes.to_set:
+            self._tag(region, backup, changes.to_set, deadline)
+        if changes.to_remove:
+            self._untag(region, backup, changes.to_remove, deadline)
+        context = ErrorContext(operation="DescribeBackups", region=region, backup_id=id_)
+        described = self._describe(region, id_, deadline, context)
+        return UpdateResult(_outputs(news, described, managed_keys=news.get("tags") or {}))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Delete the copy, retrying while it is busy, and wait until it is gone."""
+        region = str(props.get("region") or self._default_region() or "")
+        timeout = props.get("wait_timeout_minutes") or DEFAULT_WAIT_TIMEOUT_MINUTES
+        self._delete_copy(region, id_, Deadline(float(timeout) * 60))
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def _start_copy(self, spec: _CopySpec, deadline: Deadline) -> dict[str, Any]:
+        """CopyBackup with an idempotency token; skip generations whose copy was deleted or failed."""
+        if spec.client_request_token:
+            tokens: list[str] = [spec.client_request_token]
+        else:
+            base = token_base(spec.identity, {k: getattr(spec, k) for k in REPLACEMENT_INPUTS})
+            tokens = [token_for(base, generation) for generation in range(MAX_GENERATIONS)]
+        for token in tokens:
+            request: dict[str, Any] = {
+                "ClientRequestToken": token,
+                "SourceBackupId": spec.source_backup_id,
+                "SourceRegion": spec.source_region,
+                "CopyTags": spec.copy_tags,
+            }
+            if spec.kms_key_id:
+                request["KmsKeyId"] = spec.kms_key_id
+            fsx = self._clients.fsx(spec.region)
+            context = spec.context("CopyBackup", token=token)
+            backup: dict[str, Any] = self._call(context, deadline, partial(fsx.copy_backup, **request))["Backup"]
+            lifecycle = backup.get("Lifecycle")
+            if lifecycle == "FAILED":
+                # An earlier run's copy that failed after that run ended: clean it up, then try anew.
+                self._delete_copy(spec.region, str(backup["BackupId"]), deadline)
+            elif lifecycle != "DELETED":
+                return backup
+        if spec.client_request_token:
+            raise IdempotencyConflictError(
+                f"client_request_token '{spec.client_request_token}' names copy that was deleted or failed in "
+                f"'{spec.region}'; AWS hands it back instead of making a new copy. Use another "
+                "client_request_token, or remove it so the provider derives one."
+            )
+        raise IdempotencyConflictError(
+            f"{MAX_GENERATIONS} earlier copies of {spec.source_backup_id} made for this resource were deleted "
+            f"or failed in '{spec.region}'. Set client_request_token to a new value to make another copy."
+        )
+
+    def _wait_until_available(self, spec: _CopySpec, backup: dict[str, Any], deadline: Deadline) -> dict[str, Any]:
+        backup_id = str(backup["BackupId"])
+        context = spec.context("DescribeBackups", backup_id)
+        started = _creation_time(backup) or datetime.now(timezone.utc)
+        while True:
+            lifecycle = backup.get("Lifecycle")
+            if lifecycle == "AVAILABLE":
+                return backup
+            if lifecycle == "FAILED":
+                message = (backup.get("FailureDetails") or {}).get("Message") or "no reason given"
+                self._delete_copy(spec.region, backup_id, Deadline(CALL_TIMEOUT_SECONDS))
+                raise CopyFailedError(
+                    f"copy {backup_id} of {spec.source_backup_id} ('{spec.source_region}' -> '{spec.region}') "
+                    f"FAILED: {message}. The failed copy was deleted; fix the cause and re-run `pulumi up`."
+                )
+            if lifecycle == "DELETED":
+                raise CopyDeletedError(
+                    f"copy {backup_id} in '{spec.region}' was deleted outside Pulumi while it was being "
+                    "made. Re-run `pulumi up` to make a new copy."
+                )
+            if deadline.expired():
+                raise CopyTimeoutError(
+                    f"copy {backup_id} of {spec.source_backup_id} into '{spec.region}' is still {lifecycle} "
+                    f"({backup.get('ProgressPercent', 0)}%) after {spec.wait_timeout_minutes:g} minutes "
+                    "(wait_timeout_minutes). The copy goes on in AWS: re-running `pulumi up` resumes waiting "
+                    "on this same copy; raise wait_timeout_minutes for large backups."
+                )
+            elapsed = (datetime.now(timezone.utc) - started).total_seconds()
+            deadline.sleep(self._poll.next_delay(elapsed, backup.get("ProgressPercent")))
+            try:
+                backup = self._describe(spec.region, backup_id, deadline, context)
+            except CopyNotFoundError:
+                backup = {"BackupId": backup_id, "Lifecycle": "DELETED"}
+
+    def _delete_copy(self, region: str, backup_id: str, deadline: Deadline) -> None:
+        context = ErrorContext(operation="DeleteBackup", region=region, backup_id=backup_id)
+        try:
+            self._call(context, deadline, lambda: self._clients.fsx(region).delete_backup(BackupId=backup_id))
+        except CopyNotFoundError:
+            return
+        describe = ErrorContext(operation="DescribeBackups", region=region, backup_id=backup_id)
+        while True:
+            try:
+                backup = self._describe(region, backup_id, deadline, describe)
+            except CopyNotFoundError:
+                return
+            if backup.get("Lifecycle") == "DELETED":
+                return
+            if not deadline.sleep(self._poll.min_delay):
+                raise BackupInUseError(
+                    f"backup {backup_id} in '{region}' is still {backup.get('Lifecycle')} after "
+                    f"{deadline.seconds / 60:g} minutes. Re-run `pulumi destroy` to go on waiting."
+                )
+
+    def _abandon(self, spec: _CopySpec, backup_id: str, err: BackupCopyError) -> BackupCopyError:
+        """After a failure past CopyBackup, delete the copy so nothing leaks; say so in the error.
+
+        One attempt only: a copy still in progress may refuse deletion, and a failing create must not
+        hang on it; then the error names the copy and how to resume or delete it.
+        """
+        try:
+            self._delete_copy(spec.region, backup_id, Deadline(0))
+        except BackupCopyError as cleanup:
+            return type(err)(
+                f"{err} The copy {backup_id} it had started in '{spec.region}' could not be deleted "
+                f"({cleanup}); re-run `pulumi up` to resume it, or delete it with `aws fsx delete-backup "
+                f"--backup-id {backup_id} --region {spec.region}`."
+            )
+        return type(err)(f"{err} The copy {backup_id} it had started in '{spec.region}' was deleted.")
+
+    def _describe(self, region: str, backup_id: str, deadline: Deadline, context: ErrorContext) -> dict[str, Any]:
+        response = self._call(
+            context, deadline, lambda: self._clients.fsx(region).describe_backups(BackupIds=[backup_id])
+        )
+        backups = response.get("Backups") or []
+        if not backups:
+            raise CopyNotFoundError(f"backup {backup_id} was not found in '{region}'.")
+        return dict(backups[0])
+
+    def _tag(self, region: str, backup: Mapping[str, Any], tags: Mapping[str, str], deadline: Deadline) -> None:
+        arn = str(backup.get("ResourceARN"))
+        context = ErrorContext(operation="TagResource", region=region, backup_id=str(backup["BackupId"]))
+        pairs = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+        self._call(context, deadline, lambda: self._clients.fsx(region).tag_resource(ResourceARN=arn, Tags=pairs))
+
+    def _untag(self, region: str, backup: Mapping[str, Any], keys: list[str], deadline: Deadline) -> None:
+        arn = str(backup.get("ResourceARN"))
+        context = ErrorContext(operation="UntagResource", region=region, backup_id=str(backup["BackupId"]))
+        self._call(context, deadline, lambda: self._clients.fsx(region).untag_resource(ResourceARN=arn, TagKeys=keys))
+
+    def _same_kms_key(self, region: str, a: str, b: str) -> bool:
+        """Whether two key references name one key, resolved through KMS in ``region``."""
+        try:
+            return self._key_arn(region, a) == self._key_arn(region, b)
+        except (BackupCopyError, ClientError, BotoCoreError):
+            # When KMS cannot tell, show a replacement rather than hide a key change.
+            return False
+
+    def _key_arn(self, region: str, reference: str) -> str:
+        parsed = parse_key_reference(reference)
+        if parsed is not None and parsed.kind == "key_arn":
+            return reference
+        response = self._clients.kms(region).describe_key(KeyId=reference)
+        return str(response["KeyMetadata"]["Arn"])
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _call(self, context: ErrorContext, deadline: Deadline, call: Callable[[], T]) -> T:
+        """Make one AWS call, retrying what may succeed later, and map what fails to a BackupCopyError."""
+        attempt = 0
+        transient = 0
+        while True:
+            try:
+                return call()
+            except Exception as exc:
+                error = map_error(exc, context, retried=attempt)
+                if isinstance(exc, BackupCopyError) or not is_retryable(exc, context.operation):
+                    raise error from None
+                transient = transient + 1 if isinstance(error, _TRANSIENT_ERRORS) else 0
+                if transient > MAX_TRANSIENT_RETRIES or not deadline.sleep(self._backoff.delay(attempt)):
+                    raise error from None
+                attempt += 1
+
+    def _default_region(self) -> str | None:
+        """The stack's aws:region, else the environment's (AWS_REGION, AWS_DEFAULT_REGION, profile)."""
+        if self._stack_region:
+            return self._stack_region
+        for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+            if os.environ.get(name):
+                return os.environ[name]
+        try:
+            region = botocore.session.Session(profile=self._clients.profile).get_config_variable("region")
+        except BotoCoreError:
+            return None
+        return str(region) if region else None
+
+
+def _creation_time(backup: Mapping[str, Any]) -> datetime | None:
+    created = backup.get("CreationTime")
+    if isinstance(created, datetime):
+        return created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+    return None
+
+
+def _outputs(
+    inputs: Mapping[str, Any],
+    backup: Mapping[str, Any],
+    *,
+    managed_keys: Mapping[str, Any],
+    from_aws: bool = False,
+) -> dict[str, Any]:
+    """The resource's outputs: its inputs, plus what AWS says of the copy."""
+    tags_all = {str(t["Key"]): str(t.get("Value", "")) for t in backup.get("Tags") or []}
+    file_system = backup.get("FileSystem") or {}
+    volume = backup.get("Volume") or {}
+    created = _creation_time(backup)
+    outs = {k: v for k, v in inputs.items() if k != PROVIDER_KEY}
+    requested = inputs.get("kms_key_id_requested") if from_aws else inputs.get("kms_key_id")
+    outs.update(
+        backup_id=backup.get("BackupId"),
+        arn=backup.get("ResourceARN"),
+        lifecycle=backup.get("Lifecycle"),
+        progress_percent=backup.get("ProgressPercent", 100 if backup.get("Lifecycle") == "AVAILABLE" else 0),
+        tags=({k: tags_all[k] for k in managed_keys if k in tags_all} if from_aws else dict(managed_keys)),
+        tags_all=tags_all,
+        kms_key_id=backup.get("KmsKeyId"),
+        kms_key_id_requested=requested or None,
+        file_system_id=file_system.get("FileSystemId") or volume.get("FileSystemId"),
+        file_system_type=file_system.get("FileSystemType"),
+        resource_type=backup.get("ResourceType"),
+        volume_id=volume.get("VolumeId"),
+        owner_id=backup.get("OwnerId"),
+        creation_time=created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if created else None,
+        size_in_bytes=backup.get("SizeInBytes"),
+    )
+    if from_aws:
+        for key, value in (("source_backup_id", "SourceBackupId"), ("source_region", "SourceBackupRegion")):
+            if not outs.get(key):
+                outs[key] = backup.get(value)
+    return outs

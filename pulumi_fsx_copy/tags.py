@@ -1,0 +1,99 @@
+"""FSx tag rules (validation) and the change set between two managed tag maps."""
+
+from __future__ import annotations
+
+import reprlib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pulumi.runtime.rpc import UNKNOWN
+
+MAX_TAGS = 50
+MAX_KEY_LENGTH = 128
+MAX_VALUE_LENGTH = 256
+RESERVED_PREFIX = "aws:"
+_EXTRA_CHARACTERS = frozenset("_.:/=+-@")
+_ALLOWED = "letters, digits, spaces and _ . : / = + - @"
+_MAX_REPR = 80
+
+
+def _make_repr() -> reprlib.Repr:
+    bounded = reprlib.Repr()
+    bounded.maxstring = bounded.maxother = _MAX_REPR
+    bounded.maxlevel = 3
+    return bounded
+
+
+_REPR = _make_repr()
+
+
+def short_repr(value: object) -> str:
+    """A repr of ``value`` for messages: at most ~80 characters, depth-limited, never raising."""
+    text = _REPR.repr(value)  # reprlib survives a broken __repr__
+    return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
+
+
+@dataclass(frozen=True)
+class TagChanges:
+    """Tags to add or change (``to_set``) and managed keys to remove (``to_remove``, sorted)."""
+
+    to_set: dict[str, str] = field(default_factory=dict)
+    to_remove: list[str] = field(default_factory=list)
+
+
+def _allowed(text: str) -> bool:
+    """Whether ``text`` matches FSx's ``^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$``."""
+    return all(ch in _EXTRA_CHARACTERS or unicodedata.category(ch)[0] in "LZN" for ch in text)
+
+
+def _key_problem(key: object) -> str | None:
+    if not isinstance(key, str):
+        return f"tag key {short_repr(key)} is not a string; use a string key"
+    if not 1 <= len(key) <= MAX_KEY_LENGTH:
+        return f"tag key {short_repr(key)} has {len(key)} characters; use 1 to {MAX_KEY_LENGTH}"
+    if key[: len(RESERVED_PREFIX)].lower() == RESERVED_PREFIX:
+        return f"tag key {short_repr(key)} starts with 'aws:', which is reserved for AWS; rename the key"
+    if not _allowed(key):
+        return f"tag key {short_repr(key)} has characters outside {_ALLOWED}; remove them"
+    return None
+
+
+def _value_problem(key: object, value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"tag {short_repr(key)} has value {short_repr(value)}, not a string; use a string value"
+    if value == UNKNOWN:
+        return None
+    if len(value) > MAX_VALUE_LENGTH:
+        return (
+            f"tag {short_repr(key)} has value {short_repr(value)} of {len(value)} characters; "
+            f"use at most {MAX_VALUE_LENGTH}"
+        )
+    if not _allowed(value):
+        return f"tag {short_repr(key)} has value {short_repr(value)}, with characters outside {_ALLOWED}"
+    return None
+
+
+def tag_problems(tags: object) -> list[str]:
+    """Every way ``tags`` breaks FSx's tag rules, each message naming the key/value and the fix.
+
+    Values (or the whole map) unknown during preview are skipped.
+    """
+    if isinstance(tags, str) and tags == UNKNOWN:
+        return []
+    if not isinstance(tags, Mapping):
+        return [f"tags must be a mapping of string keys to string values, not {short_repr(tags)}"]
+    problems: list[str] = []
+    if len(tags) > MAX_TAGS:
+        problems.append(f"{len(tags)} tags given; FSx allows at most {MAX_TAGS}, remove {len(tags) - MAX_TAGS}")
+    for key, value in tags.items():
+        problems.extend(p for p in (_key_problem(key), _value_problem(key, value)) if p)
+    return problems
+
+
+def tag_changes(old: Mapping[str, str], new: Mapping[str, str]) -> TagChanges:
+    """The change set that turns the managed tags ``old`` into ``new``."""
+    return TagChanges(
+        to_set={key: value for key, value in new.items() if old.get(key) != value},
+        to_remove=sorted(key for key in old if key not in new),
+    )

@@ -1,0 +1,214 @@
+"""check(): offline validation of a BackupCopy property bag; never raises, never calls AWS."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pulumi.dynamic import CheckFailure
+from pulumi.runtime.rpc import UNKNOWN
+
+from pulumi_fsx_copy.kms import parse_key_reference
+from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
+from pulumi_fsx_copy.tags import short_repr, tag_problems
+
+INPUT_NAMES = frozenset(
+    {
+        "source_backup_id",
+        "source_region",
+        "region",
+        "kms_key_id",
+        "copy_tags",
+        "tags",
+        "client_request_token",
+        "wait_for_available",
+        "wait_timeout_minutes",
+    }
+)
+_BACKUP_ID = re.compile(r"backup-[0-9a-f]{8,}")
+_TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,63}")
+_MAX_TAG_PROBLEMS = 10
+
+
+def _is_unknown(value: object) -> bool:
+    return isinstance(value, str) and value == UNKNOWN
+
+
+def _backup_id_problem(value: object) -> str | None:
+    if isinstance(value, str) and _BACKUP_ID.fullmatch(value):
+        return None
+    return (
+        f"source_backup_id {short_repr(value)} is not an FSx backup ID; "
+        "use the ID of the backup to copy, like 'backup-0123456789abcdef0'"
+    )
+
+
+def _tags_problem(value: object) -> str | None:
+    problems = tag_problems(value)
+    if len(problems) > _MAX_TAG_PROBLEMS:
+        hidden = len(problems) - _MAX_TAG_PROBLEMS
+        problems = [*problems[:_MAX_TAG_PROBLEMS], f"and {hidden} more problems"]
+    return "; ".join(problems) or None
+
+
+def _token_problem(value: object) -> str | None:
+    if isinstance(value, str) and _TOKEN.fullmatch(value):
+        return None
+    return (
+        f"client_request_token {short_repr(value)} is invalid; "
+        "use 1 to 63 characters of letters, digits, '_', '.' and '-'"
+    )
+
+
+# 30 days: longer than any copy AWS runs, short enough to stay a real deadline.
+MAX_WAIT_TIMEOUT_MINUTES = 43200
+
+
+def _timeout_problem(value: object) -> str | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 < value <= MAX_WAIT_TIMEOUT_MINUTES and math.isfinite(value):
+            return None
+    return (
+        f"wait_timeout_minutes {short_repr(value)} is not a number of minutes between 0 and "
+        f"{MAX_WAIT_TIMEOUT_MINUTES} (30 days); use e.g. 60"
+    )
+
+
+def _bool_rule(name: str) -> Callable[[object], str | None]:
+    def problem(value: object) -> str | None:
+        if isinstance(value, bool):
+            return None
+        return f"{name} {short_repr(value)} is not a boolean; use true or false"
+
+    return problem
+
+
+_FIELD_RULES: dict[str, Callable[[object], str | None]] = {
+    "source_backup_id": _backup_id_problem,
+    "tags": _tags_problem,
+    "client_request_token": _token_problem,
+    "wait_timeout_minutes": _timeout_problem,
+    "copy_tags": _bool_rule("copy_tags"),
+    "wait_for_available": _bool_rule("wait_for_available"),
+}
+
+
+def _region_problem(label: str, value: object) -> str | None:
+    if isinstance(value, str) and is_known_region(value):
+        return None
+    suggestion = suggest_region(value) if isinstance(value, str) else None
+    fix = f"did you mean '{suggestion}'?" if suggestion else "use a Region name such as 'us-west-2'"
+    return f"{label} {short_repr(value)} is not an AWS Region; {fix}"
+
+
+def _destination(inputs: dict[str, Any], default_region: str | None, failures: list[CheckFailure]) -> str | None:
+    """The destination Region (a known Region or UNKNOWN), written into ``inputs``; None if unresolved."""
+    region = inputs.get("region")
+    if _is_unknown(region):
+        return UNKNOWN
+    if region is None:
+        if not default_region:
+            failures.append(
+                CheckFailure(
+                    "region",
+                    "no destination Region: set `region` on the resource, "
+                    "or run `pulumi config set aws:region <region>`",
+                )
+            )
+            return None
+        label = "the default Region (aws:region or the environment's AWS Region)"
+        problem = _region_problem(label, default_region)
+        if problem:
+            failures.append(CheckFailure("region", f"{problem}; or set `region` on the resource"))
+            return None
+        inputs["region"] = default_region
+        return default_region
+    problem = _region_problem("region", region)
+    if problem:
+        failures.append(CheckFailure("region", problem))
+        return None
+    return str(region)
+
+
+def _check_source_region(inputs: dict[str, Any], destination: str | None, failures: list[CheckFailure]) -> None:
+    source = inputs.get("source_region")
+    if source is None:
+        if destination is not None:
+            inputs["source_region"] = destination
+        return
+    if _is_unknown(source):
+        return
+    problem = _region_problem("source_region", source)
+    if problem:
+        failures.append(CheckFailure("source_region", problem))
+        return
+    if destination is None or destination == UNKNOWN:
+        return
+    source_partition, destination_partition = partition_of(source), partition_of(destination)
+    if source_partition != destination_partition:
+        failures.append(
+            CheckFailure(
+                "source_region",
+                f"source_region {source!r} is in partition {source_partition} but region {destination!r} "
+                f"is in {destination_partition}; FSx copies backups only within a partition",
+            )
+        )
+
+
+def _check_kms_key(inputs: dict[str, Any], destination: str | None, failures: list[CheckFailure]) -> None:
+    value = inputs.get("kms_key_id")
+    if value is None or _is_unknown(value):
+        return
+    ref = parse_key_reference(value) if isinstance(value, str) else None
+    if ref is None:
+        failures.append(
+            CheckFailure(
+                "kms_key_id",
+                f"kms_key_id {short_repr(value)} is not a KMS key ID, key ARN, alias name or alias ARN; "
+                "use e.g. '1234abcd-12ab-34cd-56ef-1234567890ab' or 'alias/my-key'",
+            )
+        )
+        return
+    if ref.region is None or destination is None or destination == UNKNOWN:
+        return
+    if ref.region != destination or ref.partition != partition_of(destination):
+        failures.append(
+            CheckFailure(
+                "kms_key_id",
+                f"kms_key_id {short_repr(value)} is in {ref.partition}/{ref.region} but the copy is made in "
+                f"region {destination!r} ({partition_of(destination)}); use a key in {destination!r}",
+            )
+        )
+
+
+def check_properties(
+    news: Mapping[str, Any], *, default_region: str | None
+) -> tuple[dict[str, Any], list[CheckFailure]]:
+    """Validate ``news`` offline; return the inputs to record and one failure per bad field.
+
+    The returned inputs carry the resolved ``region`` and ``source_region`` and a defaulted
+    ``wait_for_available``; None-valued inputs are dropped and unrecognized keys pass through.
+    Unknown values (preview) are kept and never fail.
+    """
+    bag: Mapping[Any, Any] = news if isinstance(news, Mapping) else {}
+    inputs: dict[str, Any] = {k: v for k, v in bag.items() if not (k in INPUT_NAMES and v is None)}
+    failures: list[CheckFailure] = []
+    if "source_backup_id" not in inputs:
+        failures.append(
+            CheckFailure(
+                "source_backup_id",
+                "source_backup_id is required; set it to the ID of the backup to copy, like 'backup-0123456789abcdef0'",
+            )
+        )
+    for name, rule in _FIELD_RULES.items():
+        value = inputs.get(name)
+        problem = None if value is None or _is_unknown(value) else rule(value)
+        if problem:
+            failures.append(CheckFailure(name, problem))
+    destination = _destination(inputs, default_region, failures)
+    _check_source_region(inputs, destination, failures)
+    _check_kms_key(inputs, destination, failures)
+    inputs.setdefault("wait_for_available", True)
+    return inputs, failures

@@ -1,0 +1,51 @@
+"""The provider, in-process, against the in-process emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from provider_support import DR_REGION, SOURCE_REGION
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from pulumi_fsx_copy import BackupCopyProvider
+from pulumi_fsx_copy.testing import InProcessEmulator
+
+
+@pytest.fixture
+def provider(fsx_emulator: InProcessEmulator, monkeypatch: pytest.MonkeyPatch) -> BackupCopyProvider:
+    """A provider configured as the engine would for a stack whose aws:region is us-west-2."""
+    monkeypatch.setenv("PULUMI_FSX_COPY_TIME_SCALE", "0.02")
+    fsx_emulator.configure(copy_seconds=0.3)
+    provider = BackupCopyProvider()
+    provider.configure(ConfigureRequest(Config({"aws:region": DR_REGION}, "project")))
+    return provider
+
+
+@pytest.fixture
+def source_backup(fsx_emulator: InProcessEmulator) -> str:
+    """An AVAILABLE backup in us-east-1 with two tags."""
+    return fsx_emulator.seed_backup(SOURCE_REGION, tags={"team": "storage", "env": "prod"})
+
+
+@pytest.fixture
+def props(provider: BackupCopyProvider, source_backup: str) -> Callable[..., dict[str, Any]]:
+    """Checked inputs for a cross-Region copy of the source backup, as the engine passes them to create."""
+
+    def make(**overrides: Any) -> dict[str, Any]:
+        news = {
+            "source_backup_id": source_backup,
+            "source_region": SOURCE_REGION,
+            "region": DR_REGION,
+            "copy_tags": True,
+            "tags": {"purpose": "dr"},
+            "resource_identity": "project/stack/dr-copy",
+        }
+        news.update(overrides)
+        result = provider.check({}, {k: v for k, v in news.items() if v is not None})
+        assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+        return result.inputs
+
+    return make

@@ -1,0 +1,16 @@
+"""Shared by the provider tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+SOURCE_REGION = "us-east-1"
+DR_REGION = "us-west-2"
+
+
+def copies_in(region: str) -> list[dict[str, Any]]:
+    """Every copy (a backup with a source) in a Region that is not DELETED."""
+    backups = boto3.client("fsx", region_name=region).describe_backups()["Backups"]
+    return [b for b in backups if b.get("SourceBackupId") and b["Lifecycle"] != "DELETED"]
