@@ -117,6 +117,12 @@ class ErrorContext:
     kms_key_id: str = "(the FSx-managed default key)"
     extra: Mapping[str, str] = field(default_factory=dict)
 
+    def where(self) -> str:
+        """Which backup, which Regions: appended to every mapped message."""
+        if self.operation == "CopyBackup":
+            return f"[copying {self.source_backup_id} from '{self.source_region}' to '{self.region}']"
+        return f"[{self.operation} of {self.backup_id} in '{self.region}']"
+
 
 @dataclass(frozen=True)
 class ErrorRule:
@@ -133,7 +139,8 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     # CopyBackup (all 11 codes of the API).
     ("CopyBackup", "BackupNotFound"): ErrorRule(
         SourceBackupNotFoundError,
-        "source backup {source_backup_id} was not found in source_region '{source_region}'. Check "
+        "source backup {source_backup_id} was not found in source_region '{source_region}' (copying to "
+        "'{region}'). Check "
         "source_backup_id and source_region (the Region the backup lives in).",
     ),
     ("CopyBackup", "SourceBackupUnavailable"): ErrorRule(
@@ -156,8 +163,8 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     ),
     ("CopyBackup", "IncompatibleParameterError"): ErrorRule(
         IdempotencyConflictError,
-        "client_request_token '{token}' was already used in '{region}' for a copy with a different "
-        "{parameter}. Use another client_request_token, or remove it so the provider derives one.",
+        "client_request_token '{token}' was already used in '{region}' for a copy with other parameters "
+        "({parameter}). Use another client_request_token, or remove it so the provider derives one.",
     ),
     ("CopyBackup", "InvalidSourceKmsKey"): ErrorRule(
         KmsKeyError,
@@ -166,7 +173,7 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     ),
     ("CopyBackup", "InvalidDestinationKmsKey"): ErrorRule(
         KmsKeyError,
-        "kms_key_id '{kms_key_id}' cannot be used in '{region}': {aws_message} Give a key that exists "
+        "the KMS key {kms_key_id} cannot be used in '{region}': {aws_message} Give a kms_key_id that exists "
         "and is enabled in '{region}' (a key ID, key ARN, alias name or alias ARN).",
     ),
     ("CopyBackup", "InvalidRegion"): ErrorRule(
@@ -312,7 +319,7 @@ _LOCAL_ERRORS: tuple[tuple[tuple[type[BaseException], ...], ErrorRule], ...] = (
         (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError),
         ErrorRule(
             EndpointUnreachableError,
-            "the FSx endpoint for '{region}' could not be reached during {operation} ({aws_message}). "
+            "the FSx endpoint for '{region}' could not be reached during {operation} {retried} ({aws_message}). "
             "Check the network, proxy, and any AWS_ENDPOINT_URL setting, then re-run; a copy already "
             "started is resumed.",
             retryable=True,
@@ -383,4 +390,4 @@ def map_error(exc: BaseException, context: ErrorContext, *, retried: int = 0) ->
             "(backup {backup_id}, source {source_backup_id} in '{source_region}')"
         )
         return BackupCopyError(" ".join(template.format_map(values).split()))
-    return rule.error(" ".join(rule.message.format_map(values).split()))
+    return rule.error(" ".join(f"{rule.message.format_map(values)} {context.where()}".split()))

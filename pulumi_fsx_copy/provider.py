@@ -25,6 +25,8 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
 
 from .clients import AwsClients
 from .diffing import diff_properties
@@ -136,12 +138,13 @@ class BackupCopyProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs offline and record the resolved Regions."""
-        bag = {k: v for k, v in news.items() if k != PROVIDER_KEY}
+        bag = {k: _with_unknown_sentinel(v) for k, v in news.items() if k != PROVIDER_KEY}
         inputs, failures = check_properties(bag, default_region=self._default_region())
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare the old outputs with the new inputs; ask KMS only when offline cannot tell."""
+        news = _with_unknown_sentinel(news)
         region = str(news.get("region") or olds.get("region") or "")
         return diff_properties(olds, news, same_key=lambda a, b: self._same_kms_key(region, a, b))
 
@@ -372,6 +375,17 @@ class BackupCopyProvider(ResourceProvider):
         except BotoCoreError:
             return None
         return str(region) if region else None
+
+
+def _with_unknown_sentinel(value: Any) -> Any:
+    """Preview's unknowns arrive as ``pulumi.output.Unknown``; the offline modules know them as ``rpc.UNKNOWN``."""
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: _with_unknown_sentinel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_unknown_sentinel(v) for v in value]
+    return value
 
 
 def _creation_time(backup: Mapping[str, Any]) -> datetime | None:

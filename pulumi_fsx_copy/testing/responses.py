@@ -1,0 +1,201 @@
+"""The HTTP/JSON layer the emulator adds to moto's ``FSxResponse``.
+
+moto dispatches an FSx action to the ``FSxResponse`` method of the same name (``CopyBackup`` ->
+``copy_backup``); :data:`RESPONSE_METHODS` are set on that class by
+:func:`pulumi_fsx_copy.testing.install`.  ``call_action`` wraps every FSx action: it counts the
+call, fails it when a fault was injected, and turns :class:`~.models.FsxError` into an AWS JSON 1.1
+error (``__type``, ``Message`` and the error shape's members, with the documented HTTP status) so
+botocore raises a ``ClientError`` whose ``response`` carries ``Error.Code`` and e.g. ``Limit``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any, Final
+
+from botocore.model import NoShapeFoundError, ServiceModel, StructureShape
+from botocore.session import get_session
+from moto.core.common_types import TYPE_RESPONSE
+from moto.core.responses import BaseResponse
+from moto.fsx.responses import FSxResponse
+
+from .models import MODEL, Fault, FsxError
+
+_CONTENT_TYPE: Final = "application/x-amz-json-1.1"
+_STATUS_OF_COMMON_CODES: Final = {
+    "InternalFailure": 500,
+    "ServiceUnavailable": 503,
+    "ServiceUnavailableException": 503,
+    "TooManyRequestsException": 429,
+}
+"""HTTP status of error codes the FSx model has no shape for (ThrottlingException & co. are 400)."""
+_LIMIT_OF_OPERATION: Final = {
+    "CopyBackup": "TOTAL_IN_PROGRESS_COPY_BACKUPS",
+    "CreateBackup": "TOTAL_USER_INITIATED_BACKUPS",
+    "TagResource": "TOTAL_USER_TAGS",
+}
+
+
+@lru_cache(maxsize=1)
+def _service_data() -> dict[str, Any]:
+    """botocore's FSx service model (service-2.json) as loaded."""
+    data: dict[str, Any] = get_session().get_service_data("fsx")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _service_model() -> ServiceModel:
+    return ServiceModel(_service_data(), "fsx")
+
+
+def error_shape(code: str) -> StructureShape | None:
+    """The FSx model's shape of error ``code``, if it has one."""
+    try:
+        shape = _service_model().shape_for(code)
+    except NoShapeFoundError:
+        return None
+    if isinstance(shape, StructureShape) and shape.metadata.get("exception"):
+        return shape
+    return None
+
+
+def http_status(code: str) -> int:
+    """The HTTP status AWS answers error ``code`` with: 500 for server faults, 400 for client errors."""
+    shape = error_shape(code)
+    if shape is None:
+        return _STATUS_OF_COMMON_CODES.get(code, 400)
+    definition = _service_data()["shapes"][shape.name]
+    status = definition.get("error", {}).get("httpStatusCode")
+    if isinstance(status, int):
+        return status
+    return 500 if definition.get("fault") else 400
+
+
+def error_response(error: FsxError) -> TYPE_RESPONSE:
+    """``error`` as AWS JSON 1.1 puts it on the wire."""
+    shape = error_shape(error.code)
+    body: dict[str, Any] = {"__type": error.code, "Message": error.message}
+    for name, value in error.fields.items():
+        if shape is not None and name in shape.members:
+            body[name] = value
+    status = http_status(error.code)
+    headers = {"Content-Type": _CONTENT_TYPE, "X-Amzn-Errortype": error.code, "status": str(status)}
+    return status, headers, json.dumps(body)
+
+
+def injected_error(fault: Fault, operation: str, params: dict[str, Any]) -> FsxError:
+    """The error an injected ``fault`` raises, with the members its shape has filled from the request."""
+    shape = error_shape(fault.code)
+    members = shape.members if shape is not None else {}
+    candidates = {
+        "Limit": _LIMIT_OF_OPERATION.get(operation, "TOTAL_USER_INITIATED_BACKUPS"),
+        "BackupId": params.get("BackupId")
+        or params.get("SourceBackupId")
+        or next(iter(params.get("BackupIds") or []), None),
+        "Parameter": "ClientRequestToken",
+        "ResourceARN": params.get("ResourceARN"),
+        "FileSystemId": params.get("FileSystemId"),
+    }
+    extra = {name: str(value) for name, value in candidates.items() if name in members and value is not None}
+    message = fault.message or f"Injected {fault.code} for {operation}."
+    return FsxError(fault.code, message, **extra)
+
+
+def _params(self: FSxResponse) -> dict[str, Any]:
+    try:
+        params = json.loads(self.body or "{}")
+    except ValueError:
+        return {}
+    return params if isinstance(params, dict) else {}
+
+
+def call_action(self: FSxResponse) -> TYPE_RESPONSE:
+    """Every FSx action: count it, fail it if a fault is due, else let moto dispatch it."""
+    operation = self._get_action()
+    try:
+        fault = MODEL.record_call(operation, self.region)
+        if fault is not None:
+            raise injected_error(fault, operation, _params(self))
+        return BaseResponse.call_action(self)
+    except FsxError as error:
+        status, headers, body = error_response(error)
+        headers = {**self.response_headers, **headers}
+        headers, body = self._enrich_response(headers, body)
+        return status, headers, body
+
+
+def copy_backup(self: FSxResponse) -> str:
+    params = _params(self)
+    copy = MODEL.copy_backup(
+        self.fsx_backend,
+        source_backup_id=str(params.get("SourceBackupId")),
+        source_region=params.get("SourceRegion"),
+        kms_key_id=params.get("KmsKeyId"),
+        copy_tags=bool(params.get("CopyTags", False)),
+        tags=params.get("Tags"),
+        client_request_token=params.get("ClientRequestToken"),
+    )
+    return json.dumps({"Backup": MODEL.describe(copy)})
+
+
+def create_backup(self: FSxResponse) -> str:
+    params = _params(self)
+    backup = MODEL.create_backup(
+        self.fsx_backend,
+        file_system_id=params.get("FileSystemId"),
+        volume_id=params.get("VolumeId"),
+        tags=params.get("Tags"),
+    )
+    return json.dumps({"Backup": MODEL.describe(backup)})
+
+
+def delete_backup(self: FSxResponse) -> str:
+    params = _params(self)
+    return json.dumps(MODEL.delete_backup(self.fsx_backend, str(params.get("BackupId"))))
+
+
+def describe_backups(self: FSxResponse) -> str:
+    params = _params(self)
+    backups, next_token = MODEL.describe_backups(
+        self.fsx_backend,
+        backup_ids=params.get("BackupIds"),
+        filters=params.get("Filters"),
+        max_results=params.get("MaxResults"),
+        next_token=params.get("NextToken"),
+    )
+    result: dict[str, Any] = {"Backups": backups}
+    if next_token:
+        result["NextToken"] = next_token
+    return json.dumps(result)
+
+
+def tag_resource(self: FSxResponse) -> str:
+    params = _params(self)
+    tags = {tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []}
+    MODEL.tag_resource(self.fsx_backend, str(params.get("ResourceARN")), tags)
+    return "{}"
+
+
+def untag_resource(self: FSxResponse) -> str:
+    params = _params(self)
+    MODEL.untag_resource(self.fsx_backend, str(params.get("ResourceARN")), params.get("TagKeys") or [])
+    return "{}"
+
+
+def list_tags_for_resource(self: FSxResponse) -> str:
+    params = _params(self)
+    return json.dumps({"Tags": MODEL.list_tags(self.fsx_backend, str(params.get("ResourceARN")))})
+
+
+RESPONSE_METHODS: Final = {
+    "call_action": call_action,
+    "copy_backup": copy_backup,
+    "create_backup": create_backup,
+    "delete_backup": delete_backup,
+    "describe_backups": describe_backups,
+    "tag_resource": tag_resource,
+    "untag_resource": untag_resource,
+    "list_tags_for_resource": list_tags_for_resource,
+}
+"""What :func:`pulumi_fsx_copy.testing.install` sets on moto's ``FSxResponse``."""

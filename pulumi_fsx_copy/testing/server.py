@@ -1,0 +1,113 @@
+"""The emulator as a server: all of moto (FSx with the emulator installed, KMS, STS, ...) over HTTP.
+
+``python -m pulumi_fsx_copy.testing.server [--host 127.0.0.1] [--port 0] [--copy-seconds S]``
+prints its base URL as the first line on stdout and serves until SIGTERM or SIGINT.  Clients
+reach it through ``AWS_ENDPOINT_URL``; moto takes the Region of a request from its SigV4
+credential scope.  The emulator's controls are under ``/_fsx_copy/`` (see :class:`.RemoteEmulator`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from types import FrameType
+from typing import Any, Final
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from .control import InProcessEmulator
+from .models import MODEL, Settings
+from .patch import install
+from .remote import CONTROL_PREFIX
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+CONTROL_METHODS: Final = frozenset(
+    {
+        "configure",
+        "fail_next",
+        "fail_copy",
+        "fail_next_copies",
+        "set_lifecycle",
+        "calls",
+        "reset_calls",
+        "max_in_progress",
+        "seed_backup",
+        "reset",
+    }
+)
+
+
+def with_controls(app: WsgiApp) -> WsgiApp:
+    """``app`` with the emulator's control endpoints (``POST /_fsx_copy/<method>``) in front of it."""
+    emulator = InProcessEmulator()
+
+    def control_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path: str = environ.get("PATH_INFO", "")
+        if not path.startswith(CONTROL_PREFIX):
+            return app(environ, start_response)
+        request = Request(environ)
+        method = path[len(CONTROL_PREFIX) :]
+        if request.method != "POST" or method not in CONTROL_METHODS:
+            response = Response(json.dumps({"error": f"no control {request.method} {path}"}), 404)
+        else:
+            try:
+                kwargs = json.loads(request.get_data() or b"{}")
+                result = getattr(emulator, method)(**kwargs)
+                response = Response(json.dumps({"result": result}), 200)
+            except (TypeError, ValueError) as err:
+                response = Response(json.dumps({"error": str(err)}), 400)
+        response.content_type = "application/json"
+        return response(environ, start_response)
+
+    return control_app
+
+
+class _RequestHandler(MotoRequestHandler):
+    """moto's request handler without a log line per request."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until SIGTERM/SIGINT."""
+    parser = argparse.ArgumentParser(prog="python -m pulumi_fsx_copy.testing.server", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind (default 0: any free port)")
+    parser.add_argument(
+        "--copy-seconds", type=float, default=Settings.copy_seconds, help="how long a backup copy takes"
+    )
+    args = parser.parse_args(argv)
+
+    install()
+    MODEL.set_defaults(Settings(copy_seconds=args.copy_seconds))
+    app = with_controls(DomainDispatcherApplication(create_backend_app))
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=_RequestHandler)
+    host, port = server.server_address[:2]
+    print(f"http://{host!s}:{port}", flush=True)
+    # The reader may close its end after the first line: send anything printed later to stderr.
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        server.serve_forever()
+    except SystemExit:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

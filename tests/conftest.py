@@ -1,0 +1,1 @@
+pytest_plugins = ["pulumi_fsx_copy.testing.pytest_plugin"]
