@@ -7,9 +7,9 @@ from typing import Any
 
 import botocore.session
 import pytest
+from provider_support import DR_REGION, SOURCE_REGION, copies_in
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
-from provider_support import DR_REGION, SOURCE_REGION, copies_in
 
 import pulumi_fsx_copy
 from pulumi_fsx_copy import (
