@@ -22,7 +22,7 @@ setup(
     packages=find_packages(include=["pulumi_fsx_copy", "pulumi_fsx_copy.*"]),
     package_data={"pulumi_fsx_copy": ["py.typed"]},
     python_requires=">=3.10",
-    install_requires=["pulumi>=3.100,<4", "boto3>=1.34"],
+    install_requires=["pulumi>=3.200,<4", "boto3>=1.34"],
     extras_require={"testing": TESTING, "dev": DEV},
     classifiers=[
         "Programming Language :: Python :: 3",

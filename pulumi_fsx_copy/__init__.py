@@ -22,13 +22,15 @@ from .errors import (
     ThrottledError,
     UnsupportedCopyError,
 )
+from .fanout import Destination, MultiRegionBackupCopy
 from .provider import BackupCopyProvider
-from .resource import BackupCopy
+from .resource import BackupCopy, BackupCopyArgs
 
 __all__ = [
     "AccessDeniedError",
     "AwsServiceError",
     "BackupCopy",
+    "BackupCopyArgs",
     "BackupCopyError",
     "BackupCopyProvider",
     "BackupInUseError",
@@ -38,10 +40,12 @@ __all__ = [
     "CopyNotFoundError",
     "CopyTimeoutError",
     "CredentialsError",
+    "Destination",
     "EndpointUnreachableError",
     "IdempotencyConflictError",
     "InvalidInputError",
     "KmsKeyError",
+    "MultiRegionBackupCopy",
     "RegionError",
     "SourceBackupNotFoundError",
     "SourceBackupUnavailableError",

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
 
 from .provider import BackupCopyProvider
 
+INPUT_NAMES = (
+    "source_backup_id",
+    "source_region",
+    "region",
+    "kms_key_id",
+    "copy_tags",
+    "tags",
+    "client_request_token",
+    "wait_for_available",
+    "wait_timeout_minutes",
+)
 OUTPUT_NAMES = (
     "backup_id",
     "arn",
@@ -24,6 +35,132 @@ OUTPUT_NAMES = (
     "creation_time",
     "size_in_bytes",
 )
+
+
+@pulumi.input_type
+class BackupCopyArgs:
+    """The inputs of a :class:`BackupCopy`."""
+
+    def __init__(
+        __self__,
+        *,
+        source_backup_id: pulumi.Input[str],
+        source_region: pulumi.Input[str] | None = None,
+        region: pulumi.Input[str] | None = None,
+        kms_key_id: pulumi.Input[str] | None = None,
+        copy_tags: pulumi.Input[bool] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        client_request_token: pulumi.Input[str] | None = None,
+        wait_for_available: pulumi.Input[bool] | None = None,
+        wait_timeout_minutes: pulumi.Input[float] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "source_backup_id", source_backup_id)
+        if source_region is not None:
+            pulumi.set(__self__, "source_region", source_region)
+        if region is not None:
+            pulumi.set(__self__, "region", region)
+        if kms_key_id is not None:
+            pulumi.set(__self__, "kms_key_id", kms_key_id)
+        if copy_tags is not None:
+            pulumi.set(__self__, "copy_tags", copy_tags)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
+        if client_request_token is not None:
+            pulumi.set(__self__, "client_request_token", client_request_token)
+        if wait_for_available is not None:
+            pulumi.set(__self__, "wait_for_available", wait_for_available)
+        if wait_timeout_minutes is not None:
+            pulumi.set(__self__, "wait_timeout_minutes", wait_timeout_minutes)
+
+    @property
+    @pulumi.getter(name="source_backup_id")
+    def source_backup_id(self) -> pulumi.Input[str]:
+        """ID of the backup to copy (``backup-...``)."""
+        return pulumi.get(self, "source_backup_id")  # type: ignore[no-any-return]
+
+    @source_backup_id.setter
+    def source_backup_id(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "source_backup_id", value)
+
+    @property
+    @pulumi.getter(name="source_region")
+    def source_region(self) -> pulumi.Input[str] | None:
+        """Region of the source backup (default: ``region``)."""
+        return pulumi.get(self, "source_region")  # type: ignore[no-any-return]
+
+    @source_region.setter
+    def source_region(self, value: pulumi.Input[str] | None) -> None:
+        pulumi.set(self, "source_region", value)
+
+    @property
+    @pulumi.getter(name="region")
+    def region(self) -> pulumi.Input[str] | None:
+        """Region of the copy (default: the stack's ``aws:region``)."""
+        return pulumi.get(self, "region")  # type: ignore[no-any-return]
+
+    @region.setter
+    def region(self, value: pulumi.Input[str] | None) -> None:
+        pulumi.set(self, "region", value)
+
+    @property
+    @pulumi.getter(name="kms_key_id")
+    def kms_key_id(self) -> pulumi.Input[str] | None:
+        """Key ID, key ARN, alias name or alias ARN of a KMS key in ``region`` (default: the FSx-managed key)."""
+        return pulumi.get(self, "kms_key_id")  # type: ignore[no-any-return]
+
+    @kms_key_id.setter
+    def kms_key_id(self, value: pulumi.Input[str] | None) -> None:
+        pulumi.set(self, "kms_key_id", value)
+
+    @property
+    @pulumi.getter(name="copy_tags")
+    def copy_tags(self) -> pulumi.Input[bool] | None:
+        """Copy the source backup's tags too; ``tags`` win on a clash."""
+        return pulumi.get(self, "copy_tags")  # type: ignore[no-any-return]
+
+    @copy_tags.setter
+    def copy_tags(self, value: pulumi.Input[bool] | None) -> None:
+        pulumi.set(self, "copy_tags", value)
+
+    @property
+    @pulumi.getter(name="tags")
+    def tags(self) -> pulumi.Input[Mapping[str, pulumi.Input[str]]] | None:
+        """Tags this stack manages on the copy (changed in place)."""
+        return pulumi.get(self, "tags")  # type: ignore[no-any-return]
+
+    @tags.setter
+    def tags(self, value: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None) -> None:
+        pulumi.set(self, "tags", value)
+
+    @property
+    @pulumi.getter(name="client_request_token")
+    def client_request_token(self) -> pulumi.Input[str] | None:
+        """Idempotency token (default: derived from the stack, the name and the replacing inputs)."""
+        return pulumi.get(self, "client_request_token")  # type: ignore[no-any-return]
+
+    @client_request_token.setter
+    def client_request_token(self, value: pulumi.Input[str] | None) -> None:
+        pulumi.set(self, "client_request_token", value)
+
+    @property
+    @pulumi.getter(name="wait_for_available")
+    def wait_for_available(self) -> pulumi.Input[bool] | None:
+        """Wait until the copy is AVAILABLE (default true)."""
+        return pulumi.get(self, "wait_for_available")  # type: ignore[no-any-return]
+
+    @wait_for_available.setter
+    def wait_for_available(self, value: pulumi.Input[bool] | None) -> None:
+        pulumi.set(self, "wait_for_available", value)
+
+    @property
+    @pulumi.getter(name="wait_timeout_minutes")
+    def wait_timeout_minutes(self) -> pulumi.Input[float] | None:
+        """How long create and delete may wait (default 360)."""
+        return pulumi.get(self, "wait_timeout_minutes")  # type: ignore[no-any-return]
+
+    @wait_timeout_minutes.setter
+    def wait_timeout_minutes(self, value: pulumi.Input[float] | None) -> None:
+        pulumi.set(self, "wait_timeout_minutes", value)
 
 
 class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
@@ -75,6 +212,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     size_in_bytes: pulumi.Output[int | None]
     """Size of the copy, where AWS reports it."""
 
+    @overload
     def __init__(
         self,
         resource_name: str,
@@ -89,31 +227,31 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         wait_for_available: pulumi.Input[bool] | None = None,
         wait_timeout_minutes: pulumi.Input[float] | None = None,
         opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """Copy ``source_backup_id`` from ``source_region`` (default: ``region``) into ``region``
-        (default: the stack's ``aws:region``).
+    ) -> None: ...
 
-        :param kms_key_id: key ID, key ARN, alias name or alias ARN of a key in ``region``
-            (default: the FSx-managed key).
-        :param copy_tags: copy the source backup's tags too; ``tags`` win on a clash.
-        :param tags: tags this stack manages on the copy (updated in place).
-        :param client_request_token: idempotency token; by default one is derived from the stack,
-            the resource name and the inputs that would replace the copy.
-        :param wait_for_available: wait until the copy is AVAILABLE (default true).
-        :param wait_timeout_minutes: how long create and delete may wait (default 360).
+    @overload
+    def __init__(
+        self, resource_name: str, args: BackupCopyArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: BackupCopyArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Copy ``source_backup_id`` from ``source_region`` (default: ``region``) into ``region`` (default: the
+        stack's ``aws:region``). Pass the inputs as keyword arguments or as one :class:`BackupCopyArgs`.
         """
-        props: dict[str, Any] = {
-            "source_backup_id": source_backup_id,
-            "source_region": source_region,
-            "region": region,
-            "kms_key_id": kms_key_id,
-            "copy_tags": copy_tags,
-            "tags": tags,
-            "client_request_token": client_request_token,
-            "wait_for_available": wait_for_available,
-            "wait_timeout_minutes": wait_timeout_minutes,
-            "resource_identity": _identity(resource_name, opts),
-        }
+        if args is not None and kwargs:
+            raise TypeError(
+                f"BackupCopy {resource_name!r}: pass either args=BackupCopyArgs(...) or keyword arguments, not both"
+            )
+        if args is None:
+            args = BackupCopyArgs(**kwargs)
+        props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_NAMES}
+        props["resource_identity"] = _identity(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))
         super().__init__(BackupCopyProvider(), resource_name, props, opts)
 
@@ -124,28 +262,19 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         ``pulumi import`` cannot work with dynamic providers; use this instead.
         """
         copy = BackupCopy.__new__(BackupCopy)
-        props: dict[str, Any] = dict.fromkeys(
-            (
-                "source_backup_id",
-                "source_region",
-                "region",
-                "kms_key_id",
-                "copy_tags",
-                "tags",
-                "client_request_token",
-                "wait_for_available",
-                "wait_timeout_minutes",
-                *OUTPUT_NAMES,
-            )
-        )
+        props: dict[str, Any] = dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES))
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         pulumi.dynamic.Resource.__init__(copy, BackupCopyProvider(), resource_name, props, merged)
         return copy
 
 
-def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Input[str]:
-    """A stable identity for the idempotency token: the parent's URN (or project and stack) plus the name."""
+def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
+    """A stable identity for the idempotency token: project, stack, the parent (if any) and the name.
+
+    Built from plain values: an input that depended on the parent's URN would be a dependency cycle.
+    """
     parent = opts.parent if opts is not None else None
+    scope = f"{pulumi.get_project()}/{pulumi.get_stack()}"
     if parent is not None:
-        return parent.urn.apply(lambda urn: f"{urn}/{resource_name}")
-    return f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+        scope += f"/{parent.pulumi_resource_type}::{parent.pulumi_resource_name}"
+    return f"{scope}/{resource_name}"

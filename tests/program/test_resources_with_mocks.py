@@ -1,0 +1,135 @@
+"""BackupCopy and MultiRegionBackupCopy as a Pulumi program sees them, with pulumi.runtime.set_mocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+
+TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Answers every resource with its inputs plus a fake backup ID, and remembers what was registered."""
+
+    def __init__(self) -> None:
+        self.registered: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        self.registered.append(args)
+        if args.typ != TYPE:
+            return f"{args.name}-id", dict(args.inputs)
+        backup_id = args.resource_id or f"backup-{abs(hash(args.name)) % 16**17:017x}"
+        return backup_id, {**args.inputs, "backup_id": backup_id, "lifecycle": "AVAILABLE"}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+@pytest.fixture
+def mocks() -> RecordingMocks:
+    recording = RecordingMocks()
+    pulumi.runtime.set_mocks(recording, project="dr", stack="prod", preview=False)
+    return recording
+
+
+def _by_name(mocks: RecordingMocks, name: str) -> pulumi.runtime.MockResourceArgs:
+    return next(r for r in mocks.registered if r.name == name)
+
+
+@pulumi.runtime.test
+def test_keyword_and_args_forms_register_the_same_inputs(mocks: RecordingMocks) -> Any:
+    from pulumi_fsx_copy import BackupCopy, BackupCopyArgs
+
+    inputs = {
+        "source_backup_id": "backup-0123456789abcdef0",
+        "source_region": "us-east-1",
+        "region": "us-west-2",
+        "tags": {"purpose": "dr"},
+        "copy_tags": True,
+    }
+    by_keywords = BackupCopy("a", **inputs)
+    by_args = BackupCopy("b", BackupCopyArgs(**inputs))
+
+    def check(_: Any) -> None:
+        a, b = _by_name(mocks, "a"), _by_name(mocks, "b")
+        assert a.typ == b.typ == TYPE
+        for key, value in inputs.items():
+            assert a.inputs[key] == b.inputs[key] == value
+        assert a.inputs["resource_identity"] == "dr/prod/a" and b.inputs["resource_identity"] == "dr/prod/b"
+        assert "__provider" in a.inputs
+
+    return pulumi.Output.all(by_keywords.backup_id, by_args.backup_id).apply(check)
+
+
+def test_args_and_keywords_together_are_refused(mocks: RecordingMocks) -> None:
+    from pulumi_fsx_copy import BackupCopy, BackupCopyArgs
+
+    with pytest.raises(TypeError, match="either args"):
+        BackupCopy("c", BackupCopyArgs(source_backup_id="backup-0123456789abcdef0"), region="us-west-2")
+
+
+@pulumi.runtime.test
+def test_outputs_are_typed_attributes(mocks: RecordingMocks) -> Any:
+    from pulumi_fsx_copy import BackupCopy
+
+    copy = BackupCopy("d", source_backup_id="backup-0123456789abcdef0")
+
+    def check(values: list[Any]) -> None:
+        backup_id, lifecycle, resource_id = values
+        assert backup_id == resource_id and backup_id.startswith("backup-")
+        assert lifecycle == "AVAILABLE"
+
+    return pulumi.Output.all(copy.backup_id, copy.lifecycle, copy.id).apply(check)
+
+
+@pulumi.runtime.test
+def test_get_adopts_by_id(mocks: RecordingMocks) -> Any:
+    from pulumi_fsx_copy import BackupCopy
+
+    adopted = BackupCopy.get("adopted", "backup-0fedcba9876543210")
+
+    def check(backup_id: str) -> None:
+        assert backup_id == "backup-0fedcba9876543210"
+        assert _by_name(mocks, "adopted").resource_id == "backup-0fedcba9876543210"
+
+    return adopted.backup_id.apply(check)
+
+
+@pulumi.runtime.test
+def test_multi_region_copy_makes_one_child_per_region(mocks: RecordingMocks) -> Any:
+    from pulumi_fsx_copy import Destination, MultiRegionBackupCopy
+
+    fanout = MultiRegionBackupCopy(
+        "dr",
+        source_backup_id="backup-0123456789abcdef0",
+        source_region="us-east-1",
+        destinations={"us-west-2": Destination(kms_key_id="alias/dr", tags={"tier": "gold"}), "eu-west-1": None},
+        tags={"purpose": "dr", "tier": "silver"},
+    )
+
+    def check(backup_ids: dict[str, str]) -> None:
+        assert set(backup_ids) == {"us-west-2", "eu-west-1"}
+        west = _by_name(mocks, "dr-us-west-2")
+        eu = _by_name(mocks, "dr-eu-west-1")
+        assert west.inputs["kms_key_id"] == "alias/dr" and "kms_key_id" not in eu.inputs
+        assert west.inputs["tags"] == {"purpose": "dr", "tier": "gold"}
+        assert eu.inputs["tags"] == {"purpose": "dr", "tier": "silver"}
+        # Children are parented, so their identities (and idempotency tokens) differ from a top-level twin.
+        assert (
+            west.inputs["resource_identity"] == "dr/prod/pulumi-fsx-copy:index:MultiRegionBackupCopy::dr/dr-us-west-2"
+        )
+        assert backup_ids["us-west-2"] != backup_ids["eu-west-1"]
+
+    return fanout.backup_ids.apply(check)
+
+
+@pytest.mark.parametrize("destinations", ["us-west-2", [], ["us-west-2", "us-west-2"]])
+def test_multi_region_copy_refuses_bad_destinations(mocks: RecordingMocks, destinations: Any) -> None:
+    from pulumi_fsx_copy import MultiRegionBackupCopy
+
+    with pytest.raises((TypeError, ValueError), match="destinations"):
+        MultiRegionBackupCopy(
+            "x", source_backup_id="backup-0123456789abcdef0", source_region="us-east-1", destinations=destinations
+        )
