@@ -18,8 +18,8 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m examples.demo
 
-## The test suite (what .ci/run calls).
-test: $(STAMP)
+## Lint, type-check and the test suite (what .ci/run calls).
+test: lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
