@@ -10,6 +10,7 @@ DEV = TESTING + [
     "ruff>=0.6",
     "mypy>=1.10",
     "boto3-stubs[fsx,kms,sts]>=1.34",
+    "pulumi-aws>=6,<8",
 ]
 
 setup(
