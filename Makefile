@@ -23,7 +23,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pulumi_fsx_copy tests examples bench
+	$(BIN)/ruff check
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -1,9 +1,12 @@
 """Packaging for pulumi-fsx-copy."""
 
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
 TESTING = ["moto[server]>=5.2,<6"]
-DEV = TESTING + [
+DEV = [
+    *TESTING,
     "pytest>=8",
     "pytest-timeout>=2.3",
     "hypothesis>=6.100",
@@ -17,7 +20,7 @@ setup(
     name="pulumi-fsx-copy",
     version="0.1.0",
     description="A Pulumi resource that copies an Amazon FSx backup to another AWS Region (or clones it in one).",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     packages=find_packages(include=["pulumi_fsx_copy", "pulumi_fsx_copy.*"]),
@@ -32,7 +35,6 @@ setup(
         "Programming Language :: Python :: 3.12",
         "Programming Language :: Python :: 3.13",
         "Programming Language :: Python :: 3.14",
-        "License :: OSI Approved :: Apache Software License",
         "Topic :: System :: Archiving :: Backup",
         "Typing :: Typed",
     ],
