@@ -27,7 +27,7 @@ class AwsClients:
     def __init__(self, profile: str | None = None) -> None:
         self._profile = profile
         self._lock = threading.Lock()
-        self._session: boto3.session.Session | None = None
+        self._session: Any = None  # a boto3 Session, made on first use
         self._clients: dict[tuple[str, str], Any] = {}
 
     @property
