@@ -47,8 +47,8 @@ class MultiRegionBackupCopy(pulumi.ComponentResource):
         """:param destinations: the Regions to copy into (known when the program runs), each optionally with
         its own :class:`Destination` settings.
         """
-        super().__init__("pulumi-fsx-copy:index:MultiRegionBackupCopy", resource_name, None, opts)
         regions = _destinations(resource_name, destinations)
+        super().__init__("pulumi-fsx-copy:index:MultiRegionBackupCopy", resource_name, None, opts)
         self.copies = {}
         for region, destination in regions.items():
             self.copies[region] = BackupCopy(

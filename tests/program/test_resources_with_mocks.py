@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -28,10 +30,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 @pytest.fixture
-def mocks() -> RecordingMocks:
+def mocks() -> Iterator[RecordingMocks]:
+    """Mocks on an event loop of this test's own (other tests may have closed the thread's loop)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     recording = RecordingMocks()
     pulumi.runtime.set_mocks(recording, project="dr", stack="prod", preview=False)
-    return recording
+    yield recording
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 def _by_name(mocks: RecordingMocks, name: str) -> pulumi.runtime.MockResourceArgs:
