@@ -223,7 +223,9 @@ class ProviderProcess:
     entries go before the repository root on ``PYTHONPATH``; the provider unpickles providers by reference,
     so the modules defining them must be importable there.  ``call_timeout`` bounds every RPC (seconds).
     Before the first resource call the harness sends Configure with empty config if :meth:`configure`
-    was not called, since the engine always configures a provider before using it.
+    was not called, since the engine always configures a provider before using it.  ``engine_address``
+    (e.g. a :class:`~pulumi_fsx_copy.testing.fake_engine.FakeEngine`'s) is passed as the engine passes
+    its own: as the plugin's last command-line argument (and in the Handshake request).
     """
 
     def __init__(
@@ -238,8 +240,10 @@ class ProviderProcess:
         type_token: str = DEFAULT_TYPE,
         call_timeout: float = 600.0,
         start_timeout: float = 60.0,
+        engine_address: str | None = None,
     ) -> None:
         self.project = project
+        self.engine_address = engine_address
         self.stack = stack
         self.type_token = type_token
         self.call_timeout = call_timeout
@@ -307,7 +311,7 @@ class ProviderProcess:
         self._stderr_path = Path(stderr_name)
         with os.fdopen(fd, "wb") as stderr_file:
             self._proc = subprocess.Popen(
-                [self._python, "-u", "-m", "pulumi.dynamic"],
+                [self._python, "-u", "-m", "pulumi.dynamic", *([self.engine_address] if self.engine_address else [])],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=stderr_file,
@@ -346,7 +350,7 @@ class ProviderProcess:
     def _handshake(self) -> None:
         """Handshake as the engine does; UNIMPLEMENTED (the dynamic provider) means use Configure's answer."""
         request = provider_pb2.ProviderHandshakeRequest(
-            engine_address="127.0.0.1:0",
+            engine_address=self.engine_address or "127.0.0.1:0",
             configure_with_urn=True,
             supports_views=True,
             supports_refresh_before_update=True,
