@@ -1,0 +1,113 @@
+"""Shared by the benchmarks: result records, the table, and the emulator + provider process set-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
+SOURCE_REGION = "us-east-1"
+DR_REGION = "us-west-2"
+FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": SOURCE_REGION,
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+
+@dataclass
+class Result:
+    """One figure of the benchmark."""
+
+    section: str
+    name: str
+    value: float
+    unit: str
+    goal: str = ""
+    met: bool | None = None
+    ratio: float | None = None
+    note: str = ""
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def set_fake_aws_env(url: str | None = None) -> None:
+    """Fake credentials (and the emulator's endpoint) for boto3 in this process."""
+    for name in list(os.environ):
+        if name.startswith("AWS_ENDPOINT_URL") or name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION"):
+            del os.environ[name]
+    os.environ.update(FAKE_AWS)
+    if url:
+        os.environ["AWS_ENDPOINT_URL"] = url
+
+
+def provider_env(url: str, scale: float | None = None) -> dict[str, str]:
+    """The environment of a provider process pointed at the emulator server."""
+    env = {**FAKE_AWS, "AWS_ENDPOINT_URL": url}
+    if scale is not None:
+        env["PULUMI_FSX_COPY_TIME_SCALE"] = str(scale)
+    return env
+
+
+@contextmanager
+def emulator_server(copy_seconds: float = 1.0) -> Iterator[Any]:
+    from pulumi_fsx_copy.testing import EmulatorServer
+
+    with EmulatorServer(copy_seconds=copy_seconds) as server:
+        set_fake_aws_env(server.url)
+        server.emulator.reset()
+        server.emulator.configure(copy_seconds=copy_seconds)
+        yield server
+
+
+def copy_inputs(source_backup: str, name: str, **overrides: Any) -> dict[str, Any]:
+    """A BackupCopy's registered inputs, ``__provider`` included, as the engine sends them to Check."""
+    from pulumi_fsx_copy import BackupCopyProvider
+    from pulumi_fsx_copy.testing.engine import provider_input
+
+    news: dict[str, Any] = {
+        "source_backup_id": source_backup,
+        "source_region": SOURCE_REGION,
+        "region": DR_REGION,
+        "resource_identity": f"bench/stack/{name}",
+        "__provider": provider_input(BackupCopyProvider()),
+    }
+    news.update(overrides)
+    return {k: v for k, v in news.items() if v is not None}
+
+
+def fmt(value: float, unit: str) -> str:
+    if unit in ("calls", "bytes", "copies", "resources", "modules"):
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def print_table(results: list[Result], out: Callable[[str], None] = print) -> None:
+    rows = [("section", "figure", "value", "goal", "met", "ratio")]
+    for r in results:
+        met = "-" if r.met is None else ("yes" if r.met else "NO")
+        ratio = "" if r.ratio is None else f"{r.ratio:.3g}"
+        rows.append((r.section, r.name, f"{fmt(r.value, r.unit)} {r.unit}", r.goal, met, ratio))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for i, row in enumerate(rows):
+        out("| " + " | ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)) + " |")
+        if i == 0:
+            out("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def write_results(results: list[Result], meta: Mapping[str, Any]) -> None:
+    records = [asdict(r) for r in results]
+    RESULTS_PATH.write_text(json.dumps({"meta": dict(meta), "results": records}, indent=2) + "\n")

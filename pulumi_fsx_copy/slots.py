@@ -1,0 +1,147 @@
+"""Waiting for a free copy slot: FSx allows only a few copies in progress per destination Region (5 by default).
+
+When CopyBackup answers ``ServiceLimitExceeded``, blind exponential backoff either hammers AWS or
+sleeps long past the moment a slot frees. :class:`CopySlots` instead lists the copies in progress in
+the destination Region (one DescribeBackups, shared by every thread of the provider waiting on that
+Region), follows each with a :class:`~pulumi_fsx_copy.waiting.ProgressTracker` across listings, and
+retries when the first of them is predicted to end. A copy this process sees end (its own create saw
+it AVAILABLE, FAILED or DELETED) wakes the waiters of its Region at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from .waiting import Backoff, Deadline, PollPolicy, ProgressTracker
+
+IN_PROGRESS = frozenset({"COPYING", "PENDING"})
+"""Lifecycles of a copy that holds a slot in its destination Region."""
+
+Lister = Callable[[], Iterable[Mapping[str, Any]]]
+"""Lists the backups of one Region (DescribeBackups, every page)."""
+
+
+class _Region:
+    def __init__(self) -> None:
+        self.trackers: dict[str, tuple[float, ProgressTracker]] = {}  # backup id -> (CreationTime, tracker)
+        self.listed_at = -1e18  # monotonic time of the last listing
+        self.listing = False
+        self.generation = 0  # bumped whenever this process sees a copy into the Region end
+
+
+class CopySlots:
+    """Per destination Region: when a copy slot should free up, and a wake-up when one does."""
+
+    def __init__(self, policy: PollPolicy, backoff: Backoff) -> None:
+        self._policy = policy
+        self._backoff = backoff
+        self._cond = threading.Condition()
+        self._regions: dict[str, _Region] = {}
+
+    def _region(self, name: str) -> _Region:
+        region = self._regions.get(name)
+        if region is None:
+            region = self._regions[name] = _Region()
+        return region
+
+    def generation(self, region: str) -> int:
+        """A counter that changes whenever a copy into ``region`` is seen to end."""
+        with self._cond:
+            return self._region(region).generation
+
+    def release(self, region: str, backup_id: str) -> None:
+        """A copy into ``region`` ended (AVAILABLE, FAILED, DELETED): wake whoever waits for a slot there."""
+        with self._cond:
+            state = self._region(region)
+            state.trackers.pop(backup_id, None)
+            state.generation += 1
+            self._cond.notify_all()
+
+    def wait_for_slot(self, region: str, attempt: int, lister: Lister, deadline: Deadline) -> bool:
+        """After CopyBackup hit the copy limit in ``region``: wait until a copy there may have ended.
+
+        Follows the copies in progress with shared listings (one DescribeBackups per Region at a time,
+        reused by every waiting thread for the policy's ``min_delay``), looking again when their
+        trackers say one should have ended, and returns once a listing shows fewer copies in progress
+        than before (or this process saw one of its own copies end). Without any copy to go by (a
+        listing failed, or none is in sight) it falls back on exponential backoff. False when the
+        deadline passed.
+        """
+        generation = self.generation(region)
+        seen: int | None = None
+        while True:
+            copies = self._list(region, lister)
+            if not copies:
+                return self.wait(region, self._backoff.delay(attempt), deadline, generation)
+            if seen is not None and len(copies) < seen:
+                return not deadline.expired()  # one ended: its slot is free
+            seen = len(copies) if seen is None else min(seen, len(copies))
+            now = time.time()
+            delay = min(tracker.next_delay(now - created) for created, tracker in copies)
+            if not self.wait(region, delay, deadline, generation):
+                return False
+            if self.generation(region) != generation:
+                return not deadline.expired()
+
+    def _list(self, region: str, lister: Lister) -> list[tuple[float, ProgressTracker]]:
+        with self._cond:
+            state = self._region(region)
+            while state.listing:
+                self._cond.wait()
+            fresh = time.monotonic() - state.listed_at < self._policy.min_delay
+            if fresh:
+                return list(state.trackers.values())
+            state.listing = True
+        try:
+            backups: list[Mapping[str, Any]] | None = list(lister())
+        except Exception:
+            backups = None
+        with self._cond:
+            state.listing = False
+            state.listed_at = time.monotonic()
+            if backups is None:
+                state.trackers = {}
+            else:
+                self._observe(state, backups)
+            self._cond.notify_all()
+            return list(state.trackers.values())
+
+    def _observe(self, state: _Region, backups: Iterable[Mapping[str, Any]]) -> None:
+        now = time.time()
+        seen: dict[str, tuple[float, ProgressTracker]] = {}
+        for backup in backups:
+            if backup.get("Lifecycle") not in IN_PROGRESS or not backup.get("SourceBackupId"):
+                continue
+            backup_id = str(backup.get("BackupId"))
+            created = _epoch(backup.get("CreationTime"), now)
+            _, tracker = state.trackers.get(backup_id) or (created, self._policy.tracker())
+            tracker.observe(now - created, backup.get("ProgressPercent"))
+            seen[backup_id] = (created, tracker)
+        state.trackers = seen
+
+    def wait(self, region: str, seconds: float, deadline: Deadline, generation: int) -> bool:
+        """Sleep ``seconds`` (or until the deadline), waking early when a copy into ``region`` ends after
+        ``generation`` (see :meth:`generation`); False when no time was left."""
+        if deadline.expired():
+            return False
+        until = time.monotonic() + min(seconds, deadline.remaining())
+        with self._cond:
+            state = self._region(region)
+            while state.generation == generation:
+                left = until - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+        return True
+
+
+def _epoch(value: Any, default: float) -> float:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).timestamp()
+    if isinstance(value, (int, float)):
+        return float(value)
+    return default
