@@ -36,16 +36,20 @@ from .errors import (
     BackupInUseError,
     CopyDeletedError,
     CopyFailedError,
+    CopyLimitExceededError,
     CopyNotFoundError,
     CopyTimeoutError,
     EndpointUnreachableError,
     ErrorContext,
     IdempotencyConflictError,
+    KmsKeyError,
     ThrottledError,
     is_retryable,
     map_error,
 )
 from .kms import parse_key_reference
+from .progress import ProgressReporter, current_urn
+from .slots import CopySlots
 from .tags import tag_changes
 from .tokens import MAX_GENERATIONS, token_base, token_for
 from .validation import check_properties
@@ -60,6 +64,10 @@ REPLACEMENT_INPUTS = ("source_backup_id", "source_region", "region", "kms_key_id
 # waits that AWS asks for (copy quota, source not ready, backup busy) go on until the deadline.
 MAX_TRANSIENT_RETRIES = 8
 _TRANSIENT_ERRORS = (ThrottledError, AwsServiceError, EndpointUnreachableError)
+# The KMS KeyState in which a copy can be restored; any other state found by refresh is reported.
+KMS_KEY_USABLE = "Enabled"
+# A copy AWS reports missing is described this many times more before the provider believes it.
+MISSING_CONFIRMATIONS = 3
 # Reads, refreshes and tag updates do not wait on copies; they give AWS this long to answer.
 CALL_TIMEOUT_SECONDS = 300.0
 
@@ -119,6 +127,8 @@ class BackupCopyProvider(ResourceProvider):
         self._clients = AwsClients()
         self._poll = PollPolicy()
         self._backoff = Backoff()
+        self._slots = CopySlots(self._poll, self._backoff)
+        self._progress = ProgressReporter.silent()
 
     def __reduce__(self) -> tuple[type[BackupCopyProvider], tuple[()]]:
         # Pickle by reference, with no state: nothing configured here may reach the Pulumi state.
@@ -135,6 +145,9 @@ class BackupCopyProvider(ResourceProvider):
         scale = time_scale()
         self._poll = PollPolicy().scaled(scale)
         self._backoff = Backoff().scaled(scale)
+        self._slots = CopySlots(self._poll, self._backoff)
+        # Only the provider process is configured: there the engine's address is on the command line.
+        self._progress = ProgressReporter.from_environment()
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs offline and record the resolved Regions."""
@@ -146,7 +159,11 @@ class BackupCopyProvider(ResourceProvider):
         """Compare the old outputs with the new inputs; ask KMS only when offline cannot tell."""
         news = _with_unknown_sentinel(news)
         region = str(news.get("region") or olds.get("region") or "")
-        return diff_properties(olds, news, same_key=lambda a, b: self._same_kms_key(region, a, b))
+        result = diff_properties(olds, news, same_key=lambda a, b: self._same_kms_key(region, a, b))
+        if olds.get("kms_key_state") not in (None, KMS_KEY_USABLE) and not result.changes:
+            # Refresh found the copy's key unusable: `pulumi up` runs update, which says what to do.
+            return DiffResult(changes=True, replaces=[], stables=result.stables, delete_before_replace=False)
+        return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Start (or find again) the copy, tag it, and wait for it to become AVAILABLE."""
@@ -158,29 +175,38 @@ class BackupCopyProvider(ResourceProvider):
             if spec.tags:
                 self._tag(spec.region, backup, spec.tags, deadline)
             if spec.wait_for_available:
-                backup = self._wait_until_available(spec, backup, deadline)
+                backup = self._wait_until_confirmed(spec, backup, deadline)
             else:
                 backup = self._describe(spec.region, backup_id, deadline, spec.context("DescribeBackups", backup_id))
         except (CopyTimeoutError, CopyFailedError, CopyDeletedError):
             raise
         except BackupCopyError as err:
             raise self._abandon(spec, backup_id, err) from None
-        return CreateResult(backup_id, _outputs(props, backup, managed_keys=spec.tags))
+        outs = _outputs(props, backup, managed_keys=spec.tags)
+        outs["kms_key_state"] = self._key_state(spec.region, outs.get("kms_key_id"))
+        return CreateResult(backup_id, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the copy; report it deleted when it is gone."""
         region = str(props.get("region") or self._default_region() or "")
         context = ErrorContext(operation="DescribeBackups", region=region, backup_id=id_)
+        deadline = Deadline(CALL_TIMEOUT_SECONDS)
         try:
-            backup = self._describe(region, id_, Deadline(CALL_TIMEOUT_SECONDS), context)
+            backup = self._describe(region, id_, deadline, context)
         except CopyNotFoundError:
-            return ReadResult("", {})
+            # Forgetting a copy that exists leaks it (a later destroy would not delete it): look again.
+            found = self._confirm_missing(region, id_, deadline, context)
+            if found is None:
+                return ReadResult("", {})
+            backup = found
         if backup.get("Lifecycle") == "DELETED":
             return ReadResult("", {})
         base = dict(props)
         base.setdefault("region", region)
         managed = props.get("tags") or {}
-        return ReadResult(id_, _outputs(base, backup, managed_keys=managed, from_aws=True))
+        outs = _outputs(base, backup, managed_keys=managed, from_aws=True)
+        outs["kms_key_state"] = self._key_state(region, outs.get("kms_key_id"))
+        return ReadResult(id_, outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Change the managed tags in place; tags the stack never declared are left alone."""
@@ -194,7 +220,10 @@ class BackupCopyProvider(ResourceProvider):
             self._untag(region, backup, changes.to_remove, deadline)
         context = ErrorContext(operation="DescribeBackups", region=region, backup_id=id_)
         described = self._describe(region, id_, deadline, context)
-        return UpdateResult(_outputs(news, described, managed_keys=news.get("tags") or {}))
+        outs = _outputs(news, described, managed_keys=news.get("tags") or {})
+        outs["kms_key_state"] = self._key_state(region, outs.get("kms_key_id"))
+        self._require_usable_key(region, id_, outs.get("kms_key_id"), outs["kms_key_state"])
+        return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the copy, retrying while it is busy, and wait until it is gone."""
@@ -244,8 +273,12 @@ class BackupCopyProvider(ResourceProvider):
         backup_id = str(backup["BackupId"])
         context = spec.context("DescribeBackups", backup_id)
         started = _creation_time(backup) or datetime.now(timezone.utc)
+        tracker = self._poll.tracker()
         while True:
             lifecycle = backup.get("Lifecycle")
+            self._progress.report(current_urn(), backup_id, lifecycle, backup.get("ProgressPercent"), spec.region)
+            if lifecycle in ("AVAILABLE", "FAILED", "DELETED"):
+                self._slots.release(spec.region, backup_id)
             if lifecycle == "AVAILABLE":
                 return backup
             if lifecycle == "FAILED":
@@ -268,19 +301,66 @@ class BackupCopyProvider(ResourceProvider):
                     "on this same copy; raise wait_timeout_minutes for large backups."
                 )
             elapsed = (datetime.now(timezone.utc) - started).total_seconds()
-            deadline.sleep(self._poll.next_delay(elapsed, backup.get("ProgressPercent")))
+            tracker.observe(elapsed, backup.get("ProgressPercent"))
+            deadline.sleep(tracker.next_delay(elapsed))
             try:
                 backup = self._describe(spec.region, backup_id, deadline, context)
             except CopyNotFoundError:
                 backup = {"BackupId": backup_id, "Lifecycle": "DELETED"}
 
+    def _wait_until_confirmed(self, spec: _CopySpec, backup: dict[str, Any], deadline: Deadline) -> dict[str, Any]:
+        """Wait for AVAILABLE; when the wait finds the copy gone, make sure before giving up on it.
+
+        DescribeBackups may not see a copy CopyBackup just made (eventual consistency), and a DR copy must
+        not be abandoned on one such answer: the wait resumes while DescribeBackups still finds the copy.
+        """
+        backup_id = str(backup["BackupId"])
+        context = spec.context("DescribeBackups", backup_id)
+        while True:
+            try:
+                return self._wait_until_available(spec, backup, deadline)
+            except CopyDeletedError:
+                found = self._confirm_missing(spec.region, backup_id, deadline, context)
+                if found is None:
+                    raise
+                backup = found
+
+    def _confirm_missing(
+        self, region: str, backup_id: str, deadline: Deadline, context: ErrorContext
+    ) -> dict[str, Any] | None:
+        """Describe a backup reported missing again, a few times with backoff: the backup if it is there
+        after all (and not DELETED), else None."""
+        for attempt in range(MISSING_CONFIRMATIONS):
+            if not deadline.sleep(self._backoff.delay(attempt)) and attempt:
+                break
+            try:
+                backup = self._describe(region, backup_id, deadline, context)
+            except CopyNotFoundError:
+                continue
+            return None if backup.get("Lifecycle") == "DELETED" else backup
+        return None
+
     def _delete_copy(self, region: str, backup_id: str, deadline: Deadline) -> None:
         context = ErrorContext(operation="DeleteBackup", region=region, backup_id=backup_id)
-        try:
-            self._call(context, deadline, lambda: self._clients.fsx(region).delete_backup(BackupId=backup_id))
-        except CopyNotFoundError:
-            return
         describe = ErrorContext(operation="DescribeBackups", region=region, backup_id=backup_id)
+        while True:
+            try:
+                self._call(context, deadline, lambda: self._clients.fsx(region).delete_backup(BackupId=backup_id))
+            except CopyNotFoundError:
+                # Never report a copy gone on DeleteBackup's word alone: a destroy that "succeeds" while
+                # the copy lives leaks it for good. DescribeBackups must agree; if it still sees the copy,
+                # delete it again.
+                found = self._confirm_missing(region, backup_id, deadline, describe)
+                if found is None:
+                    return
+                if deadline.expired():
+                    raise AwsServiceError(
+                        f"DeleteBackup answered that backup {backup_id} does not exist in '{region}', but "
+                        f"DescribeBackups still lists it ({found.get('Lifecycle')}). Re-run `pulumi destroy`; "
+                        "if it persists, delete the backup in the FSx console."
+                    ) from None
+                continue
+            break
         while True:
             try:
                 backup = self._describe(region, backup_id, deadline, describe)
@@ -330,6 +410,34 @@ class BackupCopyProvider(ResourceProvider):
         context = ErrorContext(operation="UntagResource", region=region, backup_id=str(backup["BackupId"]))
         self._call(context, deadline, lambda: self._clients.fsx(region).untag_resource(ResourceARN=arn, TagKeys=keys))
 
+    def _key_state(self, region: str, key_arn: object) -> str | None:
+        """The ``KeyState`` of the key that encrypts a copy (``Enabled``, ``Disabled``, ``PendingDeletion``,
+        ...); None when KMS cannot tell (no permission, unreachable): then nothing is reported."""
+        if not isinstance(key_arn, str) or not key_arn:
+            return None
+        try:
+            metadata = self._clients.kms(region).describe_key(KeyId=key_arn)["KeyMetadata"]
+        except (ClientError, BotoCoreError, KeyError, TypeError):
+            return None
+        state = metadata.get("KeyState")
+        return str(state) if state else None
+
+    @staticmethod
+    def _require_usable_key(region: str, backup_id: str, key_arn: object, state: str | None) -> None:
+        """Raise KmsKeyError when the copy's key is known to be unusable: the copy cannot be restored."""
+        if state in (None, KMS_KEY_USABLE):
+            return
+        fix = f"enable it (`aws kms enable-key --key-id {key_arn} --region {region}`)"
+        if state == "PendingDeletion":
+            fix = (
+                f"cancel its deletion (`aws kms cancel-key-deletion --key-id {key_arn} --region {region}`), then " + fix
+            )
+        raise KmsKeyError(
+            f"the KMS key {key_arn} that encrypts copy {backup_id} in '{region}' is {state}: the copy cannot be "
+            f"restored while it is. To keep this DR copy usable, {fix} and re-run `pulumi up`; or set "
+            "kms_key_id to another key to make a new copy."
+        )
+
     def _same_kms_key(self, region: str, a: str, b: str) -> bool:
         """Whether two key references name one key, resolved through KMS in ``region``."""
         try:
@@ -359,9 +467,21 @@ class BackupCopyProvider(ResourceProvider):
                 if isinstance(exc, BackupCopyError) or not is_retryable(exc, context.operation):
                     raise error from None
                 transient = transient + 1 if isinstance(error, _TRANSIENT_ERRORS) else 0
-                if transient > MAX_TRANSIENT_RETRIES or not deadline.sleep(self._backoff.delay(attempt)):
+                if transient > MAX_TRANSIENT_RETRIES or not self._wait_to_retry(context, error, attempt, deadline):
                     raise error from None
                 attempt += 1
+
+    def _wait_to_retry(self, context: ErrorContext, error: BackupCopyError, attempt: int, deadline: Deadline) -> bool:
+        """Sleep before retry ``attempt``; a full copy quota waits until a copy in progress is predicted to end."""
+        if isinstance(error, CopyLimitExceededError) and context.operation == "CopyBackup":
+            region = context.region
+            return self._slots.wait_for_slot(region, attempt, lambda: self._list_backups(region), deadline)
+        return deadline.sleep(self._backoff.delay(attempt))
+
+    def _list_backups(self, region: str) -> list[dict[str, Any]]:
+        """Every backup in ``region`` (DescribeBackups, all pages), to see which copies hold a slot."""
+        pages = self._clients.fsx(region).get_paginator("describe_backups").paginate()
+        return [dict(backup) for page in pages for backup in page.get("Backups") or []]
 
     def _default_region(self) -> str | None:
         """The stack's aws:region, else the environment's (AWS_REGION, AWS_DEFAULT_REGION, profile)."""

@@ -9,18 +9,8 @@ import pulumi
 import pulumi.dynamic
 
 from .provider import BackupCopyProvider
+from .validation import INPUT_ORDER
 
-INPUT_NAMES = (
-    "source_backup_id",
-    "source_region",
-    "region",
-    "kms_key_id",
-    "copy_tags",
-    "tags",
-    "client_request_token",
-    "wait_for_available",
-    "wait_timeout_minutes",
-)
 OUTPUT_NAMES = (
     "backup_id",
     "arn",
@@ -34,6 +24,7 @@ OUTPUT_NAMES = (
     "owner_id",
     "creation_time",
     "size_in_bytes",
+    "kms_key_state",
 )
 
 
@@ -211,6 +202,8 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     """When the copy was created (ISO 8601, UTC)."""
     size_in_bytes: pulumi.Output[int | None]
     """Size of the copy, where AWS reports it."""
+    kms_key_state: pulumi.Output[str | None]
+    """KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``, ``PendingDeletion``...), if KMS tells."""
 
     @overload
     def __init__(
@@ -250,9 +243,12 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             )
         if args is None:
             args = BackupCopyArgs(**kwargs)
-        props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_NAMES}
+        props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_ORDER}
         props["resource_identity"] = _identity(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))
+        if _may_hold_secrets(props["tags"]):
+            # The engine keeps `tags` secret when the input was, but `tags_all` repeats those values.
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["tags_all"]))
         super().__init__(BackupCopyProvider(), resource_name, props, opts)
 
     @staticmethod
@@ -262,10 +258,17 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         ``pulumi import`` cannot work with dynamic providers; use this instead.
         """
         copy = BackupCopy.__new__(BackupCopy)
-        props: dict[str, Any] = dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES))
+        props: dict[str, Any] = dict.fromkeys((*INPUT_ORDER, *OUTPUT_NAMES))
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         pulumi.dynamic.Resource.__init__(copy, BackupCopyProvider(), resource_name, props, merged)
         return copy
+
+
+def _may_hold_secrets(tags: Any) -> bool:
+    """Whether ``tags`` may carry a secret: it is an Output, or holds one (plain strings cannot be secret)."""
+    if isinstance(tags, pulumi.Output):
+        return True
+    return isinstance(tags, Mapping) and any(isinstance(value, pulumi.Output) for value in tags.values())
 
 
 def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:

@@ -14,19 +14,19 @@ from pulumi_fsx_copy.kms import parse_key_reference
 from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
 from pulumi_fsx_copy.tags import short_repr, tag_problems
 
-INPUT_NAMES = frozenset(
-    {
-        "source_backup_id",
-        "source_region",
-        "region",
-        "kms_key_id",
-        "copy_tags",
-        "tags",
-        "client_request_token",
-        "wait_for_available",
-        "wait_timeout_minutes",
-    }
+INPUT_ORDER = (
+    "source_backup_id",
+    "source_region",
+    "region",
+    "kms_key_id",
+    "copy_tags",
+    "tags",
+    "client_request_token",
+    "wait_for_available",
+    "wait_timeout_minutes",
 )
+"""The inputs of a BackupCopy, in the order of its constructor."""
+INPUT_NAMES = frozenset(INPUT_ORDER)
 _BACKUP_ID = re.compile(r"backup-[0-9a-f]{8,}")
 _TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,63}")
 _MAX_TAG_PROBLEMS = 10

@@ -33,6 +33,19 @@ class Emulator(Protocol):
         """Make the next ``count`` calls of ``operation`` (e.g. "CopyBackup"), in ``region`` or any, fail
         with error ``code`` (any FSx error shape, ThrottlingException, ...)."""
 
+    def break_next(
+        self,
+        operation: str,
+        kind: str,
+        *,
+        count: int = 1,
+        seconds: float = 0.0,
+        region: str | None = None,
+    ) -> None:
+        """Break the connection of the next ``count`` calls of ``operation``: ``drop`` (before it is
+        handled), ``lose_response`` (handled, then no answer) or ``delay`` (answer held back ``seconds``;
+        in-process: a read timeout).  See :data:`~.models.NETWORK_FAULT_KINDS`."""
+
     def fail_copy(self, backup_id: str, message: str) -> None:
         """End a copy now as FAILED with ``FailureDetails.Message`` ``message``."""
 
@@ -97,6 +110,18 @@ class InProcessEmulator:
     ) -> None:
         """Make the next ``count`` calls of ``operation`` fail with ``code``."""
         MODEL.fail_next(operation, code, count=count, message=message, region=region)
+
+    def break_next(
+        self,
+        operation: str,
+        kind: str,
+        *,
+        count: int = 1,
+        seconds: float = 0.0,
+        region: str | None = None,
+    ) -> None:
+        """Break the connection of the next ``count`` calls of ``operation`` (in-process: botocore's errors)."""
+        MODEL.break_next(operation, kind, count=count, seconds=seconds, region=region)
 
     def fail_copy(self, backup_id: str, message: str) -> None:
         """End a copy now as FAILED with ``message``."""

@@ -110,6 +110,32 @@ class Fault:
     region: str | None
 
 
+NETWORK_FAULT_KINDS: Final = ("drop", "lose_response", "delay")
+"""What :meth:`FsxCopyModel.break_next` can do to a call's connection:
+
+``drop``
+    The connection is closed before the request is handled (nothing happens in AWS).
+``lose_response``
+    The request is handled, then the connection is closed without an answer (it happened in AWS,
+    the client never hears of it).
+``delay``
+    The request is handled and the answer is held back ``seconds`` (server mode), long enough for a
+    client's read timeout; in-process, where there is no socket, the client gets botocore's
+    ``ReadTimeoutError`` at once after the request was handled.
+"""
+
+
+@dataclass
+class NetworkFault:
+    """The next ``remaining`` calls of ``operation`` (in ``region``, or any when None) meet ``kind``."""
+
+    operation: str
+    kind: str
+    remaining: int
+    seconds: float
+    region: str | None
+
+
 @dataclass(frozen=True)
 class CopyRequest:
     """The parameters of a CopyBackup request that its ClientRequestToken stands for."""
@@ -372,6 +398,7 @@ class FsxCopyModel:
         self._faults: list[Fault] = []
         self._calls: Counter[tuple[str, str]] = Counter()
         self._copy_failures: list[str] = []
+        self._network_faults: list[NetworkFault] = []
 
     # ---- controls -------------------------------------------------------------------------------
 
@@ -401,6 +428,7 @@ class FsxCopyModel:
             self._faults.clear()
             self._calls.clear()
             self._copy_failures.clear()
+            self._network_faults.clear()
 
     def fail_next(
         self,
@@ -416,6 +444,37 @@ class FsxCopyModel:
             raise EmulatorError("count must be at least 1")
         with self.lock:
             self._faults.append(Fault(operation, code, count, message, region))
+
+    def break_next(
+        self,
+        operation: str,
+        kind: str,
+        *,
+        count: int = 1,
+        seconds: float = 0.0,
+        region: str | None = None,
+    ) -> None:
+        """Make the connection of the next ``count`` calls of ``operation`` fail as ``kind`` says (one of
+        :data:`NETWORK_FAULT_KINDS`); ``seconds`` is how long ``delay`` holds the answer back."""
+        if kind not in NETWORK_FAULT_KINDS:
+            raise EmulatorError(f"unknown network fault {kind!r}; one of {', '.join(NETWORK_FAULT_KINDS)}")
+        if count < 1:
+            raise EmulatorError("count must be at least 1")
+        if not (isinstance(seconds, (int, float)) and seconds >= 0):
+            raise EmulatorError(f"seconds must be a number >= 0, not {seconds!r}")
+        with self.lock:
+            self._network_faults.append(NetworkFault(operation, kind, count, float(seconds), region))
+
+    def take_network_fault(self, operation: str, region: str) -> NetworkFault | None:
+        """The network fault the call of ``operation`` in ``region`` must meet, if any (used up by this)."""
+        with self.lock:
+            for fault in self._network_faults:
+                if fault.operation == operation and fault.region in (None, region):
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._network_faults.remove(fault)
+                    return replace(fault, remaining=1)
+            return None
 
     def record_call(self, operation: str, region: str) -> Fault | None:
         """Count a call that reached the emulator; the injected fault it must fail with, if any."""

@@ -81,6 +81,18 @@ class RemoteEmulator:
         """Make the next ``count`` calls of ``operation`` fail with ``code``."""
         self._call("fail_next", operation=operation, code=code, count=count, message=message, region=region)
 
+    def break_next(
+        self,
+        operation: str,
+        kind: str,
+        *,
+        count: int = 1,
+        seconds: float = 0.0,
+        region: str | None = None,
+    ) -> None:
+        """Break the connection of the next ``count`` calls of ``operation`` (the server drops or delays it)."""
+        self._call("break_next", operation=operation, kind=kind, count=count, seconds=seconds, region=region)
+
     def fail_copy(self, backup_id: str, message: str) -> None:
         """End a copy now as FAILED with ``message``."""
         self._call("fail_copy", backup_id=backup_id, message=message)

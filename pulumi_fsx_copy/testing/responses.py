@@ -14,13 +14,17 @@ import json
 from functools import lru_cache
 from typing import Any, Final
 
+from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 from botocore.model import NoShapeFoundError, ServiceModel, StructureShape
 from botocore.session import get_session
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.fsx.responses import FSxResponse
 
-from .models import MODEL, Fault, FsxError
+from .models import MODEL, Fault, FsxError, NetworkFault
+
+NETWORK_FAULT_KEY: Final = "pulumi_fsx_copy.network_fault"
+"""WSGI environ key through which an FSx action asks the server to break its connection."""
 
 _CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 _STATUS_OF_COMMON_CODES: Final = {
@@ -111,18 +115,42 @@ def _params(self: FSxResponse) -> dict[str, Any]:
 
 
 def call_action(self: FSxResponse) -> TYPE_RESPONSE:
-    """Every FSx action: count it, fail it if a fault is due, else let moto dispatch it."""
+    """Every FSx action: count it, fail it if a fault is due, else let moto dispatch it.
+
+    A network fault (:meth:`~.models.FsxCopyModel.break_next`) is handed to the server through the WSGI
+    environ (:data:`NETWORK_FAULT_KEY`), which drops or delays the connection; in-process it becomes the
+    botocore exception a client would see.
+    """
     operation = self._get_action()
+    network = MODEL.take_network_fault(operation, self.region)
+    if network is not None and network.kind == "drop":
+        MODEL.record_call(operation, self.region)
+        return _drop_or_raise(self, network)
     try:
         fault = MODEL.record_call(operation, self.region)
         if fault is not None:
             raise injected_error(fault, operation, _params(self))
-        return BaseResponse.call_action(self)
+        response = BaseResponse.call_action(self)
     except FsxError as error:
         status, headers, body = error_response(error)
         headers = {**self.response_headers, **headers}
         headers, body = self._enrich_response(headers, body)
-        return status, headers, body
+        response = status, headers, body
+    if network is not None:
+        return _drop_or_raise(self, network, response)
+    return response
+
+
+def _drop_or_raise(self: FSxResponse, fault: NetworkFault, response: TYPE_RESPONSE | None = None) -> TYPE_RESPONSE:
+    """Server mode: mark the environ so the server breaks the connection; in-process: raise as botocore would."""
+    environ = getattr(self.normalized_request, "environ", None)
+    if self.is_werkzeug_request and isinstance(environ, dict):
+        environ[NETWORK_FAULT_KEY] = fault
+        return response or (500, {"Content-Type": _CONTENT_TYPE}, "{}")
+    endpoint = self.uri
+    if fault.kind == "delay":
+        raise ReadTimeoutError(endpoint_url=endpoint)
+    raise ConnectionClosedError(endpoint_url=endpoint)
 
 
 def copy_backup(self: FSxResponse) -> str:

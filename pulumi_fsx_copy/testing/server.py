@@ -9,10 +9,13 @@ credential scope.  The emulator's controls are under ``/_fsx_copy/`` (see :class
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
+import socket
 import sys
+import time
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import Any, Final
@@ -22,9 +25,10 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from .control import InProcessEmulator
-from .models import MODEL, Settings
+from .models import MODEL, NetworkFault, Settings
 from .patch import install
 from .remote import CONTROL_PREFIX
+from .responses import NETWORK_FAULT_KEY
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -32,6 +36,7 @@ CONTROL_METHODS: Final = frozenset(
     {
         "configure",
         "fail_next",
+        "break_next",
         "fail_copy",
         "fail_next_copies",
         "set_lifecycle",
@@ -51,7 +56,7 @@ def with_controls(app: WsgiApp) -> WsgiApp:
     def control_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
         if not path.startswith(CONTROL_PREFIX):
-            return app(environ, start_response)
+            return _with_network_faults(app, environ, start_response)
         request = Request(environ)
         method = path[len(CONTROL_PREFIX) :]
         if request.method != "POST" or method not in CONTROL_METHODS:
@@ -67,6 +72,31 @@ def with_controls(app: WsgiApp) -> WsgiApp:
         return response(environ, start_response)
 
     return control_app
+
+
+def _with_network_faults(app: WsgiApp, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Run ``app``; if the FSx action asked for a network fault (see ``responses.call_action``), act it out."""
+    held: list[tuple[Any, ...]] = []
+
+    def hold(*args: Any) -> Callable[[bytes], None]:
+        held.append(args)
+        return lambda data: None
+
+    body = b"".join(app(environ, hold))
+    fault = environ.get(NETWORK_FAULT_KEY)
+    if isinstance(fault, NetworkFault):
+        if fault.kind == "delay":
+            time.sleep(fault.seconds)
+        else:
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            # werkzeug treats a ConnectionError as a connection the client dropped: no answer, no log.
+            raise ConnectionResetError(f"injected network fault: {fault.kind} of {fault.operation}")
+    for args in held:
+        start_response(*args)
+    return [body]
 
 
 class _RequestHandler(MotoRequestHandler):

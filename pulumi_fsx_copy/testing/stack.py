@@ -426,9 +426,7 @@ class LocalStack:
 
     def _program_config(self) -> dict[str, str]:
         """Config as the language host hands it to the program: full keys, strings (JSON for the rest)."""
-        return {
-            self._qualified(k): v if isinstance(v, str) else json.dumps(v) for k, v in self.config.items()
-        }
+        return {self._qualified(k): v if isinstance(v, str) else json.dumps(v) for k, v in self.config.items()}
 
     def _provider_config(self) -> tuple[dict[str, Any], list[str]]:
         config = {self._qualified(k): v for k, v in self.config.items()}
