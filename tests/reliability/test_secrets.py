@@ -25,8 +25,8 @@ pytestmark = pytest.mark.scenario(
     "file, canary aws:accessKey/aws:secretKey/aws:token and a secret project value in the stack config: "
     "none of them in the pickled provider (before and after use), in any output, in any error message "
     "(injected AccessDenied, ExpiredToken, missing profile, unreachable endpoint) or in the provider "
-    "process's stdout/stderr; tags given as secrets come back secret in `tags` (and, once resource.py "
-    "declares it, in `tags_all`)",
+    "process's stdout/stderr; tags given as secrets come back secret in `tags`, and BackupCopy "
+    "registers `tags_all` (which repeats them) as an additional secret output",
 )
 
 CANARIES = {
