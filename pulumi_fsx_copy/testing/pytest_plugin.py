@@ -63,3 +63,27 @@ def fsx_remote(fsx_server: EmulatorServer, aws_test_env: None, monkeypatch: pyte
     fsx_server.emulator.reset()
     monkeypatch.setenv("AWS_ENDPOINT_URL", fsx_server.url)
     return fsx_server.emulator
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker ``fsx_source_backups`` reads."""
+    config.addinivalue_line(
+        "markers",
+        "fsx_source_regions(*regions, tags=None, file_system_type='LUSTRE'): where fsx_source_backups seeds backups",
+    )
+
+
+@pytest.fixture
+def fsx_source_backups(request: pytest.FixtureRequest, fsx_remote: RemoteEmulator) -> dict[str, str]:
+    """Region -> ID of an AVAILABLE source backup seeded in the emulator server, one per Region named by
+    ``@pytest.mark.fsx_source_regions("us-east-1", "eu-west-1", tags={...}, file_system_type="ONTAP")``
+    (default: one in us-east-1)."""
+    marker = request.node.get_closest_marker("fsx_source_regions")
+    regions: tuple[str, ...] = tuple(marker.args) if marker and marker.args else ("us-east-1",)
+    options = dict(marker.kwargs) if marker else {}
+    return {
+        region: fsx_remote.seed_backup(
+            region, tags=options.get("tags"), file_system_type=options.get("file_system_type", "LUSTRE")
+        )
+        for region in regions
+    }
