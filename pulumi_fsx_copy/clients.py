@@ -1,17 +1,21 @@
-"""boto3 clients, made inside the provider process on first use: one per (service, Region), thread-safe.
+"""AWS clients, made inside the provider process on first use: one per (service, Region), thread-safe.
 
-Credentials come from boto3's standard chain (optionally a named profile); endpoints from the standard
-``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_FSX`` and ``AWS_ENDPOINT_URL_KMS`` settings, which botocore reads
-itself. Retries are the provider's own (see ``retrying``), so botocore makes one attempt per call.
+They are botocore clients (what boto3's clients are, without boto3's resource and S3 transfer layers,
+which would cost the provider process a quarter of its import time for nothing). Credentials come from
+the standard chain (optionally a named profile); endpoints from the standard ``AWS_ENDPOINT_URL``,
+``AWS_ENDPOINT_URL_FSX`` and ``AWS_ENDPOINT_URL_KMS`` settings, which botocore reads itself. Retries are
+the provider's own (``BackupCopyProvider._call``), so botocore makes one attempt per call.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.config import Config
+
+if TYPE_CHECKING:
+    from botocore.session import Session
 
 _CLIENT_CONFIG = Config(
     retries={"total_max_attempts": 1, "mode": "standard"},
@@ -21,13 +25,21 @@ _CLIENT_CONFIG = Config(
 )
 
 
+def new_session(profile: str | None) -> Session:
+    """A botocore session for ``profile`` (None: the default chain), imported on first use: preview never
+    makes a client, so the provider process does not pay for botocore's client machinery until it does."""
+    import botocore.session
+
+    return botocore.session.Session(profile=profile)
+
+
 class AwsClients:
-    """A cache of boto3 clients for one AWS profile (or the default credential chain)."""
+    """A cache of AWS clients for one AWS profile (or the default credential chain)."""
 
     def __init__(self, profile: str | None = None) -> None:
         self._profile = profile
         self._lock = threading.Lock()
-        self._session: Any = None  # a boto3 Session, made on first use
+        self._session: Session | None = None
         self._clients: dict[tuple[str, str], Any] = {}
 
     @property
@@ -47,12 +59,12 @@ class AwsClients:
         key = (service, region)
         client = self._clients.get(key)
         if client is None:
-            # boto3 sessions are not thread-safe; clients are, once made.
+            # Sessions are not thread-safe; clients are, once made.
             with self._lock:
                 client = self._clients.get(key)
                 if client is None:
                     if self._session is None:
-                        self._session = boto3.session.Session(profile_name=self._profile)
-                    client = self._session.client(service, region_name=region, config=_CLIENT_CONFIG)
+                        self._session = new_session(self._profile)
+                    client = self._session.create_client(service, region_name=region, config=_CLIENT_CONFIG)
                     self._clients[key] = client
         return client

@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import Any, TypeVar
 
-import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 from pulumi.dynamic import (
     CheckResult,
@@ -28,7 +27,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from .clients import AwsClients
+from .clients import AwsClients, new_session
 from .diffing import diff_properties
 from .errors import (
     AwsServiceError,
@@ -491,7 +490,7 @@ class BackupCopyProvider(ResourceProvider):
             if os.environ.get(name):
                 return os.environ[name]
         try:
-            region = botocore.session.Session(profile=self._clients.profile).get_config_variable("region")
+            region = new_session(self._clients.profile).get_config_variable("region")
         except BotoCoreError:
             return None
         return str(region) if region else None
