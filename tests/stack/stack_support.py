@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import boto3
+import pulumi
+from pulumi.runtime import Mocks, set_mocks
+from pulumi.runtime.config import set_all_config
 
 PROJECT = "pulumi-fsx-copy-example"
 SOURCE_REGION = "us-east-1"
@@ -28,3 +35,38 @@ def live_tags(region: str, backup_id: str) -> dict[str, str]:
     backup = live_backup(region, backup_id)
     assert backup is not None, f"{backup_id} does not exist in {region}"
     return {t["Key"]: t["Value"] for t in backup.get("Tags", [])}
+
+
+def run_with_mocks(
+    program: Callable[[], None], mocks: Mocks, *, project: str, config: Mapping[str, Any], preview: bool = False
+) -> dict[str, Any]:
+    """Run ``program`` under ``mocks`` with ``config`` (project keys); its resolved exports.
+
+    In a thread of its own, so the SDK's settings of this run do not leak into other tests.
+    """
+    exports: dict[str, Any] = {}
+    errors: list[BaseException] = []
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def run_program() -> pulumi.Output[Any]:
+        program()
+        outputs = pulumi.runtime.get_root_resource().outputs  # type: ignore[union-attr]
+        return pulumi.Output.from_input(outputs).apply(exports.update)
+
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        try:
+            set_mocks(mocks, project=project, stack="unit", preview=preview)
+            set_all_config({f"{project}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in config.items()})
+            run_program()
+        except BaseException as err:  # handed to the test
+            errors.append(err)
+        finally:
+            asyncio.get_event_loop().close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return exports

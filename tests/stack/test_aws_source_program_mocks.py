@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from typing import Any
 
-import pulumi
 import pytest
 from pulumi.output import Unknown
-from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, set_mocks
-from pulumi.runtime.config import set_all_config
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+from stack_support import run_with_mocks
 
 from examples.aws_source.__main__ import main as aws_source_program
 
@@ -35,30 +32,9 @@ class AwsMocks(Mocks):
 
 
 def run(preview: bool) -> AwsMocks:
-    """Run the program in a thread of its own (the SDK's settings stay out of other tests)."""
     mocks = AwsMocks(preview)
-    errors: list[BaseException] = []
-
-    @pulumi.runtime.test  # type: ignore[untyped-decorator]
-    def program() -> None:
-        aws_source_program()
-
-    def target() -> None:
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        try:
-            set_mocks(mocks, project=PROJECT, stack="unit", preview=preview)
-            set_all_config({f"{PROJECT}:fileSystemId": "fs-0123456789abcdef0", f"{PROJECT}:drRegion": "eu-west-1"})
-            program()
-        except BaseException as err:  # handed to the test
-            errors.append(err)
-        finally:
-            asyncio.get_event_loop().close()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
+    config = {"fileSystemId": "fs-0123456789abcdef0", "drRegion": "eu-west-1"}
+    run_with_mocks(aws_source_program, mocks, project=PROJECT, config=config, preview=preview)
     return mocks
 
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import threading
 from typing import Any
 
 import pulumi
 import pytest
-from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, set_mocks
-from pulumi.runtime.config import set_all_config
-from stack_support import PROJECT
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+from stack_support import PROJECT, run_with_mocks
 
 from examples.dr.__main__ import main as dr_program
 
@@ -34,37 +30,9 @@ class RecordingMocks(Mocks):
 
 
 def run_program(config: dict[str, Any]) -> tuple[RecordingMocks, dict[str, Any]]:
-    """Run the program under mocks with ``config`` (project keys); its resources and resolved exports.
-
-    In a thread of its own, so the SDK's settings of this run do not leak into other tests.
-    """
+    """Run the program under mocks with ``config`` (project keys); its resources and resolved exports."""
     mocks = RecordingMocks()
-    exports: dict[str, Any] = {}
-    errors: list[BaseException] = []
-
-    @pulumi.runtime.test  # type: ignore[untyped-decorator]
-    def program() -> pulumi.Output[Any]:
-        dr_program()
-        outputs = pulumi.runtime.get_root_resource().outputs  # type: ignore[union-attr]
-        return pulumi.Output.from_input(outputs).apply(exports.update)
-
-    def run() -> None:
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        try:
-            set_mocks(mocks, project=PROJECT, stack="unit", preview=False)
-            set_all_config({f"{PROJECT}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in config.items()})
-            program()
-        except BaseException as err:  # handed to the test
-            errors.append(err)
-        finally:
-            asyncio.get_event_loop().close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return mocks, exports
+    return mocks, run_with_mocks(dr_program, mocks, project=PROJECT, config=config)
 
 
 def test_one_backup_copy_per_dr_region_plus_a_clone() -> None:
