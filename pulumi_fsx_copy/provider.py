@@ -181,9 +181,7 @@ class BackupCopyProvider(ResourceProvider):
             raise
         except BackupCopyError as err:
             raise self._abandon(spec, backup_id, err) from None
-        outs = _outputs(props, backup, managed_keys=spec.tags)
-        outs["kms_key_state"] = self._key_state(spec.region, outs.get("kms_key_id"))
-        return CreateResult(backup_id, outs)
+        return CreateResult(backup_id, self._outputs(spec.region, props, backup, managed_keys=spec.tags))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the copy; report it deleted when it is gone."""
@@ -203,9 +201,7 @@ class BackupCopyProvider(ResourceProvider):
         base = dict(props)
         base.setdefault("region", region)
         managed = props.get("tags") or {}
-        outs = _outputs(base, backup, managed_keys=managed, from_aws=True)
-        outs["kms_key_state"] = self._key_state(region, outs.get("kms_key_id"))
-        return ReadResult(id_, outs)
+        return ReadResult(id_, self._outputs(region, base, backup, managed_keys=managed, from_aws=True))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Change the managed tags in place; tags the stack never declared are left alone."""
@@ -219,8 +215,7 @@ class BackupCopyProvider(ResourceProvider):
             self._untag(region, backup, changes.to_remove, deadline)
         context = ErrorContext(operation="DescribeBackups", region=region, backup_id=id_)
         described = self._describe(region, id_, deadline, context)
-        outs = _outputs(news, described, managed_keys=news.get("tags") or {})
-        outs["kms_key_state"] = self._key_state(region, outs.get("kms_key_id"))
+        outs = self._outputs(region, news, described, managed_keys=news.get("tags") or {})
         self._require_usable_key(region, id_, outs.get("kms_key_id"), outs["kms_key_state"])
         return UpdateResult(outs)
 
@@ -408,6 +403,20 @@ class BackupCopyProvider(ResourceProvider):
         arn = str(backup.get("ResourceARN"))
         context = ErrorContext(operation="UntagResource", region=region, backup_id=str(backup["BackupId"]))
         self._call(context, deadline, lambda: self._clients.fsx(region).untag_resource(ResourceARN=arn, TagKeys=keys))
+
+    def _outputs(
+        self,
+        region: str,
+        inputs: Mapping[str, Any],
+        backup: Mapping[str, Any],
+        *,
+        managed_keys: Mapping[str, Any],
+        from_aws: bool = False,
+    ) -> dict[str, Any]:
+        """The resource's outputs (see ``_outputs``), with the KMS key state of the copy's key."""
+        outs = _outputs(inputs, backup, managed_keys=managed_keys, from_aws=from_aws)
+        outs["kms_key_state"] = self._key_state(region, outs.get("kms_key_id"))
+        return outs
 
     def _key_state(self, region: str, key_arn: object) -> str | None:
         """The ``KeyState`` of the key that encrypts a copy (``Enabled``, ``Disabled``, ``PendingDeletion``,
