@@ -134,7 +134,7 @@ class ResourceState:
     @property
     def name(self) -> str:
         """The resource's logical name."""
-        return self.urn.rsplit("::", 1)[-1]
+        return _name(self.urn)
 
     def to_json(self) -> dict[str, Any]:
         """This entry as a JSON object."""
@@ -192,7 +192,7 @@ class Change:
     @property
     def name(self) -> str:
         """The resource's logical name."""
-        return self.urn.rsplit("::", 1)[-1]
+        return _name(self.urn)
 
     def __str__(self) -> str:
         line = f"{_SYMBOLS[self.kind]:<2} {self.type}  {self.name}  {self.kind}"
