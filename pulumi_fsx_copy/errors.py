@@ -73,6 +73,10 @@ class CopyDeletedError(BackupCopyError):
     """The copy was deleted by someone else while the provider waited on it."""
 
 
+class CopyCancelledError(BackupCopyError):
+    """Pulumi was cancelled (Ctrl-C) while the provider waited; the copy goes on in AWS and the next run resumes it."""
+
+
 class CopyNotFoundError(BackupCopyError):
     """The copy the stack manages no longer exists."""
 

@@ -1,8 +1,8 @@
 """BackupCopyProvider: the dynamic provider behind :class:`pulumi_fsx_copy.BackupCopy`.
 
 It is pickled into every resource's state by reference (``__reduce__``): no client, session or
-credential ever leaves the provider process. One instance serves up to 4 engine threads at once, so it
-keeps no per-call state on ``self``.
+credential ever leaves the provider process. One instance serves every engine call at once (see
+``serving``), so it keeps no per-call state on ``self``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from .errors import (
     AwsServiceError,
     BackupCopyError,
     BackupInUseError,
+    CopyCancelledError,
     CopyDeletedError,
     CopyFailedError,
     CopyLimitExceededError,
@@ -48,11 +49,12 @@ from .errors import (
 )
 from .kms import parse_key_reference
 from .progress import ProgressReporter, current_urn
+from .serving import install as serve_engine
 from .slots import CopySlots
 from .tags import tag_changes
 from .tokens import MAX_GENERATIONS, token_base, token_for
 from .validation import check_properties
-from .waiting import Backoff, Deadline, PollPolicy, time_scale
+from .waiting import ENGINE_CANCEL, Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 
 T = TypeVar("T")
 
@@ -147,6 +149,8 @@ class BackupCopyProvider(ResourceProvider):
         self._slots = CopySlots(self._poll, self._backoff)
         # Only the provider process is configured: there the engine's address is on the command line.
         self._progress = ProgressReporter.from_environment()
+        # Serve every engine call while copies wait, as many copies at once as AWS allows; hear Cancel.
+        serve_engine()
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs offline and record the resolved Regions."""
@@ -168,7 +172,11 @@ class BackupCopyProvider(ResourceProvider):
         """Start (or find again) the copy, tag it, and wait for it to become AVAILABLE."""
         spec = _CopySpec.from_props(props)
         deadline = Deadline(spec.wait_timeout_minutes * 60)
-        backup = self._start_copy(spec, deadline)
+        try:
+            ENGINE_CANCEL.check()  # a Create that arrives after Cancel starts no copy
+            backup = self._start_copy(spec, deadline)
+        except WaitCancelled:
+            raise _cancelled(spec, None) from None
         backup_id = str(backup["BackupId"])
         try:
             if spec.tags:
@@ -177,6 +185,8 @@ class BackupCopyProvider(ResourceProvider):
                 backup = self._wait_until_confirmed(spec, backup, deadline)
             else:
                 backup = self._describe(spec.region, backup_id, deadline, spec.context("DescribeBackups", backup_id))
+        except WaitCancelled:
+            raise _cancelled(spec, backup_id) from None
         except (CopyTimeoutError, CopyFailedError, CopyDeletedError):
             raise
         except BackupCopyError as err:
@@ -223,7 +233,13 @@ class BackupCopyProvider(ResourceProvider):
         """Delete the copy, retrying while it is busy, and wait until it is gone."""
         region = str(props.get("region") or self._default_region() or "")
         timeout = props.get("wait_timeout_minutes") or DEFAULT_WAIT_TIMEOUT_MINUTES
-        self._delete_copy(region, id_, Deadline(float(timeout) * 60))
+        try:
+            self._delete_copy(region, id_, Deadline(float(timeout) * 60))
+        except WaitCancelled:
+            raise CopyCancelledError(
+                f"Pulumi was cancelled while deleting copy {id_} in '{region}'. A deletion already requested goes "
+                "on in AWS; the copy stays in the stack until the next `pulumi up` or `pulumi destroy` sees it gone."
+            ) from None
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -503,6 +519,23 @@ class BackupCopyProvider(ResourceProvider):
         except BotoCoreError:
             return None
         return str(region) if region else None
+
+
+def _cancelled(spec: _CopySpec, backup_id: str | None) -> CopyCancelledError:
+    """The error of a Create the engine cancelled (Ctrl-C): nothing is deleted, the next `pulumi up` resumes.
+
+    The next Create asks CopyBackup with the same idempotency token, which hands back this same copy.
+    """
+    route = f"{spec.source_backup_id} ('{spec.source_region}' -> '{spec.region}')"
+    if backup_id is None:
+        return CopyCancelledError(
+            f"Pulumi was cancelled before the copy of {route} was known to have started. A copy AWS already "
+            "started goes on there; the next `pulumi up` resumes it, or starts the copy if there is none."
+        )
+    return CopyCancelledError(
+        f"Pulumi was cancelled while waiting for copy {backup_id} of {route}. The copy goes on in AWS and "
+        "was not deleted; the next `pulumi up` resumes waiting on this same copy."
+    )
 
 
 def _with_unknown_sentinel(value: Any) -> Any:

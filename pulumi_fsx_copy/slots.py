@@ -5,7 +5,8 @@ sleeps long past the moment a slot frees. :class:`CopySlots` instead lists the c
 the destination Region (one DescribeBackups, shared by every thread of the provider waiting on that
 Region), follows each with a :class:`~pulumi_fsx_copy.waiting.ProgressTracker` across listings, and
 retries when the first of them is predicted to end. A copy this process sees end (its own create saw
-it AVAILABLE, FAILED or DELETED) wakes the waiters of its Region at once.
+it AVAILABLE, FAILED or DELETED) wakes the waiters of its Region at once, and so does the engine's
+Cancel (the wait then raises :class:`~pulumi_fsx_copy.waiting.WaitCancelled`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from .waiting import Backoff, Deadline, PollPolicy, ProgressTracker
+from .waiting import ENGINE_CANCEL, Backoff, CancelSignal, Deadline, PollPolicy, ProgressTracker
 
 IN_PROGRESS = frozenset({"COPYING", "PENDING"})
 """Lifecycles of a copy that holds a slot in its destination Region."""
@@ -36,11 +37,13 @@ class _Region:
 class CopySlots:
     """Per destination Region: when a copy slot should free up, and a wake-up when one does."""
 
-    def __init__(self, policy: PollPolicy, backoff: Backoff) -> None:
+    def __init__(self, policy: PollPolicy, backoff: Backoff, cancel: CancelSignal = ENGINE_CANCEL) -> None:
         self._policy = policy
         self._backoff = backoff
+        self._cancel = cancel
         self._cond = threading.Condition()
         self._regions: dict[str, _Region] = {}
+        cancel.wakes(self._cond)
 
     def _region(self, name: str) -> _Region:
         region = self._regions.get(name)
@@ -91,6 +94,7 @@ class CopySlots:
         with self._cond:
             state = self._region(region)
             while state.listing:
+                self._cancel.check()
                 self._cond.wait()
             fresh = time.monotonic() - state.listed_at < self._policy.min_delay
             if fresh:
@@ -125,13 +129,16 @@ class CopySlots:
 
     def wait(self, region: str, seconds: float, deadline: Deadline, generation: int) -> bool:
         """Sleep ``seconds`` (or until the deadline), waking early when a copy into ``region`` ends after
-        ``generation`` (see :meth:`generation`); False when no time was left."""
+        ``generation`` (see :meth:`generation`); False when no time was left. Raises
+        :class:`~pulumi_fsx_copy.waiting.WaitCancelled` as soon as the engine cancels."""
+        self._cancel.check()
         if deadline.expired():
             return False
         until = time.monotonic() + min(seconds, deadline.remaining())
         with self._cond:
             state = self._region(region)
             while state.generation == generation:
+                self._cancel.check()
                 left = until - time.monotonic()
                 if left <= 0:
                     break

@@ -1,8 +1,11 @@
-"""When to look again: the polling policy for a copy in progress, and backoff for retried calls.
+"""When to look again: the polling policy for a copy in progress, backoff for retried calls, and the
+engine's Cancel, which ends every wait.
 
-Both are pure functions of what has been seen, so they can be measured on a simulated clock (see
-``bench/``). All durations scale with ``PULUMI_FSX_COPY_TIME_SCALE`` (default 1), which lets the
-demo and tests run against the emulator's seconds-long copies without waiting minutes.
+The policy and the backoff are pure functions of what has been seen, so they can be measured on a
+simulated clock (see ``bench/``). All durations scale with ``PULUMI_FSX_COPY_TIME_SCALE`` (default 1),
+which lets the demo and tests run against the emulator's seconds-long copies without waiting minutes.
+Every wait sleeps on a :class:`CancelSignal` (:data:`ENGINE_CANCEL` in the provider process, set by
+:mod:`pulumi_fsx_copy.serving` when the engine sends Cancel) and raises :class:`WaitCancelled` once it is set.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import threading
 import time
 from dataclasses import dataclass
 
@@ -208,11 +212,68 @@ class Backoff:
         return base / 2 + random.uniform(0, base / 2)
 
 
-class Deadline:
-    """A point in time on the monotonic clock."""
+class WaitCancelled(Exception):
+    """The engine cancelled the operation (first Ctrl-C of ``pulumi up``, or the provider shutting down)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self) -> None:
+        super().__init__(
+            "Pulumi cancelled this operation (Ctrl-C, or the provider was shut down) while it waited on AWS. "
+            "What was already requested from AWS goes on there; re-run the command to finish it."
+        )
+
+
+class CancelSignal:
+    """Set once, when the engine sends Cancel; from then on every wait that sleeps on it ends at once.
+
+    The engine sends Cancel on the first Ctrl-C of ``pulumi up`` (then starts no new step and waits for
+    the running ones) and before it shuts a provider down; in both cases nothing the process still waits
+    on is wanted, so the signal is never cleared.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._conditions: list[threading.Condition] = []
+
+    def set(self) -> None:
+        """Cancel: wake every sleeper and every waiter of the conditions registered with :meth:`wakes`."""
+        self._event.set()
+        with self._lock:
+            conditions = list(self._conditions)
+        for condition in conditions:
+            with condition:
+                condition.notify_all()
+
+    def is_set(self) -> bool:
+        """Whether the engine has cancelled."""
+        return self._event.is_set()
+
+    def check(self) -> None:
+        """Raise :class:`WaitCancelled` if the engine has cancelled."""
+        if self._event.is_set():
+            raise WaitCancelled()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep ``seconds``; raise :class:`WaitCancelled` as soon as the engine cancels."""
+        if self._event.wait(max(seconds, 0.0)):
+            raise WaitCancelled()
+
+    def wakes(self, condition: threading.Condition) -> None:
+        """Notify ``condition`` when the signal is set, so its waiters can :meth:`check` (call once each)."""
+        with self._lock:
+            self._conditions.append(condition)
+
+
+ENGINE_CANCEL = CancelSignal()
+"""The provider process's signal: set when the engine sends Cancel (see :mod:`pulumi_fsx_copy.serving`)."""
+
+
+class Deadline:
+    """A point in time on the monotonic clock; its sleeps end early when ``cancel`` is set."""
+
+    def __init__(self, seconds: float, cancel: CancelSignal = ENGINE_CANCEL) -> None:
         self.seconds = seconds
+        self.cancel = cancel
         self._at = time.monotonic() + seconds
 
     def remaining(self) -> float:
@@ -224,8 +285,12 @@ class Deadline:
         return self.remaining() <= 0
 
     def sleep(self, seconds: float) -> bool:
-        """Sleep ``seconds`` or until the deadline, whichever is first; False when no time was left."""
+        """Sleep ``seconds`` or until the deadline, whichever is first; False when no time was left.
+
+        Raises :class:`WaitCancelled` when the engine cancels before or during the sleep.
+        """
+        self.cancel.check()
         if self.expired():
             return False
-        time.sleep(min(seconds, self.remaining()))
+        self.cancel.sleep(min(seconds, self.remaining()))
         return True

@@ -1,0 +1,197 @@
+"""Serve the engine from the SDK's provider process: no call waits behind a long copy, and Cancel is heard.
+
+The engine runs this provider in ``python -m pulumi.dynamic`` (``pulumi/dynamic/__main__.py``). Its
+``main()`` serves the engine with ``grpc.server(futures.ThreadPoolExecutor(max_workers=4))``: gRPC's
+synchronous server runs each call on a worker of that pool until the call returns, so four Creates
+waiting on copies (hours in AWS) leave every other call -- a Check, a Diff, a refresh's Read, a tag
+Update, a fifth copy, the engine's Cancel -- queued behind them. Its servicer also answers Cancel with
+nothing, so nothing in the process learns that the user pressed Ctrl-C.
+
+:func:`install` (called by :meth:`BackupCopyProvider.configure`, which the SDK runs on one of that
+pool's workers when the first resource call arrives) fixes both from inside the process:
+
+* **workers**: it finds the gRPC server whose worker pool runs the current thread (among the
+  ``grpc.Server`` objects in the locals of the main thread's frames: ``main()`` holds the SDK's while
+  it serves) and raises that pool's ``_max_workers`` to :data:`MAX_WORKERS`. A
+  ``ThreadPoolExecutor`` starts a thread per submitted call only while none is idle, up to
+  ``_max_workers``, so threads appear only as the engine's concurrency needs them; the engine bounds
+  that (``pulumi up --parallel``, default 4 x CPUs) far below :data:`MAX_WORKERS`.
+* **Cancel**: it puts a generic RPC handler for ``ResourceProvider/Cancel`` first in that server's
+  handlers. It sets :data:`~pulumi_fsx_copy.waiting.ENGINE_CANCEL` (every wait of the provider ends
+  with :class:`~pulumi_fsx_copy.waiting.WaitCancelled`), then calls the SDK's own Cancel handler, so
+  whatever a later SDK does on Cancel still happens.
+
+What it touches beyond public APIs: the main thread's frame locals (``sys._current_frames``),
+``grpc`` server internals (``_Server._state``, its ``thread_pool``, ``lock`` and ``generic_handlers``
+list) and ``ThreadPoolExecutor._threads`` / ``_max_workers``. Each is checked
+before use; when one is missing, :func:`install` changes nothing it cannot finish, writes one line on
+stderr (the engine shows a dynamic provider's stderr) and the provider keeps working at the SDK's
+concurrency. ``tests/concurrency`` fails if an upgrade of the SDK or grpc stops either from applying.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Final
+
+import grpc
+from google.protobuf import empty_pb2
+
+from .waiting import ENGINE_CANCEL, CancelSignal
+
+__all__ = ["CANCEL_METHOD", "MAX_WORKERS", "Serving", "install"]
+
+MAX_WORKERS: Final = 256
+"""Engine calls the provider process serves at once (the SDK's pool serves 4). Threads start on demand."""
+
+CANCEL_METHOD: Final = "/pulumirpc.ResourceProvider/Cancel"
+_DYNAMIC_MAIN: Final = "pulumi.dynamic.__main__"
+_PREFIX: Final = "pulumi-fsx-copy"
+
+_Behaviour = Callable[[empty_pb2.Empty, grpc.ServicerContext], empty_pb2.Empty]
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What :func:`install` applied: the worker pool's size (None: not widened) and whether Cancel is heard."""
+
+    workers: int | None
+    cancel_heard: bool
+    problems: tuple[str, ...] = ()
+
+
+_LOCK = threading.Lock()
+_INSTALLED: Serving | None = None
+
+
+def install(signal: CancelSignal = ENGINE_CANCEL) -> Serving:
+    """Widen the serving pool and hear Cancel, once per process; a no-op outside ``python -m pulumi.dynamic``.
+
+    Never raises: what cannot apply is reported on stderr and in the result.
+    """
+    global _INSTALLED
+    with _LOCK:
+        if _INSTALLED is None:
+            if not _running_as_dynamic_provider():
+                return Serving(workers=None, cancel_heard=False, problems=("not the dynamic provider process",))
+            _INSTALLED = apply(signal)
+            for problem in _INSTALLED.problems:
+                print(f"{_PREFIX}: {problem}", file=sys.stderr, flush=True)
+        return _INSTALLED
+
+
+def apply(signal: CancelSignal, thread: threading.Thread | None = None) -> Serving:
+    """Widen the pool of the gRPC server that runs ``thread`` (default: this one) and hook its Cancel."""
+    try:
+        return _apply(signal, thread or threading.current_thread())
+    except Exception as exc:  # an SDK or grpc we do not know: keep serving as the SDK does
+        return Serving(workers=None, cancel_heard=False, problems=(_problem("its gRPC server", exc, _BOTH),))
+
+
+def _apply(signal: CancelSignal, thread: threading.Thread) -> Serving:
+    found = _server_state_of(thread)
+    if found is None:
+        return Serving(
+            workers=None,
+            cancel_heard=False,
+            problems=(_problem("its gRPC server", "no grpc.Server runs this thread on its worker pool", _BOTH),),
+        )
+    state, pool = found
+    problems: list[str] = []
+    workers = _widen(pool, problems)
+    cancel_heard = _hear_cancel(state, signal, problems)
+    return Serving(workers=workers, cancel_heard=cancel_heard, problems=tuple(problems))
+
+
+def _server_state_of(thread: threading.Thread) -> tuple[Any, ThreadPoolExecutor] | None:
+    """The ``_state`` of the gRPC server whose worker pool runs ``thread``, and that pool.
+
+    The SDK's ``main()`` holds its server in a local while the main thread waits in it, so the servers
+    are looked for in the locals of the main thread's frames.
+    """
+    frame = sys._current_frames().get(threading.main_thread().ident or -1)
+    while frame is not None:
+        for value in list(frame.f_locals.values()):
+            state = getattr(value, "_state", None) if isinstance(value, grpc.Server) else None
+            pool = getattr(state, "thread_pool", None)
+            if isinstance(pool, ThreadPoolExecutor) and thread in getattr(pool, "_threads", ()):
+                return state, pool
+        frame = frame.f_back
+    return None
+
+
+def _widen(pool: ThreadPoolExecutor, problems: list[str]) -> int | None:
+    current = getattr(pool, "_max_workers", None)
+    if not isinstance(current, int):
+        problems.append(_problem("its worker pool", "ThreadPoolExecutor has no integer _max_workers", _SLOW))
+        return None
+    widened = max(current, MAX_WORKERS)
+    pool._max_workers = widened
+    return widened
+
+
+def _hear_cancel(state: Any, signal: CancelSignal, problems: list[str]) -> bool:
+    handlers = getattr(state, "generic_handlers", None)
+    lock = getattr(state, "lock", None)
+    if not isinstance(handlers, list) or lock is None:
+        problems.append(_problem("its Cancel", "the gRPC server keeps no list of generic handlers", _DEAF))
+        return False
+    with lock:
+        sdk_handlers = list(handlers)
+        handlers.insert(0, _CancelHandler(signal, sdk_handlers))
+    return True
+
+
+class _CancelHandler(grpc.GenericRpcHandler):  # type: ignore[misc]
+    """Answers ``ResourceProvider/Cancel``: sets the cancel signal, then runs the SDK's own handler."""
+
+    def __init__(self, signal: CancelSignal, sdk_handlers: list[Any]) -> None:
+        self._signal = signal
+        self._sdk_handlers = sdk_handlers
+        self._handler = grpc.unary_unary_rpc_method_handler(
+            self._cancel,
+            request_deserializer=empty_pb2.Empty.FromString,
+            response_serializer=empty_pb2.Empty.SerializeToString,
+        )
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        return self._handler if handler_call_details.method == CANCEL_METHOD else None
+
+    def _cancel(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> empty_pb2.Empty:
+        self._signal.set()
+        sdk = self._sdk_cancel(context)
+        return sdk(request, context) if sdk is not None else empty_pb2.Empty()
+
+    def _sdk_cancel(self, context: grpc.ServicerContext) -> _Behaviour | None:
+        """The handler the SDK registered for Cancel (today it returns Empty and does nothing else)."""
+        details = _CallDetails(CANCEL_METHOD, context.invocation_metadata())
+        for handler in self._sdk_handlers:
+            found = handler.service(details)
+            if found is not None and found.unary_unary is not None:
+                behaviour: _Behaviour = found.unary_unary
+                return behaviour
+        return None
+
+
+class _CallDetails(grpc.HandlerCallDetails):  # type: ignore[misc]
+    def __init__(self, method: str, invocation_metadata: Any) -> None:
+        self.method = method
+        self.invocation_metadata = invocation_metadata
+
+
+def _running_as_dynamic_provider() -> bool:
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None) == _DYNAMIC_MAIN
+
+
+_SLOW: Final = "it serves 4 engine calls at a time, as the Pulumi SDK does: a long copy delays other operations"
+_DEAF: Final = "the first Ctrl-C of `pulumi up` waits for running copies to end"
+_BOTH: Final = f"{_SLOW}, and {_DEAF}"
+
+
+def _problem(what: str, cause: object, consequence: str) -> str:
+    return f"could not adapt {what} of `python -m pulumi.dynamic` ({cause}); {consequence}."
