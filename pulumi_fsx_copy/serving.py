@@ -23,7 +23,7 @@ pool's workers when the first resource call arrives) fixes both from inside the 
 
 What it touches beyond public APIs: the main thread's frame locals (``sys._current_frames``),
 ``grpc`` server internals (``_Server._state``, its ``thread_pool``, ``lock`` and ``generic_handlers``
-list) and ``ThreadPoolExecutor._threads`` / ``_max_workers``. Each is checked
+list) and ``ThreadPoolExecutor._threads`` / ``_thread_name_prefix`` / ``_max_workers``. Each is checked
 before use; when one is missing, :func:`install` changes nothing it cannot finish, writes one line on
 stderr (the engine shows a dynamic provider's stderr) and the provider keeps working at the SDK's
 concurrency. ``tests/concurrency`` fails if an upgrade of the SDK or grpc stops either from applying.
@@ -118,10 +118,17 @@ def _server_state_of(thread: threading.Thread) -> tuple[Any, ThreadPoolExecutor]
         for value in list(frame.f_locals.values()):
             state = getattr(value, "_state", None) if isinstance(value, grpc.Server) else None
             pool = getattr(state, "thread_pool", None)
-            if isinstance(pool, ThreadPoolExecutor) and thread in getattr(pool, "_threads", ()):
+            if isinstance(pool, ThreadPoolExecutor) and _runs_on(pool, thread):
                 return state, pool
         frame = frame.f_back
     return None
+
+
+def _runs_on(pool: ThreadPoolExecutor, thread: threading.Thread) -> bool:
+    """Whether ``thread`` is a worker of ``pool``. A worker runs its first call before the pool adds it to
+    ``_threads``, but it is named after the pool from the start."""
+    prefix = getattr(pool, "_thread_name_prefix", None)
+    return thread in getattr(pool, "_threads", ()) or (isinstance(prefix, str) and thread.name.startswith(f"{prefix}_"))
 
 
 def _widen(pool: ThreadPoolExecutor, problems: list[str]) -> int | None:
