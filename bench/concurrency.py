@@ -3,7 +3,7 @@
 * 6: while 8 copies into 2 Regions are in progress (15 s each), the time the provider process takes to
   answer a Check, a Diff, a Read and a tag Update of another resource. Goal: under 1 s each.
 * 7: 20 creates with ``wait_for_available`` over 4 Regions (5 per Region), all sent at once as
-  ``pulumi up --parallel 20`` does, T = 10 s. Goal: 1.15 x T (AWS allows 5 in progress per Region).
+  ``pulumi up --parallel 20`` does, T = 20 s. Goal: 1.15 x T (AWS allows 5 in progress per Region).
 * 8: the first Ctrl-C while 3 copies wait: with the real CLI (SIGINT to ``pulumi up``), seconds until
   the CLI exits, pending operations left in the state, and copies made by the next ``pulumi up``;
   without a CLI that runs Python programs, the same through the gRPC driver (Cancel, as the engine
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TWO_REGIONS = ("us-west-2", "eu-west-1")
 FOUR_REGIONS = ("us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2")
 RESPONSIVE_T = 15.0
-REGIONS_T = 10.0
+REGIONS_T = 20.0
 CANCEL_T = 20.0
 # The provider's delays are those of a 500 s copy (as in figure 2): T / SCALE = 500 s.
 SCALE_FOR = 1 / 500
