@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import DR_REGIONS, LONG_COPY_SECONDS, cancel, eventually, in_progress, inputs, live_copies, outcome
+from concurrency_support import (
+    DR_REGIONS,
+    LONG_COPY_SECONDS,
+    cancel,
+    eventually,
+    in_progress,
+    inputs,
+    live_copies,
+    outcome,
+)
 
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import (
+from concurrency_support import (
     DR_REGIONS,
     LONG_COPY_SECONDS,
     OLD_SDK_DIR,
