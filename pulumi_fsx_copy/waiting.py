@@ -15,6 +15,7 @@ import os
 import random
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 
 TIME_SCALE_ENV = "PULUMI_FSX_COPY_TIME_SCALE"
@@ -233,7 +234,7 @@ class CancelSignal:
     def __init__(self) -> None:
         self._event = threading.Event()
         self._lock = threading.Lock()
-        self._conditions: list[threading.Condition] = []
+        self._conditions: weakref.WeakSet[threading.Condition] = weakref.WeakSet()
 
     def set(self) -> None:
         """Cancel: wake every sleeper and every waiter of the conditions registered with :meth:`wakes`."""
@@ -259,9 +260,9 @@ class CancelSignal:
             raise WaitCancelled()
 
     def wakes(self, condition: threading.Condition) -> None:
-        """Notify ``condition`` when the signal is set, so its waiters can :meth:`check` (call once each)."""
+        """Notify ``condition`` when the signal is set, so its waiters can :meth:`check` (held weakly)."""
         with self._lock:
-            self._conditions.append(condition)
+            self._conditions.add(condition)
 
 
 ENGINE_CANCEL = CancelSignal()
