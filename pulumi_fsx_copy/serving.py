@@ -43,14 +43,14 @@ from google.protobuf import empty_pb2
 
 from .waiting import ENGINE_CANCEL, CancelSignal
 
-__all__ = ["CANCEL_METHOD", "MAX_WORKERS", "Serving", "install"]
+__all__ = ["CANCEL_METHOD", "MAX_WORKERS", "Serving", "apply", "install"]
 
 MAX_WORKERS: Final = 256
 """Engine calls the provider process serves at once (the SDK's pool serves 4). Threads start on demand."""
 
 CANCEL_METHOD: Final = "/pulumirpc.ResourceProvider/Cancel"
 _DYNAMIC_MAIN: Final = "pulumi.dynamic.__main__"
-_PREFIX: Final = "pulumi-fsx-copy"
+_PREFIX: Final = "pulumi_fsx_copy"
 
 _Behaviour = Callable[[empty_pb2.Empty, grpc.ServicerContext], empty_pb2.Empty]
 
