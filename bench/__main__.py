@@ -8,10 +8,17 @@ import platform
 import sys
 import time
 
-from . import preview, process, state, throughput, waits
+from . import cli, preview, process, state, throughput, waits
 from .common import RESULTS_PATH, Result, print_table, write_results
 
-SECTIONS = {"waits": waits, "throughput": throughput, "preview": preview, "process": process, "state": state}
+SECTIONS = {
+    "waits": waits,
+    "throughput": throughput,
+    "preview": preview,
+    "process": process,
+    "state": state,
+    "cli": cli,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -243,6 +243,15 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             )
         if args is None:
             args = BackupCopyArgs(**kwargs)
+        if opts is not None and opts.import_ is not None:
+            # The engine's import step calls Read with neither inputs nor state, so the dynamic provider
+            # server cannot even find this provider (pulumi/pulumi#16175): say what works instead.
+            raise pulumi.RunError(
+                f"BackupCopy {resource_name!r}: the import_ option cannot work with a dynamic provider (Pulumi's "
+                "import reads the resource without the inputs that name its provider). To read an existing copy, "
+                f"use BackupCopy.get({resource_name!r}, {opts.import_!r}); to have this stack make and manage its "
+                "own copy, remove import_."
+            )
         props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_ORDER}
         props["resource_identity"] = _identity(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))

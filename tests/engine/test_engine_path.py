@@ -9,11 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
+from provider_driver import ProviderError, ProviderProcess, Secret, provider_input
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess, Secret, provider_input
 
 SOURCE_REGION = "us-east-1"
 DR_REGION = "us-west-2"

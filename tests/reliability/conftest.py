@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from provider_driver import ProviderProcess
 from reliability_support import DR_REGION, Ledger, start_provider
 
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderProcess
 
 HERE = Path(__file__).resolve().parent
 REPORT = HERE.parents[1] / "docs" / "reliability.md"

@@ -10,10 +10,10 @@ from typing import Any
 
 import boto3
 import botocore.session
+from provider_driver import ProviderError, ProviderProcess, provider_input
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.errors import ERROR_TABLE, ErrorRule
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess, provider_input
 
 SOURCE_REGION = "us-east-1"
 DR_REGION = "us-west-2"

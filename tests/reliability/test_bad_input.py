@@ -11,6 +11,7 @@ import pytest
 from conftest import Cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from provider_driver import ProviderProcess
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
@@ -19,7 +20,6 @@ from reliability_support import DR_REGION, inputs, start_provider
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.testing import EmulatorServer
-from pulumi_fsx_copy.testing.engine import ProviderProcess
 from pulumi_fsx_copy.validation import INPUT_NAMES
 
 pytestmark = pytest.mark.scenario(

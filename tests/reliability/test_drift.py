@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from provider_driver import ProviderError, ProviderProcess
 from reliability_support import (
     DR_REGION,
     SOURCE_REGION,
@@ -18,7 +19,6 @@ from reliability_support import (
 
 from pulumi_fsx_copy import KmsKeyError
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess
 
 pytestmark = pytest.mark.scenario(
     "6",

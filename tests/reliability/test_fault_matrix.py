@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import Cases
+from provider_driver import ProviderError, ProviderProcess
 from reliability_support import (
     DR_REGION,
     NETWORK_KINDS,
@@ -27,7 +28,6 @@ from reliability_support import (
 from pulumi_fsx_copy import EndpointUnreachableError
 from pulumi_fsx_copy.provider import MAX_TRANSIENT_RETRIES
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess
 
 pytestmark = pytest.mark.scenario(
     "1",

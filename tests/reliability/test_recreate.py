@@ -4,11 +4,11 @@ a remembered ClientRequestToken points at; under both emulator readings of token
 from __future__ import annotations
 
 import pytest
+from provider_driver import ProviderError, ProviderProcess
 from reliability_support import DR_REGION, SOURCE_REGION, Ledger, assert_actionable, checked, inputs, live_copy_ids
 
 from pulumi_fsx_copy import CopyFailedError
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess
 
 pytestmark = pytest.mark.scenario(
     "3",

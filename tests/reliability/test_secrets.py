@@ -10,13 +10,13 @@ from typing import Any
 
 import pulumi
 import pytest
+from provider_driver import ProviderError, Secret, provider_input
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from reliability_support import DR_REGION, SOURCE_REGION, checked, inputs
 
 from pulumi_fsx_copy import BackupCopy, BackupCopyProvider
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, Secret, provider_input
 
 pytestmark = pytest.mark.scenario(
     "7",

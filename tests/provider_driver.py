@@ -1,7 +1,9 @@
-"""Play the Pulumi engine's part against the real ``python -m pulumi.dynamic`` provider server.
+"""A gRPC driver of the real ``python -m pulumi.dynamic`` provider process, for tests and benchmarks.
 
-There is no Pulumi CLI in tests, so :class:`ProviderProcess` spawns the dynamic provider plugin as the
-engine's ``pulumi-resource-pulumi-python`` shim does (``python -u -m pulumi.dynamic``, port read from
+The lifecycle is tested through the real ``pulumi`` CLI (tests/e2e); this driver places what only a driver
+can: a kill in the middle of one RPC, thousands of bags in a property test, exact call counts.
+:class:`ProviderProcess` spawns the dynamic provider plugin as the engine's ``pulumi-resource-pulumi-python``
+launcher does (``python -u -m pulumi.dynamic``, port read from
 stdout, ``PULUMI_PROJECT`` set) and fills gRPC requests the way the engine's
 ``sdk/go/common/resource/plugin/provider_plugin.go`` does:
 
@@ -224,7 +226,7 @@ class ProviderProcess:
     so the modules defining them must be importable there.  ``call_timeout`` bounds every RPC (seconds).
     Before the first resource call the harness sends Configure with empty config if :meth:`configure`
     was not called, since the engine always configures a provider before using it.  ``engine_address``
-    (e.g. a :class:`~pulumi_fsx_copy.testing.fake_engine.FakeEngine`'s) is passed as the engine passes
+    (e.g. the FakeEngine of tests/progress) is passed as the engine passes
     its own: as the plugin's last command-line argument (and in the Handshake request).
     """
 

@@ -1,1 +1,0 @@
-pytest_plugins = ["pulumi_fsx_copy.testing.pytest_plugin"]
