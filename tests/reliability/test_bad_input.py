@@ -18,9 +18,9 @@ from pulumi.runtime.rpc import UNKNOWN
 from reliability_support import DR_REGION, inputs, start_provider
 
 from pulumi_fsx_copy import BackupCopyProvider
+from pulumi_fsx_copy.schema import INPUT_NAMES
 from pulumi_fsx_copy.testing import EmulatorServer
 from pulumi_fsx_copy.testing.engine import ProviderProcess
-from pulumi_fsx_copy.validation import INPUT_NAMES
 
 pytestmark = pytest.mark.scenario(
     "5",
