@@ -205,7 +205,7 @@ class ErrorRule:
     retryable: bool = False
 
 
-_TRANSIENT = "AWS reported {code} {retried}. {fix_transient}"
+_TRANSIENT = "AWS reported {code}{retried}. {fix_transient}"
 
 ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     # CopyBackup (all 11 codes of the API).
@@ -437,7 +437,7 @@ _LOCAL_ERRORS: tuple[tuple[tuple[type[BaseException], ...], ErrorRule], ...] = (
         (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError),
         ErrorRule(
             EndpointUnreachableError,
-            "the FSx endpoint for '{region}' could not be reached during {operation} {retried} ({aws_message}). "
+            "the FSx endpoint for '{region}' could not be reached during {operation}{retried} ({aws_message}). "
             "Check the network, proxy, and any AWS_ENDPOINT_URL setting, then re-run; a copy already "
             "started is resumed.",
             retryable=True,
@@ -506,7 +506,7 @@ def map_error(exc: BaseException, context: ErrorContext, *, retried: int = 0) ->
         limit=str(response.get("Limit", "")) or "(unnamed)",
         parameter=str(response.get("Parameter", "")) or "parameter",
         file_system_id=str(response.get("FileSystemId", "")) or "(unknown)",
-        retried=f"after {retried} retries" if retried else "",
+        retried=f" after {retried} retries" if retried else "",
         fix_transient="Re-run `pulumi up` later; a copy already started is resumed, not repeated.",
     )
     values.update(context.extra)
