@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench reliability-report
 
 $(STAMP): setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## Run tests/reliability (which write build/reports/reliability.md) and publish the report in docs/.
+reliability-report: $(STAMP)
+	$(BIN)/python -m pytest tests/reliability
+	cp build/reports/reliability.md docs/reliability.md
