@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -160,3 +161,15 @@ def test_errors_pickle_with_their_fields() -> None:
     error = map_error(_client_error("BackupNotFound"), COPYING)
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is type(error) and copy.fields == error.fields and str(copy) == str(error)
+
+
+def test_every_error_class_is_exported_and_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    classes = {cls.__name__ for cls in (*(rule.error for rule in ERROR_TABLE.values()), *_subclasses(BackupCopyError))}
+    for name in classes:
+        assert name in pulumi_fsx_copy.__all__, f"{name} is not exported"
+        assert f"`{name}`" in readme, f"README's Errors table does not list {name}"
+
+
+def _subclasses(cls: type[BackupCopyError]) -> list[type[BackupCopyError]]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
