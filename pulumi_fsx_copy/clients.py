@@ -92,7 +92,13 @@ class AwsClients:
 
 
 def _check_endpoint_settings(service: str) -> None:
-    """Refuse an endpoint URL without a scheme, naming the variable (botocore says only "Invalid endpoint")."""
+    """Refuse an endpoint URL without a scheme, naming the variable (botocore says only "Invalid endpoint").
+
+    Checks the variable botocore would use: the service's own, else the global one; none when
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
+    """
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return
     for name in (f"AWS_ENDPOINT_URL_{service.upper()}", "AWS_ENDPOINT_URL"):
         value = os.environ.get(name)
         if value and "://" not in value:
@@ -101,3 +107,5 @@ def _check_endpoint_settings(service: str) -> None:
                 f"'https://{value}' (or 'http://{value}' for a local emulator), or unset it.",
                 code="InvalidEndpoint",
             )
+        if value:
+            return

@@ -79,3 +79,11 @@ def test_no_or_a_malformed_region_is_a_region_error(region: str) -> None:
     with pytest.raises(RegionError) as caught:
         AwsClients().fsx(region)
     assert "aws:region" in str(caught.value) or "Region name" in str(caught.value)
+
+
+def test_only_the_endpoint_botocore_uses_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "localhost:4566")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_FSX", "http://127.0.0.1:4566")
+    assert AwsClients().fsx("us-west-2").meta.endpoint_url == "http://127.0.0.1:4566"
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+    assert AwsClients().kms("us-west-2").meta.endpoint_url.startswith("https://kms.us-west-2.")
