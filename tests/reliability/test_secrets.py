@@ -169,9 +169,10 @@ def test_tags_all_is_declared_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     loop = asyncio.new_event_loop()  # pulumi.Output needs one, as in a program
     asyncio.set_event_loop(loop)
     try:
+        tags = {"purpose": pulumi.Output.secret("x")}
         with pytest.raises(Registered):
-            tags = {"purpose": pulumi.Output.secret("x")}
             BackupCopy("dr-copy", source_backup_id="backup-0123456789abcdef0", tags=tags)
+        loop.run_until_complete(tags["purpose"].future())  # leave no coroutine unawaited for later tests
     finally:
         asyncio.set_event_loop(None)
         loop.close()
