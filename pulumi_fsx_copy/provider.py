@@ -439,7 +439,7 @@ class BackupCopyProvider(ResourceProvider):
             return None
         try:
             metadata = self._clients.kms(region).describe_key(KeyId=key_arn)["KeyMetadata"]
-        except (ClientError, BotoCoreError, KeyError, TypeError):
+        except (ClientError, BotoCoreError, BackupCopyError):  # AWS cannot tell; a bug in our code propagates
             return None
         state = metadata.get("KeyState")
         return str(state) if state else None
