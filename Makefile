@@ -35,3 +35,8 @@ lint: $(STAMP)
 
 bench: cli
 	$(WITH_CLI) $(BIN)/python -m bench
+
+## Run tests/reliability (which write build/reports/reliability.md) and publish the report in docs/.
+reliability-report: $(STAMP)
+	$(BIN)/python -m pytest tests/reliability
+	cp build/reports/reliability.md docs/reliability.md

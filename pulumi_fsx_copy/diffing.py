@@ -18,22 +18,6 @@ UPDATE_FIELDS = ("tags",)
 RECORD_FIELDS = ("client_request_token", "wait_for_available", "wait_timeout_minutes")
 """Inputs that change how the provider works, not the copy: a change is recorded, nothing replaced."""
 
-STABLE_OUTPUTS = (
-    *REPLACE_FIELDS,
-    "kms_key_id",
-    "kms_key_id_requested",
-    "backup_id",
-    "arn",
-    "owner_id",
-    "creation_time",
-    "file_system_id",
-    "file_system_type",
-    "resource_type",
-    "volume_id",
-    "size_in_bytes",
-)
-"""Outputs an update (no replacement) never changes."""
-
 _DEFAULTS: dict[str, Any] = {"copy_tags": False, "wait_for_available": True, "tags": {}}
 
 
@@ -93,6 +77,5 @@ def diff_properties(
     return DiffResult(
         changes=bool(replaces or updates),
         replaces=replaces,
-        stables=[] if replaces else list(STABLE_OUTPUTS),
         delete_before_replace=False,
     )

@@ -41,6 +41,7 @@ from .errors import (
     EndpointUnreachableError,
     ErrorContext,
     IdempotencyConflictError,
+    InvalidInputError,
     KmsKeyError,
     ThrottledError,
     is_retryable,
@@ -48,17 +49,16 @@ from .errors import (
 )
 from .kms import parse_key_reference
 from .progress import ProgressReporter, current_urn
+from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
 from .slots import CopySlots
 from .tags import tag_changes
 from .tokens import MAX_GENERATIONS, token_base, token_for
-from .validation import check_properties
+from .validation import backup_id_problem, check_properties
 from .waiting import Backoff, Deadline, PollPolicy, time_scale
 
 T = TypeVar("T")
 
 PROVIDER_KEY = "__provider"
-DEFAULT_WAIT_TIMEOUT_MINUTES = 360.0
-REPLACEMENT_INPUTS = ("source_backup_id", "source_region", "region", "kms_key_id", "copy_tags")
 # Transient failures (throttling, 5xx, unreachable endpoint) get this many consecutive retries;
 # waits that AWS asks for (copy quota, source not ready, backup busy) go on until the deadline.
 MAX_TRANSIENT_RETRIES = 8
@@ -161,7 +161,7 @@ class BackupCopyProvider(ResourceProvider):
         result = diff_properties(olds, news, same_key=lambda a, b: self._same_kms_key(region, a, b))
         if olds.get("kms_key_state") not in (None, KMS_KEY_USABLE) and not result.changes:
             # Refresh found the copy's key unusable: `pulumi up` runs update, which says what to do.
-            return DiffResult(changes=True, replaces=[], stables=result.stables, delete_before_replace=False)
+            return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -184,9 +184,12 @@ class BackupCopyProvider(ResourceProvider):
         return CreateResult(backup_id, self._outputs(spec.region, props, backup, managed_keys=spec.tags))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Describe the copy; report it deleted when it is gone."""
+        """Describe the copy; report it deleted when it is gone (for ``BackupCopy.get``: raise, saying where)."""
         region = str(props.get("region") or self._default_region() or "")
         context = ErrorContext(operation="DescribeBackups", region=region, backup_id=id_)
+        problem = backup_id_problem(id_, "the ID given to BackupCopy.get")
+        if problem:
+            raise InvalidInputError(f"{problem}.", operation="DescribeBackups", region=region or None)
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
         try:
             backup = self._describe(region, id_, deadline, context)
@@ -194,10 +197,10 @@ class BackupCopyProvider(ResourceProvider):
             # Forgetting a copy that exists leaks it (a later destroy would not delete it): look again.
             found = self._confirm_missing(region, id_, deadline, context)
             if found is None:
-                return ReadResult("", {})
+                return _gone(id_, region, props)
             backup = found
         if backup.get("Lifecycle") == "DELETED":
-            return ReadResult("", {})
+            return _gone(id_, region, props)
         base = dict(props)
         base.setdefault("region", region)
         managed = props.get("tags") or {}
@@ -232,7 +235,7 @@ class BackupCopyProvider(ResourceProvider):
         if spec.client_request_token:
             tokens: list[str] = [spec.client_request_token]
         else:
-            base = token_base(spec.identity, {k: getattr(spec, k) for k in REPLACEMENT_INPUTS})
+            base = token_base(spec.identity, {k: getattr(spec, k) for k in REPLACING_INPUTS})
             tokens = [token_for(base, generation) for generation in range(MAX_GENERATIONS)]
         for token in tokens:
             request: dict[str, Any] = {
@@ -256,11 +259,13 @@ class BackupCopyProvider(ResourceProvider):
             raise IdempotencyConflictError(
                 f"client_request_token '{spec.client_request_token}' names copy that was deleted or failed in "
                 f"'{spec.region}'; AWS hands it back instead of making a new copy. Use another "
-                "client_request_token, or remove it so the provider derives one."
+                "client_request_token, or remove it so the provider derives one.",
+                **spec.context("CopyBackup").fields(None),
             )
         raise IdempotencyConflictError(
             f"{MAX_GENERATIONS} earlier copies of {spec.source_backup_id} made for this resource were deleted "
-            f"or failed in '{spec.region}'. Set client_request_token to a new value to make another copy."
+            f"or failed in '{spec.region}'. Set client_request_token to a new value to make another copy.",
+            **spec.context("CopyBackup").fields(None),
         )
 
     def _wait_until_available(self, spec: _CopySpec, backup: dict[str, Any], deadline: Deadline) -> dict[str, Any]:
@@ -280,19 +285,22 @@ class BackupCopyProvider(ResourceProvider):
                 self._delete_copy(spec.region, backup_id, Deadline(CALL_TIMEOUT_SECONDS))
                 raise CopyFailedError(
                     f"copy {backup_id} of {spec.source_backup_id} ('{spec.source_region}' -> '{spec.region}') "
-                    f"FAILED: {message}. The failed copy was deleted; fix the cause and re-run `pulumi up`."
+                    f"FAILED: {message}. The failed copy was deleted; fix the cause and re-run `pulumi up`.",
+                    **context.fields(None),
                 )
             if lifecycle == "DELETED":
                 raise CopyDeletedError(
                     f"copy {backup_id} in '{spec.region}' was deleted outside Pulumi while it was being "
-                    "made. Re-run `pulumi up` to make a new copy."
+                    "made. Re-run `pulumi up` to make a new copy.",
+                    **context.fields(None),
                 )
             if deadline.expired():
                 raise CopyTimeoutError(
                     f"copy {backup_id} of {spec.source_backup_id} into '{spec.region}' is still {lifecycle} "
                     f"({backup.get('ProgressPercent', 0)}%) after {spec.wait_timeout_minutes:g} minutes "
                     "(wait_timeout_minutes). The copy goes on in AWS: re-running `pulumi up` resumes waiting "
-                    "on this same copy; raise wait_timeout_minutes for large backups."
+                    "on this same copy; raise wait_timeout_minutes for large backups.",
+                    **context.fields(None),
                 )
             elapsed = (datetime.now(timezone.utc) - started).total_seconds()
             tracker.observe(elapsed, backup.get("ProgressPercent"))
@@ -351,7 +359,8 @@ class BackupCopyProvider(ResourceProvider):
                     raise AwsServiceError(
                         f"DeleteBackup answered that backup {backup_id} does not exist in '{region}', but "
                         f"DescribeBackups still lists it ({found.get('Lifecycle')}). Re-run `pulumi destroy`; "
-                        "if it persists, delete the backup in the FSx console."
+                        "if it persists, delete the backup in the FSx console.",
+                        **context.fields(None),
                     ) from None
                 continue
             break
@@ -365,7 +374,8 @@ class BackupCopyProvider(ResourceProvider):
             if not deadline.sleep(self._poll.min_delay):
                 raise BackupInUseError(
                     f"backup {backup_id} in '{region}' is still {backup.get('Lifecycle')} after "
-                    f"{deadline.seconds / 60:g} minutes. Re-run `pulumi destroy` to go on waiting."
+                    f"{deadline.seconds / 60:g} minutes. Re-run `pulumi destroy` to go on waiting.",
+                    **context.fields(None),
                 )
 
     def _abandon(self, spec: _CopySpec, backup_id: str, err: BackupCopyError) -> BackupCopyError:
@@ -377,12 +387,12 @@ class BackupCopyProvider(ResourceProvider):
         try:
             self._delete_copy(spec.region, backup_id, Deadline(0))
         except BackupCopyError as cleanup:
-            return type(err)(
+            return err.with_message(
                 f"{err} The copy {backup_id} it had started in '{spec.region}' could not be deleted "
                 f"({cleanup}); re-run `pulumi up` to resume it, or delete it with `aws fsx delete-backup "
                 f"--backup-id {backup_id} --region {spec.region}`."
             )
-        return type(err)(f"{err} The copy {backup_id} it had started in '{spec.region}' was deleted.")
+        return err.with_message(f"{err} The copy {backup_id} it had started in '{spec.region}' was deleted.")
 
     def _describe(self, region: str, backup_id: str, deadline: Deadline, context: ErrorContext) -> dict[str, Any]:
         response = self._call(
@@ -390,12 +400,16 @@ class BackupCopyProvider(ResourceProvider):
         )
         backups = response.get("Backups") or []
         if not backups:
-            raise CopyNotFoundError(f"backup {backup_id} was not found in '{region}'.")
+            raise CopyNotFoundError(
+                f"backup {backup_id} was not found in '{region}'.", **context.fields("BackupNotFound")
+            )
         return dict(backups[0])
 
     def _tag(self, region: str, backup: Mapping[str, Any], tags: Mapping[str, str], deadline: Deadline) -> None:
         arn = str(backup.get("ResourceARN"))
-        context = ErrorContext(operation="TagResource", region=region, backup_id=str(backup["BackupId"]))
+        context = ErrorContext(
+            operation="TagResource", region=region, backup_id=str(backup["BackupId"]), secrets=tuple(tags.values())
+        )
         pairs = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
         self._call(context, deadline, lambda: self._clients.fsx(region).tag_resource(ResourceARN=arn, Tags=pairs))
 
@@ -425,7 +439,7 @@ class BackupCopyProvider(ResourceProvider):
             return None
         try:
             metadata = self._clients.kms(region).describe_key(KeyId=key_arn)["KeyMetadata"]
-        except (ClientError, BotoCoreError, KeyError, TypeError):
+        except (ClientError, BotoCoreError, BackupCopyError):  # AWS cannot tell; a bug in our code propagates
             return None
         state = metadata.get("KeyState")
         return str(state) if state else None
@@ -443,7 +457,10 @@ class BackupCopyProvider(ResourceProvider):
         raise KmsKeyError(
             f"the KMS key {key_arn} that encrypts copy {backup_id} in '{region}' is {state}: the copy cannot be "
             f"restored while it is. To keep this DR copy usable, {fix} and re-run `pulumi up`; or set "
-            "kms_key_id to another key to make a new copy."
+            "kms_key_id to another key to make a new copy.",
+            operation="DescribeKey",
+            region=region,
+            backup_id=backup_id,
         )
 
     def _same_kms_key(self, region: str, a: str, b: str) -> bool:
@@ -470,7 +487,7 @@ class BackupCopyProvider(ResourceProvider):
         while True:
             try:
                 return call()
-            except Exception as exc:
+            except (ClientError, BotoCoreError, BackupCopyError) as exc:
                 error = map_error(exc, context, retried=attempt)
                 if isinstance(exc, BackupCopyError) or not is_retryable(exc, context.operation):
                     raise error from None
@@ -489,7 +506,10 @@ class BackupCopyProvider(ResourceProvider):
     def _list_backups(self, region: str) -> list[dict[str, Any]]:
         """Every backup in ``region`` (DescribeBackups, all pages), to see which copies hold a slot."""
         pages = self._clients.fsx(region).get_paginator("describe_backups").paginate()
-        return [dict(backup) for page in pages for backup in page.get("Backups") or []]
+        try:
+            return [dict(backup) for page in pages for backup in page.get("Backups") or []]
+        except (ClientError, BotoCoreError) as exc:
+            raise map_error(exc, ErrorContext(operation="DescribeBackups", region=region)) from None
 
     def _default_region(self) -> str | None:
         """The stack's aws:region, else the environment's (AWS_REGION, AWS_DEFAULT_REGION, profile)."""
@@ -503,6 +523,21 @@ class BackupCopyProvider(ResourceProvider):
         except BotoCoreError:
             return None
         return str(region) if region else None
+
+
+def _gone(id_: str, region: str, props: Mapping[str, Any]) -> ReadResult:
+    """A refresh drops a copy that is gone; ``BackupCopy.get`` (props without outputs) says where it looked."""
+    if props.get("backup_id"):
+        return ReadResult("", {})
+    raise CopyNotFoundError(
+        f"BackupCopy.get looked for backup {id_} in '{region}' (the stack's aws:region, else AWS_REGION) and "
+        "found none. If the copy is in another Region, set that Region with `pulumi config set aws:region "
+        "REGION` (or AWS_REGION); otherwise check the ID.",
+        code="BackupNotFound",
+        operation="DescribeBackups",
+        region=region,
+        backup_id=id_,
+    )
 
 
 def _with_unknown_sentinel(value: Any) -> Any:

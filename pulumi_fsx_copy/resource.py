@@ -8,24 +8,10 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
+from .errors import InvalidInputError
 from .provider import BackupCopyProvider
-from .validation import INPUT_ORDER
-
-OUTPUT_NAMES = (
-    "backup_id",
-    "arn",
-    "lifecycle",
-    "progress_percent",
-    "tags_all",
-    "file_system_id",
-    "file_system_type",
-    "resource_type",
-    "volume_id",
-    "owner_id",
-    "creation_time",
-    "size_in_bytes",
-    "kms_key_state",
-)
+from .schema import INPUT_ORDER, OUTPUT_NAMES
+from .validation import backup_id_problem
 
 
 @pulumi.input_type
@@ -265,7 +251,13 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         """Adopt an existing copy, by backup ID, in the stack's ``aws:region`` (read-only).
 
         ``pulumi import`` cannot work with dynamic providers; use this instead.
+
+        A malformed ``id`` raises :class:`~pulumi_fsx_copy.InvalidInputError` before any AWS call; with no Region
+        configured the read fails with ``RegionError``; a copy not in that Region, with ``CopyNotFoundError``.
         """
+        problem = backup_id_problem(id, "the ID given to BackupCopy.get") if isinstance(id, str) else None
+        if problem:
+            raise InvalidInputError(f"BackupCopy {resource_name!r}: {problem}.")
         copy = BackupCopy.__new__(BackupCopy)
         props: dict[str, Any] = dict.fromkeys((*INPUT_ORDER, *OUTPUT_NAMES))
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))

@@ -12,22 +12,14 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy.kms import parse_key_reference
 from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
+from pulumi_fsx_copy.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
 from pulumi_fsx_copy.tags import short_repr, tag_problems
 
-INPUT_ORDER = (
-    "source_backup_id",
-    "source_region",
-    "region",
-    "kms_key_id",
-    "copy_tags",
-    "tags",
-    "client_request_token",
-    "wait_for_available",
-    "wait_timeout_minutes",
-)
-"""The inputs of a BackupCopy, in the order of its constructor."""
-INPUT_NAMES = frozenset(INPUT_ORDER)
-_BACKUP_ID = re.compile(r"backup-[0-9a-f]{8,}")
+BACKUP_ID_PATTERN = "^(backup-[0-9a-f]{8,})$"
+"""FSx's own pattern of a backup ID (botocore's FSx service model, shape ``BackupId``)."""
+BACKUP_ID_MAX_LENGTH = 128
+"""FSx's own maximum length of a backup ID (same shape)."""
+_BACKUP_ID = re.compile(BACKUP_ID_PATTERN)
 _TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,63}")
 _MAX_TAG_PROBLEMS = 10
 
@@ -36,13 +28,13 @@ def _is_unknown(value: object) -> bool:
     return isinstance(value, str) and value == UNKNOWN
 
 
-def _backup_id_problem(value: object) -> str | None:
-    if isinstance(value, str) and _BACKUP_ID.fullmatch(value):
+def backup_id_problem(value: object, label: str = "source_backup_id") -> str | None:
+    """What is wrong with ``value`` as an FSx backup ID (FSx's pattern and length), or None."""
+    if isinstance(value, str) and len(value) <= BACKUP_ID_MAX_LENGTH and _BACKUP_ID.fullmatch(value):
         return None
-    return (
-        f"source_backup_id {short_repr(value)} is not an FSx backup ID; "
-        "use the ID of the backup to copy, like 'backup-0123456789abcdef0'"
-    )
+    if isinstance(value, str) and len(value) > BACKUP_ID_MAX_LENGTH:
+        return f"{label} has {len(value)} characters; an FSx backup ID has at most {BACKUP_ID_MAX_LENGTH}"
+    return f"{label} {short_repr(value)} is not an FSx backup ID; use one like 'backup-0123456789abcdef0'"
 
 
 def _tags_problem(value: object) -> str | None:
@@ -60,10 +52,6 @@ def _token_problem(value: object) -> str | None:
         f"client_request_token {short_repr(value)} is invalid; "
         "use 1 to 63 characters of letters, digits, '_', '.' and '-'"
     )
-
-
-# 30 days: longer than any copy AWS runs, short enough to stay a real deadline.
-MAX_WAIT_TIMEOUT_MINUTES = 43200
 
 
 def _timeout_problem(value: object) -> str | None:
@@ -86,7 +74,7 @@ def _bool_rule(name: str) -> Callable[[object], str | None]:
 
 
 _FIELD_RULES: dict[str, Callable[[object], str | None]] = {
-    "source_backup_id": _backup_id_problem,
+    "source_backup_id": backup_id_problem,
     "tags": _tags_problem,
     "client_request_token": _token_problem,
     "wait_timeout_minutes": _timeout_problem,
@@ -210,5 +198,5 @@ def check_properties(
     destination = _destination(inputs, default_region, failures)
     _check_source_region(inputs, destination, failures)
     _check_kms_key(inputs, destination, failures)
-    inputs.setdefault("wait_for_available", True)
+    inputs.setdefault("wait_for_available", INPUT_DEFAULTS["wait_for_available"])
     return inputs, failures

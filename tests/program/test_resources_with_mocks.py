@@ -8,6 +8,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from pulumi.runtime import rpc
 
 TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 
@@ -140,3 +141,70 @@ def test_multi_region_copy_refuses_bad_destinations(mocks: RecordingMocks, desti
         MultiRegionBackupCopy(
             "x", source_backup_id="backup-0123456789abcdef0", source_region="us-east-1", destinations=destinations
         )
+
+
+def test_get_refuses_a_malformed_id_before_registering(mocks: RecordingMocks) -> None:
+    from pulumi_fsx_copy import BackupCopy, InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="not an FSx backup ID"):
+        BackupCopy.get("adopted", "fs-0123456789abcdef0")
+    assert mocks.registered == []
+
+
+def _secret(value: Any) -> dict[str, Any]:
+    """A value as the engine receives a secret input."""
+    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
+
+
+@pytest.fixture
+def registrations(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[dict[str, Any], pulumi.ResourceOptions]]:
+    """What each BackupCopy hands to pulumi.dynamic.Resource: its props and options, by name."""
+    seen: dict[str, tuple[dict[str, Any], pulumi.ResourceOptions]] = {}
+    register = pulumi.dynamic.Resource.__init__
+
+    def spy(self: Any, provider: Any, name: str, props: Any, opts: Any = None) -> None:
+        seen[name] = (props, opts)
+        register(self, provider, name, props, opts)
+
+    monkeypatch.setattr(pulumi.dynamic.Resource, "__init__", spy)
+    return seen
+
+
+@pytest.mark.parametrize("secret_in", ["tags", "destination"])
+@pulumi.runtime.test
+def test_multi_region_copy_takes_tags_as_one_secret_output(
+    mocks: RecordingMocks, registrations: dict[str, tuple[dict[str, Any], pulumi.ResourceOptions]], secret_in: str
+) -> Any:
+    from pulumi_fsx_copy import Destination, MultiRegionBackupCopy
+
+    secret = pulumi.Output.secret({"db-password": "s3cr3t", "tier": "silver"})
+    fanout = MultiRegionBackupCopy(
+        "dr",
+        source_backup_id="backup-0123456789abcdef0",
+        source_region="us-east-1",
+        destinations={
+            "us-west-2": Destination(tags=secret if secret_in == "destination" else {"tier": "gold"}),
+            "eu-west-1": None,
+        },
+        tags=secret if secret_in == "tags" else {"purpose": "dr"},
+    )
+    west_props, west_opts = registrations["dr-us-west-2"]
+    eu_props, eu_opts = registrations["dr-eu-west-1"]
+    secret_tags = [west_props["tags"]] if secret_in == "destination" else [west_props["tags"], eu_props["tags"]]
+    for opts in (west_opts, eu_opts) if secret_in == "tags" else (west_opts,):
+        assert "tags_all" in (opts.additional_secret_outputs or [])
+
+    def check(values: list[Any]) -> None:
+        *secrecy, _ = values
+        assert all(secrecy), "the merged tags lost the secret"
+        west = _by_name(mocks, "dr-us-west-2").inputs["tags"]
+        eu = _by_name(mocks, "dr-eu-west-1").inputs["tags"]
+        if secret_in == "tags":
+            assert west == _secret({"db-password": "s3cr3t", "tier": "gold"})
+            assert eu == _secret({"db-password": "s3cr3t", "tier": "silver"})
+        else:
+            assert west == _secret({"purpose": "dr", "db-password": "s3cr3t", "tier": "silver"})
+            assert eu == {"purpose": "dr"}
+
+    secrecy = [pulumi.Output.from_input(tags.is_secret()) for tags in secret_tags]
+    return pulumi.Output.all(*secrecy, fanout.backup_ids).apply(check)

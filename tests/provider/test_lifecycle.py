@@ -140,13 +140,24 @@ def test_retries_transient_errors(
 def test_waits_for_the_source_to_become_available(
     provider: BackupCopyProvider, props: Props, fsx_emulator: InProcessEmulator, source_backup: str
 ) -> None:
+    checked = props()
     fsx_emulator.set_lifecycle(SOURCE_REGION, source_backup, "CREATING")
-    timer = threading.Timer(0.5, fsx_emulator.set_lifecycle, (SOURCE_REGION, source_backup, "AVAILABLE"))
-    timer.start()
+    refused = threading.Event()
+
+    def finish_the_source_once_refused() -> None:
+        # After CopyBackup was refused once (not after a fixed time: a slow machine must not change the test).
+        while not refused.wait(0.01):
+            if fsx_emulator.calls("CopyBackup") >= 1:
+                fsx_emulator.set_lifecycle(SOURCE_REGION, source_backup, "AVAILABLE")
+                refused.set()
+
+    thread = threading.Thread(target=finish_the_source_once_refused, daemon=True)
+    thread.start()
     try:
-        result = provider.create(props())
+        result = provider.create(checked)
     finally:
-        timer.cancel()
+        refused.set()
+        thread.join()
     assert (result.outs or {})["lifecycle"] == "AVAILABLE"
     assert fsx_emulator.calls("CopyBackup") >= 2
 
