@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pulumi
+import pytest
 from e2e_support import REGION, SOURCE_REGION, MakeStack, fsx, kms, lifecycle, live_copies, one_copy, tags_of, urn
 from pulumi import automation as auto
 
@@ -161,3 +162,21 @@ def test_refresh_sees_drift_and_up_converges(make_stack: MakeStack, fsx_remote: 
     assert log.ops() == {"dr": ["create"]}
     assert new != copy
     assert [c["BackupId"] for c in live_copies(REGION)] == [new]
+
+
+def test_a_bad_input_fails_up_with_the_field_and_the_fix_then_the_fixed_program_deploys(
+    make_stack: MakeStack, fsx_remote: RemoteEmulator
+) -> None:
+    source = fsx_remote.seed_backup(SOURCE_REGION)
+    stack = make_stack(one_copy(source, wait_timeout_minutes=-5))
+
+    with pytest.raises(auto.CommandError) as failure:
+        stack.up()
+
+    assert "wait_timeout_minutes" in str(failure.value)
+    assert "Traceback" not in str(failure.value)
+    assert fsx_remote.calls("CopyBackup") == 0
+    stack = make_stack(one_copy(source, wait_timeout_minutes=30))
+    copy = stack.up().outputs["id"].value
+    assert lifecycle(REGION, copy) == "AVAILABLE"
+    assert stack.preview().change_summary == {auto.OpType.SAME: 2}, "an up with nothing changed must change nothing"
