@@ -1,4 +1,4 @@
-"""The model of the emulated Amazon FSx CopyBackup service: backups, copies, tokens, limits, faults, counters.
+"""The model of the emulated Amazon FSx backup service: backups, copies, tokens, limits, faults, counters.
 
 No HTTP here (that is :mod:`pulumi_fsx_copy.testing.responses`).  Backups live in moto's own
 ``FSxBackend.backups`` (one backend per account and Region), so moto's reset -- entering a new
@@ -7,37 +7,12 @@ No HTTP here (that is :mod:`pulumi_fsx_copy.testing.responses`).  Backups live i
 instance too, for the same reason.  Settings, injected faults and call counters are process-wide
 and cleared by :meth:`FsxCopyModel.reset`.
 
-Copies progress lazily: a copy records when it started and how long it takes (``copy_seconds`` at
-the time it was made); its ``Lifecycle`` and ``ProgressPercent`` are computed from the clock
-whenever it is described.  One re-entrant lock guards all of the model's state, because moto's
-server answers each request on its own thread.
+Backups progress lazily: a backup records when it started and how long it takes; its ``Lifecycle``
+and ``ProgressPercent`` are computed from the clock whenever it is described.  One re-entrant lock
+guards all of the model's state, because moto's server answers each request on its own thread.
 
-Behaviour choices where AWS's documentation is silent (each switchable through :class:`Settings`):
-
-``reuse_token_after_delete`` (default ``True``)
-    A ``ClientRequestToken`` reused after its copy was deleted returns the original copy's
-    description, now ``Lifecycle`` DELETED, instead of making a new copy.  Evidence: the FSx API
-    reference says of the idempotent create calls (CreateBackup, CreateFileSystem, CreateFileCache)
-    only "if a backup with the specified client request token exists, and the parameters match,
-    this operation returns the description of the existing backup"; DeleteBackup says "the backup
-    won't show up in later DescribeBackups calls" but nothing about the token.  AWS services
-    generally remember tokens for a while independently of the resource, so the pessimistic
-    reading -- the client gets a DELETED backup back and must cope -- is the one to test against.
-    ``False`` forgets the token on delete, so the same request makes a new copy.
-
-``delete_while_copying`` (default ``False``)
-    DeleteBackup of a copy that is still COPYING is refused with ``BackupInProgress``.  Evidence:
-    DeleteBackup's error list (botocore's model and the API reference) has ``BackupBeingCopied``
-    ("You can't delete a backup while it's being copied"), whose ``BackupId`` member is documented
-    as "the ID of the source backup" -- so it is about the *source* of a copy, which we return
-    for that case -- and ``BackupInProgress`` ("Another backup is already under way"), the only
-    listed code that describes a backup whose creation has not finished, which is what a COPYING
-    destination backup is.  ``True`` lets the delete go through.
-
-Other choices: a deleted backup disappears at once (DescribeBackups of its ID answers
-``BackupNotFound``, as the API reference says), though token memory may still point at it;
-TagResource beyond 50 tags answers ``BadRequest`` because TagResource's documented errors list no
-``ServiceLimitExceeded``; a key starting ``aws:`` is ``BadRequest`` (the prefix is reserved).
+What the emulator reproduces, and the choices it makes where AWS's documentation is silent (each
+switchable through :class:`Settings`), are listed in ``docs/emulator.md``.
 """
 
 from __future__ import annotations
@@ -56,7 +31,7 @@ from typing import Any, Final, cast
 from botocore.loaders import create_loader
 from moto.core.common_models import BaseModel
 from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.fsx.models import PAGINATION_MODEL, FileSystem, FSxBackend, fsx_backends
+from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
 from moto.kms.models import Key, KmsBackend, kms_backends
 from moto.moto_api._internal import mock_random
 from moto.utilities.paginator import Paginator
@@ -65,11 +40,66 @@ from moto.utilities.utils import get_partition
 COPY_LIMIT: Final = 5
 """Copies that may be in progress into one destination Region of one account."""
 TAG_LIMIT: Final = 50
-"""User tags per resource."""
+"""Tags per resource."""
+PAGE_LIMIT: Final = 50
+"""The most items AWS returns in one page, whatever ``MaxResults`` asks for."""
 MANAGED_KEY_ALIAS: Final = "alias/aws/fsx"
 """The alias of the FSx-managed KMS key the emulator creates on demand in each account and Region."""
 LIFECYCLES: Final = ("AVAILABLE", "CREATING", "TRANSFERRING", "DELETED", "FAILED", "PENDING", "COPYING")
+BACKUP_TYPES: Final = ("USER_INITIATED", "AUTOMATIC", "AWS_BACKUP")
+STORAGE_TYPES: Final = ("SSD", "HDD", "INTELLIGENT_TIERING")
+OPT_IN_REGIONS: Final = (
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+)
+"""The commercial Regions an account must opt in to (AWS account management guide)."""
+RESERVED_TAG_PREFIX: Final = "aws:"
 
+_CONFIG_OF_TYPE: Final = {
+    "WINDOWS": "windows_configuration",
+    "LUSTRE": "lustre_configuration",
+    "ONTAP": "ontap_configuration",
+    "OPENZFS": "open_zfs_configuration",
+}
+_DEFAULT_DEPLOYMENT: Final = {
+    "WINDOWS": "SINGLE_AZ_2",
+    "LUSTRE": "PERSISTENT_2",
+    "ONTAP": "SINGLE_AZ_1",
+    "OPENZFS": "SINGLE_AZ_1",
+}
+_FILE_SYSTEM_MEMBERS: Final = (
+    "OwnerId",
+    "CreationTime",
+    "FileSystemId",
+    "FileSystemType",
+    "Lifecycle",
+    "StorageCapacity",
+    "StorageType",
+    "SubnetIds",
+    "DNSName",
+    "KmsKeyId",
+    "ResourceARN",
+    "WindowsConfiguration",
+    "LustreConfiguration",
+    "OntapConfiguration",
+    "OpenZFSConfiguration",
+)
+"""What a backup's ``FileSystem`` carries: members of the model's FileSystem shape moto has values for."""
 _KEY_NAMESPACE: Final = uuid.UUID("5d3c1e2a-8f0b-4c55-9a61-6f2b7f1d0c11")
 _STATE_ATTR: Final = "_fsx_copy_state"
 
@@ -91,12 +121,27 @@ class EmulatorError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    """The emulator's switches; see the module docstring for the behaviour choices."""
+    """The emulator's switches (``docs/emulator.md`` gives the evidence for each default).
+
+    Timings are seconds; the defaults make clients meet AWS's worst documented case quickly.
+    """
 
     copy_seconds: float = 1.0
-    create_backup_seconds: float = 0.0
+    """How long a copy stays COPYING."""
+    create_backup_seconds: float = 0.3
+    """How long CreateBackup's backup stays CREATING (a Lustre one: PENDING, CREATING, TRANSFERRING)."""
+    source_release_seconds: float = 0.3
+    """After a copy became AVAILABLE, how long its source still refuses DeleteBackup (BackupBeingCopied)."""
+    page_size: int = 1
+    """The most items one DescribeBackups or ListTagsForResource page holds (short pages, with NextToken)."""
     reuse_token_after_delete: bool = True
+    """A CopyBackup token reused after its copy was deleted returns that copy, DELETED (False: a new copy)."""
     delete_while_copying: bool = False
+    """DeleteBackup of a copy still COPYING goes through (False: BackupInProgress)."""
+    opt_in_regions: tuple[str, ...] = OPT_IN_REGIONS
+    """Regions where cross-Region copies (from or to) are refused with InvalidRegion."""
+    multi_az_unsupported_regions: tuple[str, ...] = ()
+    """Destination Regions that refuse copies of Windows Multi-AZ backups (IncompatibleRegionForMultiAZ)."""
 
 
 @dataclass
@@ -137,20 +182,18 @@ class NetworkFault:
 
 
 @dataclass(frozen=True)
-class CopyRequest:
-    """The parameters of a CopyBackup request that its ClientRequestToken stands for."""
+class Request:
+    """The parameters of a request that its ClientRequestToken stands for."""
 
-    source_backup_id: str
-    source_region: str
-    kms_key_id: str | None
-    copy_tags: bool
-    tags: tuple[tuple[str, str], ...]
+    operation: str
+    params: tuple[tuple[str, Any], ...]
 
-    def first_difference(self, other: CopyRequest) -> str | None:
+    def first_difference(self, other: Request) -> str | None:
         """The API name of the first parameter that differs from ``other``, else None."""
-        for item in fields(self):
-            if getattr(self, item.name) != getattr(other, item.name):
-                return "".join(part.capitalize() for part in item.name.split("_"))
+        mine, theirs = dict(self.params), dict(other.params)
+        for name in sorted(set(mine) | set(theirs)):
+            if mine.get(name) != theirs.get(name):
+                return name
         return None
 
 
@@ -158,7 +201,7 @@ class CopyRequest:
 class RegionState:
     """What the emulator keeps per (account, Region), on the moto backend it belongs to."""
 
-    tokens: dict[str, tuple[CopyRequest, EmulatedBackup]] = field(default_factory=dict)
+    tokens: dict[tuple[str, str], tuple[Request, EmulatedBackup]] = field(default_factory=dict)
     volumes: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_in_progress: int = 0
 
@@ -182,12 +225,28 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{mock_random.get_random_hex(17)}"
 
 
+def fsx_backend(account_id: str, region: str) -> FSxBackend:
+    """moto's FSx backend of ``region``; ``InvalidRegion`` for a Region FSx does not serve."""
+    try:
+        return fsx_backends[account_id][region]
+    except KeyError:
+        raise FsxError("InvalidRegion", f"Amazon FSx is not available in Region '{region}'.") from None
+
+
+def control_backend(account_id: str | None, region: str) -> FSxBackend:
+    """:func:`fsx_backend` for a control call: an :class:`EmulatorError` for a Region FSx does not serve."""
+    try:
+        return fsx_backend(account_id or default_account_id(), region)
+    except FsxError as err:
+        raise EmulatorError(err.message) from None
+
+
 class EmulatedBackup(BaseModel):
     """An FSx backup: made by CreateBackup, by CopyBackup (a copy) or seeded by a test.
 
-    It becomes ``final_lifecycle`` once ``duration`` seconds have passed since ``started``, and is
-    ``pending_lifecycle`` (CREATING or COPYING) until then; ``lifecycle_override`` (set by tests,
-    by a failure injected into a running copy, or by DeleteBackup) wins over the clock.
+    It passes through ``phases`` (e.g. CREATING, or COPYING) in equal parts of ``duration`` seconds
+    since ``started``, then is ``final_lifecycle``; ``lifecycle_override`` (set by tests, by a failure
+    injected into a running copy, or by DeleteBackup) wins over the clock.
     """
 
     def __init__(
@@ -197,10 +256,12 @@ class EmulatedBackup(BaseModel):
         file_system: Mapping[str, Any],
         volume: Mapping[str, Any] | None,
         kms_key_id: str,
-        pending_lifecycle: str,
+        phases: tuple[str, ...],
         duration: float,
         size_in_bytes: int | None,
+        backup_type: str = "USER_INITIATED",
         source: EmulatedBackup | None = None,
+        release_seconds: float = 0.0,
     ) -> None:
         self.backend = backend
         self.backup_id = new_id("backup")
@@ -211,17 +272,20 @@ class EmulatedBackup(BaseModel):
         self.file_system = dict(file_system)
         self.volume = dict(volume) if volume is not None else None
         self.kms_key_id = kms_key_id
-        self.pending_lifecycle = pending_lifecycle
+        self.phases = phases
         self.final_lifecycle = "AVAILABLE"
         self.failure_message: str | None = None
         self.lifecycle_override: str | None = None
         self.duration = duration
+        self.release_seconds = release_seconds
         self.started = time.monotonic()
         self.creation_time = time.time()
         self.size_in_bytes = size_in_bytes
+        self.backup_type = backup_type
         self.source_backup_id = source.backup_id if source else None
         self.source_backup_region = source.backend.region_name if source else None
         self.deleted_tags: list[dict[str, str]] = []
+        self.restoring = False
 
     @property
     def file_system_id(self) -> str:
@@ -236,10 +300,6 @@ class EmulatedBackup(BaseModel):
         return str(self.volume["VolumeId"]) if self.volume else None
 
     @property
-    def backup_type(self) -> str:
-        return "USER_INITIATED"
-
-    @property
     def resource_type(self) -> str:
         return "VOLUME" if self.volume else "FILE_SYSTEM"
 
@@ -251,16 +311,29 @@ class EmulatedBackup(BaseModel):
         """The lifecycle at monotonic time ``now``."""
         if self.lifecycle_override is not None:
             return self.lifecycle_override
-        if now - self.started >= self.duration:
+        elapsed = now - self.started
+        if elapsed >= self.duration:
             return self.final_lifecycle
-        return self.pending_lifecycle
+        return self.phases[min(len(self.phases) - 1, int(len(self.phases) * elapsed / self.duration))]
+
+    def holds_source(self, now: float) -> bool:
+        """Whether this copy still keeps its source from being deleted: while COPYING, and for
+        ``release_seconds`` after it became AVAILABLE."""
+        lifecycle = self.lifecycle_at(now)
+        if lifecycle == "COPYING":
+            return True
+        return (
+            lifecycle == "AVAILABLE"
+            and self.lifecycle_override is None
+            and (now - self.started < self.duration + self.release_seconds)
+        )
 
     def progress(self, now: float) -> int | None:
         """``ProgressPercent`` at ``now``: rising 0 -> 100 while pending, 100 once AVAILABLE."""
         lifecycle = self.lifecycle_at(now)
         if lifecycle == "AVAILABLE":
             return 100
-        if lifecycle in ("COPYING", "CREATING"):
+        if lifecycle in ("COPYING", "CREATING", "PENDING", "TRANSFERRING"):
             if self.duration <= 0:
                 return 0
             return max(0, min(99, int(100 * (now - self.started) / self.duration)))
@@ -374,18 +447,44 @@ def resolve_kms_key(account_id: str, region: str, key_ref: str | None) -> str:
     return str(key.arn)
 
 
+def source_key_usable(account_id: str, region: str, key_arn: str) -> bool:
+    """Whether the KMS key of a source backup can still be used (not disabled or pending deletion)."""
+    kms = kms_backends[account_id][region]
+    key = kms.keys.get(key_arn.rsplit("/", 1)[-1])
+    return key is None or key.key_state == "Enabled"
+
+
 def _tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
 def _tag_dict(tags: Iterable[Mapping[str, str]] | None) -> dict[str, str]:
-    return {tag["Key"]: tag.get("Value", "") for tag in tags or ()}
+    """Tags as a dict; ``BadRequest`` when a key comes twice (AWS does not pick one)."""
+    result: dict[str, str] = {}
+    for tag in tags or ():
+        key = str(tag["Key"])
+        if key in result:
+            raise FsxError("BadRequest", f"Tag key '{key}' is given more than once in the request.")
+        result[key] = str(tag.get("Value", ""))
+    return result
 
 
-def _check_user_tag_keys(keys: Iterable[str]) -> None:
+def _reserved(key: str) -> bool:
+    """``aws:`` in any case is reserved for AWS's own tags."""
+    return key[: len(RESERVED_TAG_PREFIX)].lower() == RESERVED_TAG_PREFIX
+
+
+def _check_user_tag_keys(keys: Iterable[str], action: str = "add") -> None:
     for key in keys:
-        if key.lower().startswith("aws:"):
-            raise FsxError("BadRequest", f"Tag keys starting with 'aws:' are reserved for AWS use: '{key}'.")
+        if _reserved(key):
+            raise FsxError(
+                "BadRequest", f"Tag keys starting with 'aws:' are reserved for AWS use; can't {action} '{key}'."
+            )
+
+
+def _user_tag_count(tags: Iterable[str]) -> int:
+    """Tags that count against the limit (AWS's own ``aws:`` tags do not)."""
+    return sum(1 for key in tags if not _reserved(key))
 
 
 class FsxCopyModel:
@@ -408,18 +507,32 @@ class FsxCopyModel:
             self.defaults = settings
             self.settings = settings
 
-    def configure(self, **changes: Any) -> Settings:
-        """Change the given settings (None leaves one as it is); returns the settings now in force."""
+    def configure(self, **changes: Any) -> None:
+        """Change the given :class:`Settings` (None leaves one as it is)."""
         with self.lock:
             given = {name: value for name, value in changes.items() if value is not None}
-            for name in ("copy_seconds", "create_backup_seconds"):
-                if name in given and not (isinstance(given[name], (int, float)) and given[name] >= 0):
-                    raise EmulatorError(f"{name} must be a number of seconds >= 0, not {given[name]!r}")
-            try:
-                self.settings = replace(self.settings, **given)
-            except TypeError as err:
-                raise EmulatorError(str(err)) from None
-            return self.settings
+            known = {item.name for item in fields(Settings)}
+            for name, value in given.items():
+                if name not in known:
+                    raise EmulatorError(f"unknown setting {name!r}; one of {', '.join(sorted(known))}")
+                default = getattr(Settings, name)
+                if isinstance(default, bool):
+                    valid = isinstance(value, bool)
+                elif isinstance(default, float):
+                    valid = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+                elif isinstance(default, int):
+                    valid = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+                else:
+                    valid = isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value)
+                    given[name] = tuple(value) if valid else value
+                if not valid:
+                    raise EmulatorError(f"invalid value for setting {name}: {value!r} (default {default!r})")
+            self.settings = replace(self.settings, **given)
+
+    def current_settings(self) -> dict[str, Any]:
+        """The settings in force, by name."""
+        with self.lock:
+            return {item.name: getattr(self.settings, item.name) for item in fields(Settings)}
 
     def reset(self) -> None:
         """Settings back to their defaults; no faults, no pending copy failures, no counts."""
@@ -517,17 +630,17 @@ class FsxCopyModel:
         if lifecycle not in LIFECYCLES:
             raise EmulatorError(f"unknown lifecycle {lifecycle!r}; one of {', '.join(LIFECYCLES)}")
         with self.lock:
-            backend = fsx_backends[account_id or default_account_id()][region]
-            backup = backups_of(backend).get(backup_id)
-            if not isinstance(backup, EmulatedBackup):
-                raise EmulatorError(f"no backup {backup_id} in {region}")
-            backup.lifecycle_override = lifecycle
+            self._seeded(region, backup_id, account_id).lifecycle_override = lifecycle
+
+    def set_restoring(self, region: str, backup_id: str, restoring: bool = True, account_id: str | None = None) -> None:
+        """Mark a backup as being restored from (DeleteBackup answers ``BackupRestoring``) or not."""
+        with self.lock:
+            self._seeded(region, backup_id, account_id).restoring = restoring
 
     def max_in_progress(self, region: str, account_id: str | None = None) -> int:
         """The most copies ever in progress at once into ``region`` of the account."""
         with self.lock:
-            backend = fsx_backends[account_id or default_account_id()][region]
-            return region_state(backend).max_in_progress
+            return region_state(control_backend(account_id, region)).max_in_progress
 
     def seed_backup(
         self,
@@ -538,45 +651,67 @@ class FsxCopyModel:
         lifecycle: str = "AVAILABLE",
         resource_type: str = "FILE_SYSTEM",
         account_id: str | None = None,
+        backup_type: str = "USER_INITIATED",
+        storage_type: str = "SSD",
+        deployment_type: str | None = None,
+        aws_tags: Mapping[str, str] | None = None,
+        kms_key_id: str | None = None,
     ) -> str:
         """Make a file system (and for ``resource_type`` VOLUME an ONTAP or OPENZFS volume on it) and a
-        backup of it with ``tags`` in ``lifecycle``; returns the backup ID."""
-        if lifecycle not in LIFECYCLES:
-            raise EmulatorError(f"unknown lifecycle {lifecycle!r}; one of {', '.join(LIFECYCLES)}")
-        if resource_type not in ("FILE_SYSTEM", "VOLUME"):
-            raise EmulatorError("resource_type must be FILE_SYSTEM or VOLUME")
+        backup of it, ``lifecycle`` from the start; returns the backup ID.
+
+        ``tags`` are user tags, ``aws_tags`` AWS's own (keys starting ``aws:``, which no API call may
+        set); ``kms_key_id`` (a key ID, ARN or alias of the Region) encrypts the file system and backup
+        (default: the FSx-managed key); ``deployment_type`` goes into the file system's configuration
+        (default: one the type supports).
+        """
+        for name, value, allowed in (
+            ("lifecycle", lifecycle, LIFECYCLES),
+            ("resource_type", resource_type, ("FILE_SYSTEM", "VOLUME")),
+            ("backup_type", backup_type, BACKUP_TYPES),
+            ("storage_type", storage_type, STORAGE_TYPES),
+            ("file_system_type", file_system_type, tuple(_CONFIG_OF_TYPE)),
+        ):
+            if value not in allowed:
+                raise EmulatorError(f"unknown {name} {value!r}; one of {', '.join(allowed)}")
         if resource_type == "VOLUME" and file_system_type not in ("ONTAP", "OPENZFS"):
             raise EmulatorError("volume backups need file_system_type ONTAP or OPENZFS")
+        if any(_reserved(key) for key in tags or {}):
+            raise EmulatorError("tags starting with 'aws:' go in aws_tags")
+        if any(not _reserved(key) for key in aws_tags or {}):
+            raise EmulatorError("aws_tags keys must start with 'aws:'")
         with self.lock:
-            backend = fsx_backends[account_id or default_account_id()][region]
-            try:
-                file_system = backend.create_file_system(
-                    client_request_token=str(uuid.uuid4()),
-                    file_system_type=file_system_type,
-                    storage_capacity=1024,
-                    storage_type="SSD",
-                    subnet_ids=[new_id("subnet")],
-                    security_group_ids=[new_id("sg")],
-                    tags=None,
-                    kms_key_id=None,
-                    windows_configuration=None,
-                    lustre_configuration=None,
-                    ontap_configuration=None,
-                    file_system_type_version=None,
-                    open_zfs_configuration=None,
-                )
-            except ValueError as err:
-                raise EmulatorError(str(err)) from None
-            volume_id = None
-            if resource_type == "VOLUME":
-                volume_id = self._create_volume(backend, file_system)
-            backup = self.create_backup(
+            account = account_id or default_account_id()
+            backend = control_backend(account, region)
+            key_arn = None
+            if kms_key_id is not None:
+                try:
+                    key_arn = resolve_kms_key(account, region, kms_key_id)
+                except FsxError as err:
+                    raise EmulatorError(err.message) from None
+            config = {"DeploymentType": deployment_type or _DEFAULT_DEPLOYMENT[file_system_type]}
+            file_system = create_file_system(
                 backend,
-                file_system_id=None if volume_id else file_system.file_system_id,
-                volume_id=volume_id,
-                tags=_tag_list(tags or {}),
-                duration=0.0,
+                client_request_token=str(uuid.uuid4()),
+                file_system_type=file_system_type,
+                storage_capacity=1024,
+                storage_type=storage_type,
+                subnet_ids=[new_id("subnet")],
+                security_group_ids=[new_id("sg")],
+                tags=None,
+                kms_key_id=key_arn,
+                file_system_type_version=None,
+                **{
+                    name: (config if name == _CONFIG_OF_TYPE[file_system_type] else None)
+                    for name in _CONFIG_OF_TYPE.values()
+                },
             )
+            volume_id = self._create_volume(backend, file_system) if resource_type == "VOLUME" else None
+            backup = self._new_backup(
+                backend, file_system, volume_id, _tag_list(tags or {}), duration=0.0, backup_type=backup_type
+            )
+            if aws_tags:
+                backend.tagger.tag_resource(backup.resource_arn, _tag_list(aws_tags))
             if lifecycle != "AVAILABLE":
                 backup.lifecycle_override = lifecycle
             return backup.backup_id
@@ -595,10 +730,17 @@ class FsxCopyModel:
         file_system_id: str | None,
         volume_id: str | None,
         tags: Sequence[Mapping[str, str]] | None,
-        duration: float | None = None,
+        client_request_token: str | None = None,
     ) -> EmulatedBackup:
-        """CreateBackup: a USER_INITIATED backup, CREATING for ``create_backup_seconds``, then AVAILABLE."""
+        """CreateBackup: a USER_INITIATED backup, in its creation phases for ``create_backup_seconds``."""
+        request = Request(
+            "CreateBackup",
+            (("FileSystemId", file_system_id), ("VolumeId", volume_id), ("Tags", _frozen_tags(tags))),
+        )
         with self.lock:
+            earlier = self._earlier(backend, client_request_token, request)
+            if earlier is not None:
+                return earlier
             volume = None
             if volume_id is not None:
                 volume = region_state(backend).volumes.get(volume_id)
@@ -608,24 +750,10 @@ class FsxCopyModel:
             file_system = backend.file_systems.get(file_system_id or "")
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
-            _check_user_tag_keys(_tag_dict(tags))
-            if len(_tag_dict(tags)) > TAG_LIMIT:
-                raise FsxError("BadRequest", f"A backup can have at most {TAG_LIMIT} tags.")
-            metadata = {key: value for key, value in file_system.to_dict().items() if key != "Tags"}
-            metadata.update(OwnerId=backend.account_id, Lifecycle="AVAILABLE")
-            kms = file_system.kms_key_id or managed_key_arn(backend.region_name, backend.account_id)
-            backup = EmulatedBackup(
-                backend,
-                file_system=metadata,
-                volume=volume,
-                kms_key_id=kms,
-                pending_lifecycle="CREATING",
-                duration=self.settings.create_backup_seconds if duration is None else duration,
-                size_in_bytes=(file_system.storage_capacity or 0) * 1024**3 or None,
+            backup = self._new_backup(
+                backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds
             )
-            backups_of(backend)[backup.backup_id] = backup
-            if tags:
-                backend.tagger.tag_resource(backup.resource_arn, [dict(tag) for tag in tags])
+            self._remember(backend, client_request_token, request, backup)
             return backup
 
     def copy_backup(
@@ -641,33 +769,36 @@ class FsxCopyModel:
     ) -> EmulatedBackup:
         """CopyBackup into ``backend``'s Region (D) from ``source_region`` (default D)."""
         account, region = backend.account_id, backend.region_name
-        request = CopyRequest(
-            source_backup_id=source_backup_id,
-            source_region=source_region or region,
-            kms_key_id=kms_key_id,
-            copy_tags=copy_tags,
-            tags=tuple(sorted(_tag_dict(tags).items())),
+        source_region = source_region or region
+        request = Request(
+            "CopyBackup",
+            (
+                ("SourceBackupId", source_backup_id),
+                ("SourceRegion", source_region),
+                ("KmsKeyId", kms_key_id),
+                ("CopyTags", copy_tags),
+                ("Tags", _frozen_tags(tags)),
+            ),
         )
         with self.lock:
-            state = region_state(backend)
-            if client_request_token is not None and client_request_token in state.tokens:
-                earlier, copy = state.tokens[client_request_token]
-                different = request.first_difference(earlier)
-                if different is not None:
-                    raise FsxError(
-                        "IncompatibleParameterError",
-                        f"The ClientRequestToken was used before with a different {different}.",
-                        Parameter=different,
-                    )
-                return copy
-            source_partition = partition_of(request.source_region)
+            earlier = self._earlier(backend, client_request_token, request)
+            if earlier is not None:
+                return earlier
+            requested = _tag_dict(tags)
+            _check_user_tag_keys(requested)
+            source_partition = partition_of(source_region)
             if source_partition is None or source_partition != partition_of(region):
                 raise FsxError(
                     "InvalidRegion",
-                    f"SourceRegion '{request.source_region}' is invalid or not in the partition of {region}.",
+                    f"SourceRegion '{source_region}' is invalid or not in the partition of {region}.",
                 )
-            _check_user_tag_keys(key for key, _ in request.tags)
-            source = backups_of(fsx_backends[account][request.source_region]).get(source_backup_id)
+            if source_region != region:
+                for opt_in in (source_region, region):
+                    if opt_in in self.settings.opt_in_regions:
+                        raise FsxError(
+                            "InvalidRegion", f"Cross-Region backup copies are not supported in opt-in Region {opt_in}."
+                        )
+            source = backups_of(fsx_backend(account, source_region)).get(source_backup_id)
             if not isinstance(source, EmulatedBackup):
                 raise FsxError("BackupNotFound", f"Backup '{source_backup_id}' does not exist.")
             now = time.monotonic()
@@ -677,8 +808,25 @@ class FsxCopyModel:
                     f"The source backup '{source_backup_id}' is not AVAILABLE.",
                     BackupId=source_backup_id,
                 )
+            if source.file_system.get("StorageType") == "INTELLIGENT_TIERING":
+                raise FsxError(
+                    "UnsupportedOperation",
+                    "Backups of file systems using the Intelligent-Tiering storage class do not support copies.",
+                )
+            deployment = str((source.file_system.get("WindowsConfiguration") or {}).get("DeploymentType", ""))
+            if deployment.startswith("MULTI_AZ") and region in self.settings.multi_az_unsupported_regions:
+                raise FsxError(
+                    "IncompatibleRegionForMultiAZ",
+                    f"Amazon FSx doesn't support Multi-AZ Windows File Server copy backup in {region}.",
+                )
+            if not source_key_usable(account, source_region, source.kms_key_id):
+                raise FsxError(
+                    "InvalidSourceKmsKey",
+                    f"The KMS key of source backup '{source_backup_id}' is disabled or pending deletion.",
+                )
             merged = _tag_dict(source.tags()) if copy_tags else {}
-            merged.update(request.tags)
+            merged = {key: value for key, value in merged.items() if not _reserved(key)}
+            merged.update(requested)
             if len(merged) > TAG_LIMIT:
                 raise FsxError("BadRequest", f"The copy would have {len(merged)} tags; the limit is {TAG_LIMIT}.")
             key_arn = resolve_kms_key(account, region, kms_key_id)
@@ -694,10 +842,11 @@ class FsxCopyModel:
                 file_system=source.file_system,
                 volume=source.volume,
                 kms_key_id=key_arn,
-                pending_lifecycle="COPYING",
+                phases=("COPYING",),
                 duration=self.settings.copy_seconds,
                 size_in_bytes=source.size_in_bytes,
                 source=source,
+                release_seconds=self.settings.source_release_seconds,
             )
             if self._copy_failures:
                 copy.final_lifecycle = "FAILED"
@@ -705,20 +854,25 @@ class FsxCopyModel:
             backups_of(backend)[copy.backup_id] = copy
             if merged:
                 backend.tagger.tag_resource(copy.resource_arn, _tag_list(merged))
-            if client_request_token is not None:
-                state.tokens[client_request_token] = (request, copy)
+            self._remember(backend, client_request_token, request, copy)
+            state = region_state(backend)
             state.max_in_progress = max(state.max_in_progress, in_progress + 1)
             return copy
 
-    def delete_backup(self, backend: FSxBackend, backup_id: str) -> dict[str, str]:
-        """DeleteBackup: the backup goes (DELETED) unless a copy reads it or it is still being copied."""
+    def delete_backup(
+        self, backend: FSxBackend, backup_id: str, client_request_token: str | None = None
+    ) -> dict[str, str]:
+        """DeleteBackup: the backup goes (DELETED) unless a copy reads it, it is still being copied, or restored."""
+        request = Request("DeleteBackup", (("BackupId", backup_id),))
         with self.lock:
+            earlier = self._earlier(backend, client_request_token, request)
+            if earlier is not None:
+                return {"BackupId": earlier.backup_id, "Lifecycle": "DELETED"}
             backup = backups_of(backend).get(backup_id)
             if not isinstance(backup, EmulatedBackup):
                 raise FsxError("BackupNotFound", f"Backup '{backup_id}' does not exist.")
             now = time.monotonic()
-            readers = self._account_copies_in_progress(backend, now)
-            if any(copy.source_backup_id == backup_id for copy in readers):
+            if any(copy.source_backup_id == backup_id for copy in self._copies_holding(backend, now)):
                 raise FsxError(
                     "BackupBeingCopied",
                     f"Backup '{backup_id}' is being copied and can't be deleted until the copy ends.",
@@ -726,14 +880,17 @@ class FsxCopyModel:
                 )
             if backup.lifecycle_at(now) == "COPYING" and not self.settings.delete_while_copying:
                 raise FsxError("BackupInProgress", f"Backup '{backup_id}' is still being copied; retry later.")
+            if backup.restoring:
+                raise FsxError("BackupRestoring", f"A file system is being restored from backup '{backup_id}'.")
             backup.deleted_tags = backup.tags()
             backup.lifecycle_override = "DELETED"
             del backups_of(backend)[backup_id]
             backend.tagger.delete_all_tags_for_resource(backup.resource_arn)
+            state = region_state(backend)
             if not self.settings.reuse_token_after_delete:
-                state = region_state(backend)
-                for token in [t for t, (_, copy) in state.tokens.items() if copy is backup]:
+                for token in [t for t, (r, b) in state.tokens.items() if b is backup and r.operation != "DeleteBackup"]:
                     del state.tokens[token]
+            self._remember(backend, client_request_token, request, backup)
             return {"BackupId": backup_id, "Lifecycle": "DELETED"}
 
     def describe_backups(
@@ -745,8 +902,9 @@ class FsxCopyModel:
         max_results: int | None,
         next_token: str | None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """DescribeBackups: the named backups (all must exist), else those the filters match."""
+        """DescribeBackups: the named backups (all must exist), else those the filters match; one page."""
         with self.lock:
+            everything = [b for b in backups_of(backend).values() if isinstance(b, EmulatedBackup)]
             if backup_ids:
                 backups = []
                 for backup_id in backup_ids:
@@ -755,46 +913,116 @@ class FsxCopyModel:
                         raise FsxError("BackupNotFound", f"Backup '{backup_id}' does not exist.")
                     backups.append(backup)
             else:
-                backups = [b for b in backups_of(backend).values() if isinstance(b, EmulatedBackup)]
+                backups = everything
                 for item in filters or ():
-                    values = set(item.get("Values") or ())
-                    backups = [b for b in backups if _filter_value(b, str(item.get("Name"))) in values]
-            config = PAGINATION_MODEL["describe_backups"]
-            paginator = Paginator(
-                max_results=max_results,
-                max_results_default=config["limit_default"],
-                starting_token=next_token,
-                unique_attribute=config["unique_attribute"],
-                param_values_to_check={"backup_ids": backup_ids, "filters": filters},
-            )
-            page, token = paginator.paginate(backups)
+                    name, values = str(item.get("Name")), set(item.get("Values") or ())
+                    self._check_filter_ids(backend, everything, name, values)
+                    backups = [b for b in backups if _filter_value(b, name) in values]
+            page, token = self._page(backups, max_results, next_token, "backup_id", (backup_ids, filters))
             now = time.monotonic()
             return [backup.to_dict(now) for backup in page], token
 
-    def tag_resource(self, backend: FSxBackend, arn: str, tags: Mapping[str, str]) -> None:
+    def tag_resource(self, backend: FSxBackend, arn: str, tags: Sequence[Mapping[str, str]]) -> None:
         """TagResource: add or replace tags of an FSx resource of ``backend``'s Region."""
         with self.lock:
-            self._check_resource(backend, arn)
-            _check_user_tag_keys(tags)
+            self._check_resource(backend, arn, taggable=True)
+            given = _tag_dict(tags)
+            _check_user_tag_keys(given)
             merged = backend.tagger.get_tag_dict_for_resource(arn)
-            merged.update(tags)
-            if len(merged) > TAG_LIMIT:
+            merged.update(given)
+            if _user_tag_count(merged) > TAG_LIMIT:
                 raise FsxError("BadRequest", f"This would make {len(merged)} tags; the limit is {TAG_LIMIT}.")
-            backend.tagger.tag_resource(arn, _tag_list(tags))
+            backend.tagger.tag_resource(arn, _tag_list(given))
 
     def untag_resource(self, backend: FSxBackend, arn: str, tag_keys: Sequence[str]) -> None:
-        """UntagResource: remove tags (keys it doesn't have are ignored)."""
+        """UntagResource: remove tags (keys it doesn't have are ignored; ``aws:`` ones are refused)."""
         with self.lock:
-            self._check_resource(backend, arn)
+            self._check_resource(backend, arn, taggable=True)
+            _check_user_tag_keys(tag_keys, "remove")
             backend.tagger.untag_resource_using_names(arn, list(tag_keys))
 
-    def list_tags(self, backend: FSxBackend, arn: str) -> list[dict[str, str]]:
-        """ListTagsForResource."""
+    def list_tags(
+        self, backend: FSxBackend, arn: str, max_results: int | None = None, next_token: str | None = None
+    ) -> tuple[list[dict[str, str]], str | None]:
+        """ListTagsForResource: one page of the resource's tags."""
         with self.lock:
-            self._check_resource(backend, arn)
-            return list(backend.tagger.list_tags_for_resource(arn)["Tags"])
+            self._check_resource(backend, arn, taggable=True)
+            tags = list(backend.tagger.list_tags_for_resource(arn)["Tags"])
+            return self._page(tags, max_results, next_token, "Key", (arn,))
 
     # ---- helpers --------------------------------------------------------------------------------
+
+    def _page(
+        self, items: list[Any], max_results: int | None, next_token: str | None, unique: str, request: Any
+    ) -> tuple[list[Any], str | None]:
+        """One page of ``items``: at most ``MaxResults``, :data:`PAGE_LIMIT` and ``page_size`` of them."""
+        size = min(max_results or PAGE_LIMIT, PAGE_LIMIT, self.settings.page_size)
+        try:
+            paginator = Paginator(
+                max_results=size,
+                max_results_default=PAGE_LIMIT,
+                starting_token=next_token,
+                unique_attribute=unique,
+                param_values_to_check={"request": repr(request)},
+            )
+            return paginator.paginate(items)
+        except Exception as err:  # moto's InvalidToken, or a token that does not decode
+            if next_token is None:
+                raise
+            raise FsxError("BadRequest", "The NextToken is invalid or was not issued for this request.") from err
+
+    def _earlier(self, backend: FSxBackend, token: str | None, request: Request) -> EmulatedBackup | None:
+        """The backup an earlier request with ``token`` made, if it had the same parameters."""
+        if token is None:
+            return None
+        earlier = region_state(backend).tokens.get((request.operation, token))
+        if earlier is None:
+            return None
+        different = request.first_difference(earlier[0])
+        if different is not None:
+            raise FsxError(
+                "IncompatibleParameterError",
+                f"The ClientRequestToken was used before with a different {different}.",
+                Parameter=different,
+            )
+        return earlier[1]
+
+    def _remember(self, backend: FSxBackend, token: str | None, request: Request, backup: EmulatedBackup) -> None:
+        if token is not None:
+            region_state(backend).tokens[(request.operation, token)] = (request, backup)
+
+    def _new_backup(
+        self,
+        backend: FSxBackend,
+        file_system: FileSystem,
+        volume_id: str | None,
+        tags: Sequence[Mapping[str, str]] | None,
+        *,
+        duration: float,
+        backup_type: str = "USER_INITIATED",
+    ) -> EmulatedBackup:
+        given = _tag_dict(tags)
+        _check_user_tag_keys(given)
+        if len(given) > TAG_LIMIT:
+            raise FsxError("BadRequest", f"A backup can have at most {TAG_LIMIT} tags.")
+        details = file_system.to_dict()
+        metadata: dict[str, Any] = {name: details[name] for name in _FILE_SYSTEM_MEMBERS if name in details}
+        metadata.update(OwnerId=backend.account_id, Lifecycle="AVAILABLE")
+        lustre = file_system.file_system_type == "LUSTRE"
+        backup = EmulatedBackup(
+            backend,
+            file_system=metadata,
+            volume=region_state(backend).volumes.get(volume_id or ""),
+            kms_key_id=file_system.kms_key_id or managed_key_arn(backend.region_name, backend.account_id),
+            phases=("PENDING", "CREATING", "TRANSFERRING") if lustre else ("CREATING",),
+            duration=duration,
+            size_in_bytes=(file_system.storage_capacity or 0) * 1024**3 or None,
+            backup_type=backup_type,
+        )
+        backups_of(backend)[backup.backup_id] = backup
+        if given:
+            backend.tagger.tag_resource(backup.resource_arn, _tag_list(given))
+        return backup
 
     def _copies_in_progress(self, backend: FSxBackend, now: float) -> int:
         return sum(
@@ -803,16 +1031,37 @@ class FsxCopyModel:
             if isinstance(b, EmulatedBackup) and b.is_copy and b.lifecycle_at(now) == "COPYING"
         )
 
-    def _account_copies_in_progress(self, source_backend: FSxBackend, now: float) -> Iterator[EmulatedBackup]:
-        """The copies in progress, in any Region of the account, whose source is in ``source_backend``."""
+    def _copies_holding(self, source_backend: FSxBackend, now: float) -> Iterator[EmulatedBackup]:
+        """The copies, in any Region of the account, that still keep a source in ``source_backend``."""
         for backend in list(fsx_backends[source_backend.account_id].values()):
             for backup in list(backups_of(backend).values()):
                 if (
                     isinstance(backup, EmulatedBackup)
                     and backup.source_backup_region == source_backend.region_name
-                    and backup.lifecycle_at(now) == "COPYING"
+                    and backup.holds_source(now)
                 ):
                     yield backup
+
+    def _check_filter_ids(
+        self, backend: FSxBackend, backups: list[EmulatedBackup], name: str, values: set[str]
+    ) -> None:
+        """``FileSystemNotFound``/``VolumeNotFound`` for a filter ID that names nothing in the Region."""
+        if name == "file-system-id":
+            known = set(backend.file_systems) | {b.file_system_id for b in backups}
+            code, what = "FileSystemNotFound", "File system"
+        elif name == "volume-id":
+            known = set(region_state(backend).volumes) | {b.volume_id or "" for b in backups}
+            code, what = "VolumeNotFound", "Volume"
+        else:
+            return
+        for value in sorted(values - known):
+            raise FsxError(code, f"{what} '{value}' does not exist.")
+
+    def _seeded(self, region: str, backup_id: str, account_id: str | None) -> EmulatedBackup:
+        backup = backups_of(control_backend(account_id, region)).get(backup_id)
+        if not isinstance(backup, EmulatedBackup):
+            raise EmulatorError(f"no backup {backup_id} in {region}")
+        return backup
 
     def _find(self, backup_id: str) -> EmulatedBackup:
         for account in list(fsx_backends.values()):
@@ -838,15 +1087,26 @@ class FsxCopyModel:
         }
         return volume_id
 
-    def _check_resource(self, backend: FSxBackend, arn: str) -> None:
+    def _check_resource(self, backend: FSxBackend, arn: str, *, taggable: bool = False) -> None:
         parts = arn.split(":", 5)
         if len(parts) != 6 or parts[0] != "arn" or parts[2] != "fsx":
             raise FsxError("NotServiceResourceError", f"'{arn}' is not an FSx resource.", ResourceARN=arn)
-        known = {b.resource_arn for b in backups_of(backend).values() if isinstance(b, EmulatedBackup)}
+        backups = {b.resource_arn: b for b in backups_of(backend).values() if isinstance(b, EmulatedBackup)}
+        known = set(backups)
         known.update(fs.resource_arn for fs in backend.file_systems.values())
         known.update(str(v["ResourceARN"]) for v in region_state(backend).volumes.values())
         if arn not in known:
             raise FsxError("ResourceNotFound", f"The resource '{arn}' does not exist.", ResourceARN=arn)
+        if taggable and arn in backups and backups[arn].backup_type == "AWS_BACKUP":
+            raise FsxError(
+                "ResourceDoesNotSupportTagging",
+                f"Backup '{backups[arn].backup_id}' is managed by AWS Backup; tag it through AWS Backup.",
+                ResourceARN=arn,
+            )
+
+
+def _frozen_tags(tags: Sequence[Mapping[str, str]] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(tag["Key"]), str(tag.get("Value", ""))) for tag in tags or ()))
 
 
 def _filter_value(backup: EmulatedBackup, name: str) -> str | None:
@@ -859,57 +1119,30 @@ def _filter_value(backup: EmulatedBackup, name: str) -> str | None:
     }.get(name)
 
 
+_MOTO_CREATE_FILE_SYSTEM: Final = FSxBackend.create_file_system
+
+
+def create_file_system(backend: FSxBackend, **kwargs: Any) -> FileSystem:
+    """moto's CreateFileSystem, with an ID of 17 hex digits and an ARN of the Region's partition, as AWS's."""
+    file_system: FileSystem = _MOTO_CREATE_FILE_SYSTEM(backend, **kwargs)
+    old_arn = file_system.resource_arn
+    del backend.file_systems[file_system.file_system_id]
+    file_system.file_system_id = new_id("fs")
+    file_system.dns_name = f"{file_system.file_system_id}.fsx.{backend.region_name}.amazonaws.com"
+    file_system.resource_arn = (
+        f"arn:{get_partition(backend.region_name)}:fsx:{backend.region_name}:{backend.account_id}:"
+        f"file-system/{file_system.file_system_id}"
+    )
+    backend.file_systems[file_system.file_system_id] = file_system
+    tags = backend.tagger.list_tags_for_resource(old_arn)["Tags"]
+    backend.tagger.delete_all_tags_for_resource(old_arn)
+    if tags:
+        backend.tagger.tag_resource(file_system.resource_arn, tags)
+    return file_system
+
+
 MODEL: Final = FsxCopyModel()
 """The emulator of this process."""
 
-
-def _create_backup(
-    self: FSxBackend,
-    file_system_id: str | None,
-    client_request_token: str | None,
-    volume_id: str | None,
-    tags: list[dict[str, str]] | None,
-) -> EmulatedBackup:
-    return MODEL.create_backup(self, file_system_id=file_system_id, volume_id=volume_id, tags=tags)
-
-
-def _copy_backup(
-    self: FSxBackend,
-    source_backup_id: str,
-    source_region: str | None = None,
-    kms_key_id: str | None = None,
-    copy_tags: bool = False,
-    tags: list[dict[str, str]] | None = None,
-    client_request_token: str | None = None,
-) -> EmulatedBackup:
-    return MODEL.copy_backup(
-        self,
-        source_backup_id=source_backup_id,
-        source_region=source_region,
-        kms_key_id=kms_key_id,
-        copy_tags=copy_tags,
-        tags=tags,
-        client_request_token=client_request_token,
-    )
-
-
-def _delete_backup(self: FSxBackend, backup_id: str, client_request_token: str | None = None) -> dict[str, str]:
-    return MODEL.delete_backup(self, backup_id)
-
-
-def _tag_resource(self: FSxBackend, arn: str, tags: dict[str, str]) -> None:
-    MODEL.tag_resource(self, arn, tags)
-
-
-def _untag_resource(self: FSxBackend, arn: str, tag_keys: list[str]) -> None:
-    MODEL.untag_resource(self, arn, tag_keys)
-
-
-BACKEND_METHODS: Final = {
-    "create_backup": _create_backup,
-    "copy_backup": _copy_backup,
-    "delete_backup": _delete_backup,
-    "tag_resource": _tag_resource,
-    "untag_resource": _untag_resource,
-}
+BACKEND_METHODS: Final = {"create_file_system": create_file_system}
 """What :func:`pulumi_fsx_copy.testing.install` sets on moto's ``FSxBackend``."""

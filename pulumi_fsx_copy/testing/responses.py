@@ -11,17 +11,16 @@ botocore raises a ``ClientError`` whose ``response`` carries ``Error.Code`` and 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any, Final
 
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
-from botocore.model import NoShapeFoundError, ServiceModel, StructureShape
-from botocore.session import get_session
+from botocore.model import NoShapeFoundError, StructureShape
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.fsx.responses import FSxResponse
 
-from .models import MODEL, Fault, FsxError, NetworkFault
+from .checks import service_data, service_model, validate
+from .models import MODEL, Fault, FsxError, NetworkFault, fsx_backend
 
 NETWORK_FAULT_KEY: Final = "pulumi_fsx_copy.network_fault"
 """WSGI environ key through which an FSx action asks the server to break its connection."""
@@ -41,22 +40,10 @@ _LIMIT_OF_OPERATION: Final = {
 }
 
 
-@lru_cache(maxsize=1)
-def _service_data() -> dict[str, Any]:
-    """botocore's FSx service model (service-2.json) as loaded."""
-    data: dict[str, Any] = get_session().get_service_data("fsx")
-    return data
-
-
-@lru_cache(maxsize=1)
-def _service_model() -> ServiceModel:
-    return ServiceModel(_service_data(), "fsx")
-
-
 def error_shape(code: str) -> StructureShape | None:
     """The FSx model's shape of error ``code``, if it has one."""
     try:
-        shape = _service_model().shape_for(code)
+        shape = service_model().shape_for(code)
     except NoShapeFoundError:
         return None
     if isinstance(shape, StructureShape) and shape.metadata.get("exception"):
@@ -69,7 +56,7 @@ def http_status(code: str) -> int:
     shape = error_shape(code)
     if shape is None:
         return _STATUS_OF_COMMON_CODES.get(code, 400)
-    definition = _service_data()["shapes"][shape.name]
+    definition = service_data()["shapes"][shape.name]
     status = definition.get("error", {}).get("httpStatusCode")
     if isinstance(status, int):
         return status
@@ -130,6 +117,8 @@ def call_action(self: FSxResponse) -> TYPE_RESPONSE:
         fault = MODEL.record_call(operation, self.region)
         if fault is not None:
             raise injected_error(fault, operation, _params(self))
+        validate(operation, _params(self))
+        fsx_backend(self.current_account, self.region)
         response = BaseResponse.call_action(self)
     except FsxError as error:
         status, headers, body = error_response(error)
@@ -174,13 +163,17 @@ def create_backup(self: FSxResponse) -> str:
         file_system_id=params.get("FileSystemId"),
         volume_id=params.get("VolumeId"),
         tags=params.get("Tags"),
+        client_request_token=params.get("ClientRequestToken"),
     )
     return json.dumps({"Backup": MODEL.describe(backup)})
 
 
 def delete_backup(self: FSxResponse) -> str:
     params = _params(self)
-    return json.dumps(MODEL.delete_backup(self.fsx_backend, str(params.get("BackupId"))))
+    result = MODEL.delete_backup(
+        self.fsx_backend, str(params.get("BackupId")), client_request_token=params.get("ClientRequestToken")
+    )
+    return json.dumps(result)
 
 
 def describe_backups(self: FSxResponse) -> str:
@@ -192,16 +185,12 @@ def describe_backups(self: FSxResponse) -> str:
         max_results=params.get("MaxResults"),
         next_token=params.get("NextToken"),
     )
-    result: dict[str, Any] = {"Backups": backups}
-    if next_token:
-        result["NextToken"] = next_token
-    return json.dumps(result)
+    return json.dumps(_with_token({"Backups": backups}, next_token))
 
 
 def tag_resource(self: FSxResponse) -> str:
     params = _params(self)
-    tags = {tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []}
-    MODEL.tag_resource(self.fsx_backend, str(params.get("ResourceARN")), tags)
+    MODEL.tag_resource(self.fsx_backend, str(params.get("ResourceARN")), params.get("Tags") or [])
     return "{}"
 
 
@@ -213,7 +202,19 @@ def untag_resource(self: FSxResponse) -> str:
 
 def list_tags_for_resource(self: FSxResponse) -> str:
     params = _params(self)
-    return json.dumps({"Tags": MODEL.list_tags(self.fsx_backend, str(params.get("ResourceARN")))})
+    tags, next_token = MODEL.list_tags(
+        self.fsx_backend,
+        str(params.get("ResourceARN")),
+        max_results=params.get("MaxResults"),
+        next_token=params.get("NextToken"),
+    )
+    return json.dumps(_with_token({"Tags": tags}, next_token))
+
+
+def _with_token(result: dict[str, Any], next_token: str | None) -> dict[str, Any]:
+    if next_token:
+        result["NextToken"] = next_token
+    return result
 
 
 RESPONSE_METHODS: Final = {
