@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from pulumi_fsx_copy.testing.listing import all_backups
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = "pulumi-fsx-copy-example"
@@ -71,7 +72,7 @@ def test_preview_up_refresh_destroy_with_the_cli(
         stack.refresh()
         assert stack.up().summary.resource_changes.get("create", 0) == 1
         stack.destroy()
-        copies = [b for b in fsx.describe_backups()["Backups"] if b.get("SourceBackupId")]
+        copies = [b for b in all_backups(fsx) if b.get("SourceBackupId")]
         assert [b for b in copies if b["Lifecycle"] != "DELETED"] == []
     finally:
         stack.workspace.remove_stack("cli-test", force=True)

@@ -11,6 +11,7 @@ import pytest
 from stack_support import SOURCE_REGION, SOURCE_TAGS, live_backup, live_tags
 
 from pulumi_fsx_copy import BackupCopy
+from pulumi_fsx_copy.testing.listing import all_backups
 from pulumi_fsx_copy.testing.stack import UNKNOWN, LocalStack, StackError, StackResult
 
 MakeStack = Callable[..., LocalStack]
@@ -48,7 +49,7 @@ def test_preview_of_a_new_stack_reports_creates_and_makes_nothing(make_stack: Ma
     assert result.summary() == "+ 2 to create"
     assert result.outputs["clone_backup_id"] is UNKNOWN
     assert stack.resources == []
-    assert boto3.client("fsx", region_name="us-west-2").describe_backups()["Backups"] == []
+    assert all_backups(boto3.client("fsx", region_name="us-west-2")) == []
 
 
 def test_up_again_changes_nothing(make_stack: MakeStack) -> None:
@@ -166,7 +167,7 @@ def test_destroy_deletes_every_copy(make_stack: MakeStack, source_backup: str) -
     assert kinds(result) == {"dr-us-west-2": "delete", "dr-eu-west-1": "delete", "clone": "delete"}
     assert result.summary() == "- 3 deleted"
     for region in [*DR_REGIONS, SOURCE_REGION]:
-        backups = boto3.client("fsx", region_name=region).describe_backups()["Backups"]
+        backups = all_backups(boto3.client("fsx", region_name=region))
         left = [b["BackupId"] for b in backups if b["BackupId"] != source_backup and b["Lifecycle"] != "DELETED"]
         assert left == [], f"destroy left {left} in {region}"
     assert live_backup(SOURCE_REGION, source_backup) is not None
@@ -200,7 +201,7 @@ def test_invalid_config_fails_with_the_check_failures_and_the_fixed_stack_then_d
     assert "dr-us-westt-2" in message and "did you mean 'us-west-2'?" in message
     assert "source_backup_id 'backup-nope' is not an FSx backup ID" in message
     assert kinds(fixed) == {"dr-us-west-2": "create", "clone": "create"}
-    assert [b["BackupId"] for b in boto3.client("fsx", region_name="us-west-2").describe_backups()["Backups"]] == [
+    assert [b["BackupId"] for b in all_backups(boto3.client("fsx", region_name="us-west-2"))] == [
         fixed.outputs["dr_backup_ids"]["us-west-2"]
     ]
 
