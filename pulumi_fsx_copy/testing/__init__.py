@@ -6,8 +6,9 @@ Drive it with an :class:`Emulator`: :class:`InProcessEmulator` inside ``moto.moc
 installed by :func:`install`, which :class:`InProcessEmulator`, the server and the pytest fixtures call.
 """
 
+from .backups import EmulatorError, managed_key_arn
 from .control import Emulator, InProcessEmulator
-from .models import EmulatorError, Settings, managed_key_arn
+from .models import Settings
 from .patch import install
 from .remote import EmulatorServer, RemoteEmulator
 

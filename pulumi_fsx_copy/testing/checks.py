@@ -17,7 +17,7 @@ from typing import Any, Final
 from botocore.model import ListShape, ServiceModel, Shape, StructureShape
 from botocore.session import get_session
 
-from .models import FsxError
+from .backups import FsxError
 
 _UNICODE_CLASSES: Final = "\\p{L}\\p{Z}\\p{N}"
 """The Java character classes of the tag patterns, which Python's ``re`` does not know."""

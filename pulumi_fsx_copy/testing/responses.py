@@ -19,8 +19,9 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.fsx.responses import FSxResponse
 
+from .backups import FsxError, fsx_backend
 from .checks import service_data, service_model, validate
-from .models import MODEL, Fault, FsxError, NetworkFault, fsx_backend
+from .models import MODEL, Fault, NetworkFault
 
 NETWORK_FAULT_KEY: Final = "pulumi_fsx_copy.network_fault"
 """WSGI environ key through which an FSx action asks the server to break its connection."""
