@@ -141,12 +141,24 @@ def test_waits_for_the_source_to_become_available(
     provider: BackupCopyProvider, props: Props, fsx_emulator: InProcessEmulator, source_backup: str
 ) -> None:
     fsx_emulator.set_lifecycle(SOURCE_REGION, source_backup, "CREATING")
-    timer = threading.Timer(0.5, fsx_emulator.set_lifecycle, (SOURCE_REGION, source_backup, "AVAILABLE"))
-    timer.start()
+    stop = threading.Event()
+
+    def available_after_a_refused_copy() -> None:
+        # However slow the provider is to start, its first CopyBackup meets the CREATING source (the call is
+        # counted a few milliseconds before it is answered, hence the pause); only then is the source AVAILABLE.
+        while not stop.wait(0.05):
+            if fsx_emulator.calls("CopyBackup") >= 1:
+                stop.wait(0.3)
+                fsx_emulator.set_lifecycle(SOURCE_REGION, source_backup, "AVAILABLE")
+                return
+
+    thread = threading.Thread(target=available_after_a_refused_copy, daemon=True)
+    thread.start()
     try:
         result = provider.create(props())
     finally:
-        timer.cancel()
+        stop.set()
+        thread.join()
     assert (result.outs or {})["lifecycle"] == "AVAILABLE"
     assert fsx_emulator.calls("CopyBackup") >= 2
 
