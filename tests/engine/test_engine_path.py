@@ -14,6 +14,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from pulumi_fsx_copy.testing.listing import all_backups, all_tags
 
 SOURCE_REGION = "us-east-1"
 DR_REGION = "us-west-2"
@@ -97,8 +98,7 @@ def test_lifecycle_up_tag_change_refresh_destroy(engine: ProviderProcess, source
     assert (diff.changes, diff.replaces) == ("some", [])
     outs = engine.update(NAME, backup_id, outs, news, old_inputs=checked)
     assert outs["tags"] == {"purpose": "dr", "tier": "gold"}
-    live = fsx(DR_REGION).list_tags_for_resource(ResourceARN=outs["arn"])["Tags"]
-    assert {t["Key"]: t["Value"] for t in live} == {"team": "storage", "purpose": "dr", "tier": "gold"}
+    assert all_tags(fsx(DR_REGION), outs["arn"]) == {"team": "storage", "purpose": "dr", "tier": "gold"}
 
     # Refresh after an out-of-band tag edit shows the drift; the next diff wants to put it back.
     fsx(DR_REGION).tag_resource(ResourceARN=outs["arn"], Tags=[{"Key": "tier", "Value": "bronze"}])
@@ -126,7 +126,7 @@ def test_kms_key_change_replaces_and_id_to_arn_does_not(engine: ProviderProcess,
     new_id, new_outs = engine.create(NAME, changed)
     assert new_id != backup_id and new_outs["kms_key_id"].endswith(other)
     engine.delete(NAME, backup_id, outs)
-    assert [b["BackupId"] for b in fsx(DR_REGION).describe_backups()["Backups"] if b.get("SourceBackupId")] == [new_id]
+    assert [b["BackupId"] for b in all_backups(fsx(DR_REGION)) if b.get("SourceBackupId")] == [new_id]
 
 
 def test_refresh_after_out_of_band_deletion(engine: ProviderProcess, source_backup: str) -> None:

@@ -6,11 +6,13 @@ from typing import Any
 
 import boto3
 
+from pulumi_fsx_copy.testing.listing import all_backups
+
 SOURCE_REGION = "us-east-1"
 DR_REGION = "us-west-2"
 
 
 def copies_in(region: str) -> list[dict[str, Any]]:
     """Every copy (a backup with a source) in a Region that is not DELETED."""
-    backups = boto3.client("fsx", region_name=region).describe_backups()["Backups"]
+    backups = all_backups(boto3.client("fsx", region_name=region))
     return [b for b in backups if b.get("SourceBackupId") and b["Lifecycle"] != "DELETED"]

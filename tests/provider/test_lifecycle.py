@@ -142,21 +142,23 @@ def test_waits_for_the_source_to_become_available(
 ) -> None:
     checked = props()
     fsx_emulator.set_lifecycle(SOURCE_REGION, source_backup, "CREATING")
-    refused = threading.Event()
+    stop = threading.Event()
 
-    def finish_the_source_once_refused() -> None:
-        # After CopyBackup was refused once (not after a fixed time: a slow machine must not change the test).
-        while not refused.wait(0.01):
+    def available_after_a_refused_copy() -> None:
+        # However slow the provider is to start, its first CopyBackup meets the CREATING source (the call is
+        # counted a few milliseconds before it is answered, hence the pause); only then is the source AVAILABLE.
+        while not stop.wait(0.05):
             if fsx_emulator.calls("CopyBackup") >= 1:
+                stop.wait(0.3)
                 fsx_emulator.set_lifecycle(SOURCE_REGION, source_backup, "AVAILABLE")
-                refused.set()
+                return
 
-    thread = threading.Thread(target=finish_the_source_once_refused, daemon=True)
+    thread = threading.Thread(target=available_after_a_refused_copy, daemon=True)
     thread.start()
     try:
         result = provider.create(checked)
     finally:
-        refused.set()
+        stop.set()
         thread.join()
     assert (result.outs or {})["lifecycle"] == "AVAILABLE"
     assert fsx_emulator.calls("CopyBackup") >= 2

@@ -14,6 +14,7 @@ from provider_driver import ProviderError, ProviderProcess, provider_input
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.errors import ERROR_TABLE, ErrorRule
+from pulumi_fsx_copy.testing.listing import all_backups
 
 SOURCE_REGION = "us-east-1"
 DR_REGION = "us-west-2"
@@ -95,7 +96,7 @@ def fsx(region: str) -> Any:
 
 def copies(region: str) -> list[dict[str, Any]]:
     """Every copy (a backup with a source) that exists in ``region``, whatever its lifecycle."""
-    backups = fsx(region).describe_backups()["Backups"]
+    backups = all_backups(fsx(region))
     return [b for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") != "DELETED"]
 
 

@@ -13,7 +13,7 @@ from provider_driver import ProviderProcess
 from reliability_support import DR_REGION, SOURCE_REGION, Ledger, checked, inputs, live_copy_ids
 
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.models import COPY_LIMIT
+from pulumi_fsx_copy.testing.backups import COPY_LIMIT
 
 pytestmark = pytest.mark.scenario(
     "4",
