@@ -256,6 +256,8 @@ class ProviderProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._channel: Any = None
         self._stub: Any = None
+        self._in_flight = 0
+        self._in_flight_changed = threading.Condition()
         self._stderr_path: Path | None = None
         self._stderr_final: str | None = None
         self._stdout_lines: list[str] = []
@@ -383,6 +385,10 @@ class ProviderProcess:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
+        with self._in_flight_changed:
+            # Let the calls in flight see the dead process (UNAVAILABLE, as the engine sees it) before the
+            # channel is closed under them (which they would report as CANCELLED).
+            self._in_flight_changed.wait_for(lambda: self._in_flight == 0, timeout=10)
         self._close_channel()
         self._finish()
 
@@ -406,10 +412,16 @@ class ProviderProcess:
     def _call(self, method: str, request: Any) -> Any:
         if self._stub is None:
             raise RuntimeError("provider process not started or already stopped")
+        with self._in_flight_changed:
+            self._in_flight += 1
         try:
             return getattr(self._stub, method)(request, timeout=self.call_timeout)
         except grpc.RpcError as error:
             raise ProviderError(method, error.code(), error.details() or "") from None
+        finally:
+            with self._in_flight_changed:
+                self._in_flight -= 1
+                self._in_flight_changed.notify_all()
 
     def _marshal(self, props: Mapping[str, Any], *, keep_unknowns: bool, keep_secrets: bool) -> struct_pb2.Struct:
         bag = _to_wire(props, keep_unknowns=keep_unknowns, keep_secrets=keep_secrets)
