@@ -34,6 +34,9 @@ STABLE_OUTPUTS = (
 )
 """Outputs an update (no replacement) never changes."""
 
+FAILED = "FAILED"
+"""The ``lifecycle`` of a copy AWS reports failed: the diff replaces it."""
+
 _DEFAULTS: dict[str, Any] = {"copy_tags": False, "wait_for_available": True, "tags": {}}
 
 
@@ -82,6 +85,8 @@ def diff_properties(
 ) -> DiffResult:
     """Compare old outputs with new inputs: which fields replace the copy, which update it in place.
 
+    A copy whose recorded ``lifecycle`` is FAILED is replaced (``replaces`` names ``lifecycle``).
+
     ``same_key(old, new)`` asks KMS (in the destination Region) whether two key references name
     one key; it is called only when :func:`pulumi_fsx_copy.kms.same_key_offline` cannot decide
     and the destination Region is unchanged and known.
@@ -89,6 +94,9 @@ def diff_properties(
     replaces = [name for name in REPLACE_FIELDS if _differs(olds, news, name)]
     if _kms_key_differs(olds, news, same_key, region_changes="region" in replaces):
         replaces.append("kms_key_id")
+    if olds.get("lifecycle") == FAILED:
+        # AWS reported the copy FAILED (refresh recorded it): never keep it as if it were good.
+        replaces.append("lifecycle")
     updates = [name for name in (*UPDATE_FIELDS, *RECORD_FIELDS) if _differs(olds, news, name)]
     return DiffResult(
         changes=bool(replaces or updates),

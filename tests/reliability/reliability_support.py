@@ -13,6 +13,7 @@ import botocore.session
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.errors import ERROR_TABLE, ErrorRule
+from pulumi_fsx_copy.ownership import without_ownership
 from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess, provider_input
 
 SOURCE_REGION = "us-east-1"
@@ -104,8 +105,9 @@ def live_copy_ids(region: str) -> set[str]:
 
 
 def tags_of(region: str, backup_id: str) -> dict[str, str]:
+    """The copy's tags, without the provider's ownership tags."""
     backup = fsx(region).describe_backups(BackupIds=[backup_id])["Backups"][0]
-    return {t["Key"]: t["Value"] for t in backup.get("Tags") or []}
+    return without_ownership({t["Key"]: t["Value"] for t in backup.get("Tags") or []})
 
 
 @dataclass
