@@ -32,9 +32,10 @@ from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess
 pytestmark = pytest.mark.scenario(
     "1",
     "Fault matrix",
-    "every error code botocore lists for CopyBackup, DescribeBackups (the wait), TagResource (right after the "
-    "copy started), DeleteBackup and UntagResource, plus ThrottlingException, dropped connections, lost "
-    "answers, read timeouts and a closed port: retryable ones recover; the others fail with their mapped "
+    "every error code botocore lists for CopyBackup, DescribeBackups (create's listing of the Region), "
+    "TagResource (create's claim of the copy, its last step), DeleteBackup and UntagResource, plus "
+    "ThrottlingException, dropped connections, lost answers, read timeouts and a closed port: retryable ones "
+    "recover; the others fail with their mapped "
     "BackupCopyError naming the backup and Regions; after each case the destination holds exactly the copies "
     "the state knows (an orphan only when the error names it, and a re-run adopts it), no FAILED copy",
 )
