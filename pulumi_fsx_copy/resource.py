@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, overload
+from collections.abc import Awaitable, Mapping
+from typing import Any, cast, overload
 
 import pulumi
 import pulumi.dynamic
@@ -272,13 +272,20 @@ def _may_hold_secrets(tags: Any) -> bool:
     return isinstance(tags, Mapping) and any(isinstance(value, pulumi.Output) for value in tags.values())
 
 
-def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
-    """A stable identity for the idempotency token: project, stack, the parent (if any) and the name.
-
-    Built from plain values: an input that depended on the parent's URN would be a dependency cycle.
+def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
+    """Who this copy belongs to: the organization, then the parent's URN (which holds the project, the stack
+    and the whole parent type chain; the engine keeps URNs unique) or, without a parent, the project and
+    stack, then the name. Known in preview. It only tags copies (see ``ownership``): changing it (a rename
+    with aliases, another organization) neither updates nor replaces the copy.
     """
+    organization = pulumi.get_organization() or "organization"
     parent = opts.parent if opts is not None else None
-    scope = f"{pulumi.get_project()}/{pulumi.get_stack()}"
-    if parent is not None:
-        scope += f"/{parent.pulumi_resource_type}::{parent.pulumi_resource_name}"
-    return f"{scope}/{resource_name}"
+    if parent is None:
+        return pulumi.Output.from_input(f"{organization}/{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}")
+    # The URN's value without its dependency on the parent: depending on a component means depending on its
+    # children, this resource among them (a cycle). The child is registered after its parent's URN anyway.
+    urn = parent.urn
+    parent_urn: pulumi.Output[str] = pulumi.Output(
+        set(), cast(Awaitable[str], urn.future()), urn.is_known(), urn.is_secret()
+    )
+    return pulumi.Output.concat(organization, "/", parent_urn, "/", resource_name)

@@ -14,6 +14,7 @@ from provider_driver import ProviderError, ProviderProcess, provider_input
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.errors import ERROR_TABLE, ErrorRule
+from pulumi_fsx_copy.ownership import without_ownership
 from pulumi_fsx_copy.testing.listing import all_backups
 
 SOURCE_REGION = "us-east-1"
@@ -105,8 +106,9 @@ def live_copy_ids(region: str) -> set[str]:
 
 
 def tags_of(region: str, backup_id: str) -> dict[str, str]:
+    """The copy's tags, without the provider's ownership tags."""
     backup = fsx(region).describe_backups(BackupIds=[backup_id])["Backups"][0]
-    return {t["Key"]: t["Value"] for t in backup.get("Tags") or []}
+    return without_ownership({t["Key"]: t["Value"] for t in backup.get("Tags") or []})
 
 
 @dataclass

@@ -240,3 +240,10 @@ def test_changes_is_always_decided(olds: dict[str, Any], news: dict[str, Any], a
     assert isinstance(result.changes, bool)
     assert result.changes or not result.replaces
     assert result.delete_before_replace is False
+
+
+def test_a_failed_copy_is_replaced() -> None:
+    """AWS reported the copy FAILED (refresh recorded it): the next `up` replaces it, even with no input change."""
+    result = diff({"lifecycle": "FAILED"})
+    assert result.changes and result.replaces == ["lifecycle"]
+    assert diff({"lifecycle": "COPYING"}).changes is False
