@@ -236,7 +236,7 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     ("CopyBackup", "IncompatibleParameterError"): ErrorRule(
         IdempotencyConflictError,
         "client_request_token '{token}' was already used in '{region}' for a copy with other parameters "
-        "({parameter}). Use another client_request_token, or remove it so the provider derives one.",
+        "({parameter}). Use another client_request_token, or remove it so the provider makes its own.",
     ),
     ("CopyBackup", "InvalidSourceKmsKey"): ErrorRule(
         KmsKeyError,

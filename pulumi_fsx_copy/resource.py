@@ -112,7 +112,7 @@ class BackupCopyArgs:
     @property
     @pulumi.getter(name="client_request_token")
     def client_request_token(self) -> pulumi.Input[str] | None:
-        """Idempotency token (default: derived from the stack, the name and the replacing inputs)."""
+        """Idempotency token of CopyBackup (default: a fresh one per create; a re-run finds its copy by tags)."""
         return pulumi.get(self, "client_request_token")  # type: ignore[no-any-return]
 
     @client_request_token.setter

@@ -47,7 +47,7 @@ INPUTS: tuple[InputField, ...] = (
     InputField("kms_key_id", "replace"),  # replaces only when it names another key; default: FSx-managed key
     InputField("copy_tags", "replace", default=False),
     InputField("tags", "update", default={}),
-    InputField("client_request_token", "record"),  # default: derived (tokens.py)
+    InputField("client_request_token", "record"),  # default: fresh per create (ownership.py)
     InputField("wait_for_available", "record", default=True),
     InputField("wait_timeout_minutes", "record", default=DEFAULT_WAIT_TIMEOUT_MINUTES),
     InputField("resource_identity", "record", hidden=True),
@@ -77,7 +77,7 @@ INPUT_ORDER = tuple(field.name for field in INPUTS if not field.hidden)
 INPUT_NAMES = frozenset(INPUT_ORDER)
 HIDDEN_INPUTS = tuple(field.name for field in INPUTS if field.hidden)
 REPLACING_INPUTS = tuple(field.name for field in INPUTS if field.on_change == "replace")
-"""Inputs whose change replaces the copy; they also go into the derived idempotency token."""
+"""Inputs whose change replaces the copy; they also go into the copy's ownership digest (ownership.py)."""
 UPDATING_INPUTS = tuple(field.name for field in INPUTS if field.on_change == "update" and not field.hidden)
 RECORDED_INPUTS = tuple(field.name for field in INPUTS if field.on_change == "record" and not field.hidden)
 """Inputs that change how the provider works, not the copy: a change is recorded, nothing replaced."""
