@@ -205,7 +205,7 @@ class BackupCopyProvider(ResourceProvider):
         except (CopyTimeoutError, CopyFailedError, CopyDeletedError):
             raise
         except BackupCopyError as err:
-            raise type(err)(
+            raise err.with_message(
                 f"{err} The copy {backup_id} this run started or resumed in '{spec.region}' is kept: "
                 "re-running `pulumi up` finds it and resumes it."
             ) from None
@@ -572,7 +572,7 @@ class BackupCopyProvider(ResourceProvider):
         """Sleep before retry ``attempt``; a full copy quota waits until a copy in progress is predicted to end."""
         if isinstance(error, CopyLimitExceededError) and context.operation == "CopyBackup":
             region = context.region
-            return self._slots.wait_for_slot(region, attempt, lambda: self._list_backups(region), deadline)
+            return self._slots.wait_for_slot(region, attempt, lambda: self._list_region(region, deadline), deadline)
         return deadline.sleep(self._backoff.delay(attempt))
 
     def _list_region(self, region: str, deadline: Deadline) -> list[dict[str, Any]]:
@@ -587,12 +587,9 @@ class BackupCopyProvider(ResourceProvider):
         return self._call(context, deadline, lambda: self._list_backups(region))
 
     def _list_backups(self, region: str) -> list[dict[str, Any]]:
-        """Every backup in ``region`` (DescribeBackups, all pages), to see which copies hold a slot."""
+        """Every backup in ``region`` (DescribeBackups, all pages; AWS's own errors, unmapped)."""
         pages = self._clients.fsx(region).get_paginator("describe_backups").paginate()
-        try:
-            return [dict(backup) for page in pages for backup in page.get("Backups") or []]
-        except (ClientError, BotoCoreError) as exc:
-            raise map_error(exc, ErrorContext(operation="DescribeBackups", region=region)) from None
+        return [dict(backup) for page in pages for backup in page.get("Backups") or []]
 
     def _default_region(self) -> str | None:
         """The stack's aws:region, else the environment's (AWS_REGION, AWS_DEFAULT_REGION, profile)."""

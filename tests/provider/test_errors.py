@@ -106,7 +106,8 @@ def test_missing_credentials(provider: BackupCopyProvider, props: Props, monkeyp
     fresh = BackupCopyProvider()
     with pytest.raises(CredentialsError, match="no AWS credentials were found") as caught:
         fresh.create(checked)
-    assert (caught.value.code, caught.value.operation) == ("NoCredentialsError", "CopyBackup")
+    # Create's first call lists the destination Region (a copy a crashed run started is adopted).
+    assert (caught.value.code, caught.value.operation) == ("NoCredentialsError", "DescribeBackups")
 
 
 def test_unreachable_endpoint(props: Props, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,7 +119,7 @@ def test_unreachable_endpoint(props: Props, monkeypatch: pytest.MonkeyPatch) -> 
         provider.create(checked)
     assert (caught.value.code, caught.value.operation, caught.value.region) == (
         "EndpointConnectionError",
-        "CopyBackup",
+        "DescribeBackups",
         DR_REGION,
     )
 
@@ -216,7 +217,7 @@ def test_no_tag_value_in_a_tagging_error(
     if step == "create":
         fsx_emulator.fail_next("TagResource", code, count=count, message=message)
         with pytest.raises(BackupCopyError) as caught:
-            provider.create(props(tags={"db-password": SECRET}, wait_timeout_minutes=0.005))
+            provider.create(props(tags={"db-password": SECRET}))  # the claim (TagResource) fails
     else:
         olds = provider.create(props()).outs or {}
         fsx_emulator.fail_next("TagResource", code, count=count, message=message)
