@@ -1,10 +1,14 @@
-# Every target sets up .venv first, so a fresh clone needs nothing but python3 and make.
+# Every target sets up what it needs first, so a fresh clone needs nothing but python3, make and go.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The Pulumi CLI the demo and the tests run: a `pulumi` on PATH if new enough, else the pinned one built
+# into .tools/bin (tools/pulumi-cli). .tools/bin also holds the provider launcher for the virtualenv.
+TOOLS  := $(CURDIR)/.tools/bin
+WITH_CLI := PATH="$(TOOLS):$$PATH"
 
-.PHONY: setup demo test lint bench
+.PHONY: setup cli demo test lint bench reliability-report
 
 $(STAMP): setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +18,25 @@ $(STAMP): setup.py
 
 setup: $(STAMP)
 
-## The main job: the example DR stack's whole lifecycle against the local emulator.
-demo: $(STAMP)
-	$(BIN)/python -m examples.demo
+cli: $(STAMP)
+	tools/pulumi-cli/ensure.sh $(CURDIR)/$(BIN)/python
+
+## The main job: the example DR stack's whole lifecycle through the real `pulumi` CLI against the emulator.
+demo: cli
+	$(WITH_CLI) $(BIN)/python -m examples.demo
 
 ## Lint, type-check and the test suite (what .ci/run calls).
-test: lint
-	$(BIN)/python -m pytest
+test: lint cli
+	$(WITH_CLI) $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/mypy
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+bench: cli
+	$(WITH_CLI) $(BIN)/python -m bench
+
+## Run tests/reliability (which write build/reports/reliability.md) and publish the report in docs/.
+reliability-report: $(STAMP)
+	$(BIN)/python -m pytest tests/reliability
+	cp build/reports/reliability.md docs/reliability.md

@@ -28,6 +28,7 @@ setup(
     python_requires=">=3.10",
     install_requires=["pulumi>=3.200,<4", "boto3>=1.34"],
     extras_require={"testing": TESTING, "dev": DEV},
+    entry_points={"pytest11": ["pulumi_fsx_copy = pulumi_fsx_copy.pytest_plugin"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3.10",

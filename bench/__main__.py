@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 
-from . import concurrency, preview, process, state, throughput, waits
+from . import cli, concurrency, preview, process, state, throughput, waits
 from .common import RESULTS_PATH, Result, print_table, write_results
 
 SECTIONS = {
@@ -18,6 +18,7 @@ SECTIONS = {
     "process": process,
     "state": state,
     "concurrency": concurrency,
+    "cli": cli,
 }
 
 

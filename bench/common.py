@@ -74,7 +74,7 @@ def emulator_server(copy_seconds: float = 1.0) -> Iterator[Any]:
 def copy_inputs(source_backup: str, name: str, **overrides: Any) -> dict[str, Any]:
     """A BackupCopy's registered inputs, ``__provider`` included, as the engine sends them to Check."""
     from pulumi_fsx_copy import BackupCopyProvider
-    from pulumi_fsx_copy.testing.engine import provider_input
+    from tests.provider_driver import provider_input
 
     news: dict[str, Any] = {
         "source_backup_id": source_backup,

@@ -85,7 +85,7 @@ def _settled(regions: Sequence[str], at_least: int) -> int:
 
 
 def _process(url: str, scale: float, baseline: str | None) -> Any:
-    from pulumi_fsx_copy.testing.engine import ProviderProcess
+    from tests.provider_driver import ProviderProcess
 
     # `python -m` puts its working directory first on sys.path: run a baseline from its own directory.
     return ProviderProcess(
@@ -163,7 +163,7 @@ def _cancel_grpc(baseline: str | None) -> dict[str, float]:
     """Cancel (as the engine sends it on the first Ctrl-C) while 3 creates wait; then a new process resumes."""
     from google.protobuf import empty_pb2
 
-    from pulumi_fsx_copy.testing.engine import ProviderError
+    from tests.provider_driver import ProviderError
 
     with emulator_server(copy_seconds=CANCEL_T) as server:
         emulator = server.emulator

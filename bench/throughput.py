@@ -22,7 +22,7 @@ LIMIT = 5
 
 
 def _batch(wait: bool) -> dict[str, float]:
-    from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess
+    from tests.provider_driver import ProviderError, ProviderProcess
 
     with emulator_server(copy_seconds=COPY_SECONDS) as server:
         emulator = server.emulator

@@ -1,16 +1,16 @@
-"""The example DR stack's whole lifecycle, offline: ``python -m examples.demo`` (``make demo``).
+"""The example DR stack's whole lifecycle through the real ``pulumi`` CLI: ``python -m examples.demo`` (``make demo``).
 
-Starts the FSx emulator (moto behind a local HTTP server), seeds a source backup in us-east-1, then runs
-the ``examples/dr`` program through :class:`~pulumi_fsx_copy.testing.stack.LocalStack`, its
-``BackupCopy`` resources carried out by the real provider process (``python -m pulumi.dynamic`` over
-gRPC): preview, up, a tag change (preview shows an in-place update, then up), a tag removed out of band
-(refresh shows the drift, up puts it back), destroy.  After every step it checks the result against the
-emulator with boto3; it exits 1 if anything is off.  The server and provider processes are always stopped.
+Starts the FSx emulator (moto behind a local HTTP server), seeds a source backup in us-east-1 and a KMS key
+with two aliases in each DR Region, then runs the ``examples/dr`` program as an Automation API inline
+program with the ``pulumi`` CLI on PATH, on a local file backend with a passphrase secrets provider in a
+temporary folder.  What you see is Pulumi's own output: preview (the vault copy's source is a DR copy's
+ID, unknown until it exists), up (each copy's progress in its row), a tag change, a tag removed out of band
+then refresh and up to converge, the KMS key renamed to another alias of the same key (no replacement),
+destroy.  After every step the demo checks the emulator with boto3 and exits 1 if anything is off.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 import time
@@ -19,17 +19,20 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from pulumi import automation as auto
 
 from examples.dr.__main__ import main as dr_program
 from pulumi_fsx_copy.testing import EmulatorServer
-from pulumi_fsx_copy.testing.stack import UNKNOWN, LocalStack, StackError, StackResult
+from pulumi_fsx_copy.testing.automation import FAKE_CREDENTIALS, EventLog, changed_inputs, emulator_stack
 
 PROJECT = "pulumi-fsx-copy-example"
 SOURCE_REGION = "us-east-1"
 DR_REGIONS = ["us-west-2", "eu-west-1"]
+VAULT_REGION = "eu-central-1"
 SOURCE_TAGS = {"app": "genomics", "owner": "research"}
-COPY_SECONDS = 3.0
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+KEY_ALIAS, SAME_KEY_ALIAS = "alias/dr-demo", "alias/dr-demo-same-key"
+COPY_SECONDS = 4.0
+NAMES = [*(f"dr-{region}" for region in DR_REGIONS), "clone", "vault"]
 
 
 class DemoFailure(Exception):
@@ -48,18 +51,18 @@ class Aws:
     def __init__(self, endpoint: str) -> None:
         self._endpoint = endpoint
 
-    def fsx(self, region: str) -> Any:
+    def client(self, service: str, region: str) -> Any:
         return boto3.client(
-            "fsx",
+            service,  # type: ignore[call-overload]
             region_name=region,
             endpoint_url=self._endpoint,
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
 
     def backup(self, region: str, backup_id: str) -> dict[str, Any] | None:
         """The backup as DescribeBackups shows it, or None when it is gone (or DELETED)."""
-        client = self.fsx(region)
+        client = self.client("fsx", region)
         try:
             backups = client.describe_backups(BackupIds=[backup_id])["Backups"]
         except client.exceptions.BackupNotFound:
@@ -80,119 +83,136 @@ class Aws:
 
     def untag(self, region: str, backup_id: str, key: str) -> None:
         arn = self.existing(region, backup_id)["ResourceARN"]
-        self.fsx(region).untag_resource(ResourceARN=arn, TagKeys=[key])
+        self.client("fsx", region).untag_resource(ResourceARN=arn, TagKeys=[key])
+
+    def key_with_two_aliases(self, region: str) -> str:
+        """A KMS key in ``region`` named by both demo aliases; its ARN."""
+        kms = self.client("kms", region)
+        arn = str(kms.create_key(Description="pulumi-fsx-copy demo")["KeyMetadata"]["Arn"])
+        for alias in (KEY_ALIAS, SAME_KEY_ALIAS):
+            kms.create_alias(AliasName=alias, TargetKeyId=arn)
+        return arn
 
 
-def show(title: str, result: StackResult) -> None:
-    """Print what a step changed, its summary and the stack outputs, as ``pulumi`` would."""
-    print(f"\n=== {title}")
-    for change in result.changes:
-        if change.kind == "same":
-            continue
-        print(f"  {change}")
-        if change.kind != "create":
-            for line in change.details():
-                print(f"        {line}")
-    print(f"  Resources: {result.summary()}")
-    if result.outputs:
-        outputs = json.dumps(result.outputs, indent=2, sort_keys=True, default=repr)
-        print("  Outputs:\n" + "\n".join(f"    {line}" for line in outputs.splitlines()))
+def banner(title: str) -> None:
+    print(f"\n{'=' * 100}\n=== {title}\n{'=' * 100}", flush=True)
 
 
-def kinds(result: StackResult) -> dict[str, str]:
-    """Resource name -> change kind."""
-    return {change.name: change.kind for change in result.changes}
+def region_of(name: str) -> str:
+    return {"clone": SOURCE_REGION, "vault": VAULT_REGION}.get(name) or name.removeprefix("dr-")
 
 
-def copy_ids(outputs: Mapping[str, Any]) -> dict[str, str]:
-    """Region -> copy ID, from the stack outputs (the clone under its Region's key ``clone``)."""
-    ids = dict(outputs.get("dr_backup_ids") or {})
-    expect(sorted(ids) == sorted(DR_REGIONS), f"dr_backup_ids has Regions {sorted(ids)}, not {sorted(DR_REGIONS)}")
-    expect(bool(outputs.get("clone_backup_id")), "clone_backup_id is missing from the outputs")
-    return {**ids, "clone": outputs["clone_backup_id"]}
+def copy_ids(outputs: Mapping[str, auto.OutputValue]) -> dict[str, str]:
+    """Resource name -> copy ID, from the stack outputs."""
+    dr = dict(outputs["dr_backup_ids"].value)
+    expect(sorted(dr) == sorted(DR_REGIONS), f"dr_backup_ids has Regions {sorted(dr)}, not {sorted(DR_REGIONS)}")
+    ids = {f"dr-{region}": str(backup_id) for region, backup_id in dr.items()}
+    ids.update(clone=str(outputs["clone_backup_id"].value), vault=str(outputs["vault_backup_id"].value))
+    return ids
 
 
-def region_of(key: str) -> str:
-    return SOURCE_REGION if key == "clone" else key
-
-
-def run_demo(server: EmulatorServer, state_path: Path) -> None:
-    """The lifecycle; raises DemoFailure (or StackError) when a step misbehaves."""
+def run_demo(server: EmulatorServer, state_dir: Path) -> None:
+    """The lifecycle; raises DemoFailure when a step misbehaves (auto.CommandError when the CLI fails)."""
     aws = Aws(server.url)
     source = server.emulator.seed_backup(SOURCE_REGION, tags=SOURCE_TAGS)
+    keys = {region: aws.key_with_two_aliases(region) for region in DR_REGIONS}
     print(f"Seeded source backup {source} in {SOURCE_REGION} with tags {SOURCE_TAGS}")
-    stack = LocalStack(
+    print(f"KMS keys named {KEY_ALIAS} and {SAME_KEY_ALIAS}: {keys}")
+    stack = emulator_stack(
         dr_program,
         project=PROJECT,
         stack="demo",
+        emulator_url=server.url,
+        state_dir=state_dir,
         config={
             "aws:region": SOURCE_REGION,
             "sourceBackupId": source,
             "sourceRegion": SOURCE_REGION,
-            "drRegions": DR_REGIONS,
-            "tags": {"purpose": "dr"},
+            "drRegions": '["' + '", "'.join(DR_REGIONS) + '"]',
+            "vaultRegion": VAULT_REGION,
+            "kmsKeyId": KEY_ALIAS,
+            "tags": '{"purpose": "dr"}',
         },
-        state_path=state_path,
-        env={"AWS_ENDPOINT_URL": server.url, "PULUMI_FSX_COPY_TIME_SCALE": "0.05", **CREDENTIALS},
+        time_scale=0.05,
     )
-    names = [f"dr-{region}" for region in DR_REGIONS] + ["clone"]
 
-    result = stack.preview()
-    show("1. pulumi preview (new stack)", result)
-    expect(kinds(result) == dict.fromkeys(names, "create"), f"preview should create {names}: {kinds(result)}")
-    expect(result.outputs.get("clone_backup_id") is UNKNOWN, "a preview cannot know the clone's ID yet")
+    banner("1. pulumi preview (a new stack: the vault copy's source is a DR copy's ID, unknown yet)")
+    server.emulator.reset_calls()
+    log = EventLog()
+    preview = stack.preview(on_output=print, on_event=log.record)
+    expected = {name: ["create"] for name in [f"{PROJECT}-demo", *NAMES]}
+    expect(log.ops() == expected, f"preview should create the stack and {NAMES}: {log.ops()}")
+    expect(preview.change_summary.get(auto.OpType.CREATE) == len(NAMES) + 1, f"preview: {preview.change_summary}")
+    expect(server.emulator.calls() == 0, f"preview made {server.emulator.calls()} AWS calls; it should make none")
+    print("  Checked: preview made 0 AWS calls.")
 
-    result = stack.up()
-    show(f"2. pulumi up (copies take {COPY_SECONDS:g} s in the emulator)", result)
-    expect(kinds(result) == dict.fromkeys(names, "create"), f"up should create {names}: {kinds(result)}")
-    ids = copy_ids(result.outputs)
-    for key, backup_id in ids.items():
-        backup = aws.existing(region_of(key), backup_id)
+    banner(f"2. pulumi up (copies take {COPY_SECONDS:g} s in the emulator; progress shows in each row)")
+    log = EventLog()
+    up = stack.up(on_output=print, on_event=log.record)
+    expect(up.summary.resource_changes == {"create": len(NAMES) + 1}, f"up: {up.summary.resource_changes}")
+    ids = copy_ids(up.outputs)
+    for name, backup_id in ids.items():
+        backup = aws.existing(region_of(name), backup_id)
         expect(backup["Lifecycle"] == "AVAILABLE", f"copy {backup_id} is {backup['Lifecycle']}, not AVAILABLE")
-        tags = aws.tags(region_of(key), backup_id)
-        expect(tags.items() >= {**SOURCE_TAGS, "purpose": "dr"}.items(), f"copy {backup_id} has tags {tags}")
-    print(f"  Checked with boto3: {len(ids)} copies AVAILABLE in their Regions, source tags copied.")
+        tags = aws.tags(region_of(name), backup_id)
+        expect(tags.items() >= {**SOURCE_TAGS, "purpose": "dr"}.items(), f"copy {backup_id} is missing tags")
+        expect(bool(log.status_messages(_urn(stack, name))), f"no progress was shown for {name}")
+    for region in DR_REGIONS:
+        key = aws.existing(region, ids[f"dr-{region}"]).get("KmsKeyId")
+        expect(key == keys[region], f"the copy in {region} is encrypted with {key}, not {keys[region]}")
+    vault_source = aws.existing(VAULT_REGION, ids["vault"]).get("SourceBackupId")
+    expect(vault_source == ids[f"dr-{DR_REGIONS[0]}"], f"the vault copy's source is {vault_source}")
+    print(f"  Checked with boto3: {len(ids)} copies AVAILABLE, source tags copied, DR copies under {KEY_ALIAS}, "
+          "progress shown for each.")
 
-    stack.config["tags"] = {"purpose": "dr", "env": "prod"}
-    result = stack.preview()
-    show("3. pulumi preview after `pulumi config set --path tags.env prod`", result)
-    expect(kinds(result) == dict.fromkeys(names, "update"), f"a tag change should update in place: {kinds(result)}")
-    expect(all(list(c.diffs) == ["tags"] for c in result.changes), "only tags should change")
-    expect(copy_ids(result.outputs) == ids, "an in-place update keeps the copies' IDs")
-
-    result = stack.up()
-    show("4. pulumi up", result)
-    expect(kinds(result) == dict.fromkeys(names, "update"), f"up should update in place: {kinds(result)}")
-    expect(copy_ids(result.outputs) == ids, "an in-place update keeps the copies' IDs")
-    for key, backup_id in ids.items():
-        expect(aws.tags(region_of(key), backup_id).get("env") == "prod", f"{backup_id} did not get env=prod")
+    banner("3. pulumi up after `pulumi config set tags '{\"purpose\": \"dr\", \"env\": \"prod\"}'`")
+    stack.set_config("tags", auto.ConfigValue('{"purpose": "dr", "env": "prod"}'))
+    log = EventLog()
+    up = stack.up(on_output=print, on_event=log.record)
+    expect(log.ops() == {name: ["update"] for name in NAMES}, f"a tag change should update in place: {log.ops()}")
+    diffs = {tuple(changed_inputs(step)) for step in log.steps() if step.op == auto.OpType.UPDATE}
+    expect(diffs == {("tags",)}, f"only tags should change: {diffs}")
+    expect(copy_ids(up.outputs) == ids, "an in-place update keeps the copies' IDs")
+    for name, backup_id in ids.items():
+        expect(aws.tags(region_of(name), backup_id).get("env") == "prod", f"{backup_id} did not get env=prod")
     print("  Checked with boto3: every copy now has env=prod, same IDs.")
 
-    drifted = DR_REGIONS[0]
-    aws.untag(drifted, ids[drifted], "env")
-    print(f"\n--- Out of band: `aws fsx untag-resource --tag-keys env` on {ids[drifted]} in {drifted}")
+    drifted = f"dr-{DR_REGIONS[0]}"
+    aws.untag(region_of(drifted), ids[drifted], "env")
+    banner(f"4. pulumi refresh, after `aws fsx untag-resource --tag-keys env` on {ids[drifted]} (out of band)")
+    log = EventLog()
+    refresh = stack.refresh(on_output=print, on_event=log.record)
+    expect(refresh.summary.resource_changes.get("update") == 1, f"refresh: {refresh.summary.resource_changes}")
 
-    result = stack.refresh()
-    show("5. pulumi refresh", result)
-    expect(kinds(result)[f"dr-{drifted}"] == "refresh-updated", f"refresh should see the drift: {kinds(result)}")
-    expect("tags" in result.change(f"dr-{drifted}").diffs, "the drift is in tags")
-    expect([k for k, v in kinds(result).items() if v != "same"] == [f"dr-{drifted}"], "only one copy drifted")
-
-    result = stack.up()
-    show("6. pulumi up (converge)", result)
-    expect(kinds(result)[f"dr-{drifted}"] == "update", f"up should put the tag back: {kinds(result)}")
-    expect(aws.tags(drifted, ids[drifted]).get("env") == "prod", "env=prod was not put back")
-    expect(copy_ids(result.outputs) == ids, "converging keeps the copies' IDs")
+    banner("5. pulumi up (converge: the tag is put back)")
+    log = EventLog()
+    up = stack.up(on_output=print, on_event=log.record)
+    expect(log.ops() == {drifted: ["update"]}, f"up should put the tag back on {drifted} only: {log.ops()}")
+    expect(aws.tags(region_of(drifted), ids[drifted]).get("env") == "prod", "env=prod was not put back")
     print(f"  Checked with boto3: env=prod is back on {ids[drifted]}.")
 
-    result = stack.destroy()
-    show("7. pulumi destroy", result)
-    expect(kinds(result) == dict.fromkeys(names, "delete"), f"destroy should delete {names}: {kinds(result)}")
-    left = [backup_id for key, backup_id in ids.items() if aws.backup(region_of(key), backup_id) is not None]
+    banner(f"6. pulumi up after `pulumi config set kmsKeyId {SAME_KEY_ALIAS}` (another name of the same key)")
+    stack.set_config("kmsKeyId", auto.ConfigValue(SAME_KEY_ALIAS))
+    log = EventLog()
+    up = stack.up(on_output=print, on_event=log.record)
+    replaced = [name for name, ops in log.ops().items() if set(ops) & {"replace", "create-replacement"}]
+    expect(not replaced, f"the same key by another name must not replace a copy: {log.ops()}")
+    expect(copy_ids(up.outputs) == ids, "the copies keep their IDs")
+    print("  Checked: no copy replaced, same IDs.")
+
+    banner("7. pulumi destroy")
+    log = EventLog()
+    destroy = stack.destroy(on_output=print, on_event=log.record)
+    expect(destroy.summary.resource_changes == {"delete": len(NAMES) + 1}, f"destroy: {destroy.summary}")
+    left = [backup_id for name, backup_id in ids.items() if aws.backup(region_of(name), backup_id) is not None]
     expect(not left, f"destroy left copies behind: {left}")
     expect(aws.backup(SOURCE_REGION, source) is not None, "destroy must not touch the source backup")
-    expect(not stack.resources, f"the state still holds {[r.urn for r in stack.resources]}")
-    print("  Checked with boto3: no copy left, the source backup untouched, the state empty.")
+    print("  Checked with boto3: no copy left, the source backup untouched.")
+    stack.workspace.remove_stack("demo")
+
+
+def _urn(stack: auto.Stack, name: str) -> str:
+    return f"urn:pulumi:{stack.name}::{PROJECT}::pulumi-python:dynamic/fsx:BackupCopy::{name}"
 
 
 def main() -> int:
@@ -201,8 +221,8 @@ def main() -> int:
     try:
         with EmulatorServer(copy_seconds=COPY_SECONDS) as server, tempfile.TemporaryDirectory() as tmp:
             print(f"FSx emulator at {server.url}")
-            run_demo(server, Path(tmp) / "state.json")
-    except (DemoFailure, StackError) as err:
+            run_demo(server, Path(tmp))
+    except (DemoFailure, auto.CommandError) as err:
         print(f"\nDEMO FAILED: {err}", file=sys.stderr)
         return 1
     print(f"\nDemo OK: the DR stack went through its whole lifecycle in {time.monotonic() - started:.1f} s.")

@@ -5,14 +5,22 @@ which would cost the provider process a quarter of its import time for nothing).
 the standard chain (optionally a named profile); endpoints from the standard ``AWS_ENDPOINT_URL``,
 ``AWS_ENDPOINT_URL_FSX`` and ``AWS_ENDPOINT_URL_KMS`` settings, which botocore reads itself. Retries are
 the provider's own (``BackupCopyProvider._call``), so botocore makes one attempt per call.
+
+Every failure while making a client is a mapped :class:`~pulumi_fsx_copy.errors.BackupCopyError`, raised by
+whichever operation first needs the client: an unknown profile (``CredentialsError``), no or a malformed
+Region (``RegionError``), an endpoint URL without a scheme (``EndpointConfigError``).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
+
+from .errors import EndpointConfigError, ErrorContext, RegionError, map_error
 
 if TYPE_CHECKING:
     from botocore.session import Session
@@ -63,8 +71,41 @@ class AwsClients:
             with self._lock:
                 client = self._clients.get(key)
                 if client is None:
-                    if self._session is None:
-                        self._session = new_session(self._profile)
-                    client = self._session.create_client(service, region_name=region, config=_CLIENT_CONFIG)
-                    self._clients[key] = client
+                    client = self._clients[key] = self._new_client(service, region)
         return client
+
+    def _new_client(self, service: str, region: str) -> Any:
+        if not region:
+            raise RegionError(
+                f"no AWS Region is set for {service.upper()}. Set `region` on the resource, or `pulumi config set "
+                "aws:region REGION`, or AWS_REGION.",
+                code="NoRegion",
+            )
+        _check_endpoint_settings(service)
+        try:
+            if self._session is None:
+                self._session = new_session(self._profile)
+            return self._session.create_client(service, region_name=region, config=_CLIENT_CONFIG)
+        except BotoCoreError as exc:
+            context = ErrorContext(operation=f"making the {service.upper()} client", region=region)
+            raise map_error(exc, context) from None
+
+
+def _check_endpoint_settings(service: str) -> None:
+    """Refuse an endpoint URL without a scheme, naming the variable (botocore says only "Invalid endpoint").
+
+    Checks the variable botocore would use: the service's own, else the global one; none when
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
+    """
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return
+    for name in (f"AWS_ENDPOINT_URL_{service.upper()}", "AWS_ENDPOINT_URL"):
+        value = os.environ.get(name)
+        if value and "://" not in value:
+            raise EndpointConfigError(
+                f"{name} is set to {value!r}, which has no scheme. Set it to a full URL such as "
+                f"'https://{value}' (or 'http://{value}' for a local emulator), or unset it.",
+                code="InvalidEndpoint",
+            )
+        if value:
+            return

@@ -9,33 +9,16 @@ from pulumi.dynamic import DiffResult
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy.kms import same_key_offline
+from pulumi_fsx_copy.schema import INPUT_DEFAULTS, RECORDED_INPUTS, REPLACING_INPUTS, UPDATING_INPUTS
 
 DEFAULT_KMS_KEY = "alias/aws/fsx"
 """The key FSx uses when CopyBackup gets no KmsKeyId: the AWS managed key for FSx."""
 
-REPLACE_FIELDS = ("source_backup_id", "source_region", "region", "copy_tags")
-UPDATE_FIELDS = ("tags",)
-RECORD_FIELDS = ("client_request_token", "wait_for_available", "wait_timeout_minutes")
-"""Inputs that change how the provider works, not the copy: a change is recorded, nothing replaced."""
+REPLACE_FIELDS = tuple(name for name in REPLACING_INPUTS if name != "kms_key_id")
+"""Inputs compared as they are; ``kms_key_id`` is compared as the key it names (see ``_kms_key_differs``)."""
 
-STABLE_OUTPUTS = (
-    *REPLACE_FIELDS,
-    "kms_key_id",
-    "kms_key_id_requested",
-    "backup_id",
-    "arn",
-    "owner_id",
-    "creation_time",
-    "file_system_id",
-    "file_system_type",
-    "resource_type",
-    "volume_id",
-    "size_in_bytes",
-)
-"""Outputs an update (no replacement) never changes."""
-
-_DEFAULTS: dict[str, Any] = {"copy_tags": False, "wait_for_available": True, "tags": {}}
-
+FAILED = "FAILED"
+"""The ``lifecycle`` of a copy AWS reports failed: the diff replaces it."""
 
 def _is_unknown(value: object) -> bool:
     return isinstance(value, str) and value == UNKNOWN
@@ -43,7 +26,7 @@ def _is_unknown(value: object) -> bool:
 
 def _value(props: Mapping[str, Any], name: str) -> Any:
     value = props.get(name)
-    return _DEFAULTS.get(name) if value is None else value
+    return INPUT_DEFAULTS.get(name) if value is None else value
 
 
 def _differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> bool:
@@ -82,6 +65,8 @@ def diff_properties(
 ) -> DiffResult:
     """Compare old outputs with new inputs: which fields replace the copy, which update it in place.
 
+    A copy whose recorded ``lifecycle`` is FAILED is replaced (``replaces`` names ``lifecycle``).
+
     ``same_key(old, new)`` asks KMS (in the destination Region) whether two key references name
     one key; it is called only when :func:`pulumi_fsx_copy.kms.same_key_offline` cannot decide
     and the destination Region is unchanged and known.
@@ -89,10 +74,12 @@ def diff_properties(
     replaces = [name for name in REPLACE_FIELDS if _differs(olds, news, name)]
     if _kms_key_differs(olds, news, same_key, region_changes="region" in replaces):
         replaces.append("kms_key_id")
-    updates = [name for name in (*UPDATE_FIELDS, *RECORD_FIELDS) if _differs(olds, news, name)]
+    if olds.get("lifecycle") == FAILED:
+        # AWS reported the copy FAILED (refresh recorded it): never keep it as if it were good.
+        replaces.append("lifecycle")
+    updates = [name for name in (*UPDATING_INPUTS, *RECORDED_INPUTS) if _differs(olds, news, name)]
     return DiffResult(
         changes=bool(replaces or updates),
         replaces=replaces,
-        stables=[] if replaces else list(STABLE_OUTPUTS),
         delete_before_replace=False,
     )

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import (
+    BotoCoreError,
     ClientError,
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
+    InvalidRegionError,
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
@@ -26,7 +28,53 @@ from botocore.exceptions import (
 
 
 class BackupCopyError(Exception):
-    """Base of every error raised by the BackupCopy provider."""
+    """Base of every error raised by the BackupCopy provider.
+
+    Besides its message it carries what it is about, as botocore's ``ClientError`` keeps the response and
+    the operation, so callers match fields, not text: ``code`` (AWS's error code, or the botocore error's
+    class name, or None when the provider itself decided), ``operation``, ``region``, ``backup_id``, and for
+    a copy ``source_backup_id`` and ``source_region``. A field the provider did not know is None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        operation: str | None = None,
+        region: str | None = None,
+        backup_id: str | None = None,
+        source_backup_id: str | None = None,
+        source_region: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.operation = operation
+        self.region = region
+        self.backup_id = backup_id
+        self.source_backup_id = source_backup_id
+        self.source_region = source_region
+
+    @property
+    def fields(self) -> dict[str, str | None]:
+        """The structured fields, by name."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+    def with_message(self, message: str) -> BackupCopyError:
+        """The same error (class and fields) with another message, e.g. one that says more."""
+        return type(self)(message, **self.fields)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only fields survive pickling (the engine's worker threads never pickle errors, but users may).
+        return (_rebuild, (type(self), self.message, self.fields))
+
+
+_FIELDS = ("code", "operation", "region", "backup_id", "source_backup_id", "source_region")
+
+
+def _rebuild(cls: type[BackupCopyError], message: str, fields: Mapping[str, str | None]) -> BackupCopyError:
+    return cls(message, **fields)
 
 
 class InvalidInputError(BackupCopyError):
@@ -109,6 +157,10 @@ class EndpointUnreachableError(BackupCopyError):
     """The AWS endpoint could not be reached."""
 
 
+class EndpointConfigError(BackupCopyError):
+    """An endpoint setting (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_FSX``, ``AWS_ENDPOINT_URL_KMS``) is malformed."""
+
+
 @dataclass(frozen=True)
 class ErrorContext:
     """What the provider was doing when AWS answered, used to word error messages."""
@@ -120,12 +172,32 @@ class ErrorContext:
     backup_id: str = "?"
     kms_key_id: str = "(the FSx-managed default key)"
     extra: Mapping[str, str] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+    """Values that may be secret (tag values): AWS's own message is withheld when it repeats one."""
+
+    def fields(self, code: str | None) -> dict[str, str | None]:
+        """The structured fields of an error raised in this context (see :class:`BackupCopyError`)."""
+        copying = self.operation == "CopyBackup"
+        return {
+            "code": code,
+            "operation": self.operation,
+            "region": _known(self.region),
+            "backup_id": _known(self.backup_id),
+            "source_backup_id": _known(self.source_backup_id) if copying or self.source_backup_id != "?" else None,
+            "source_region": _known(self.source_region) if copying or self.source_region != "?" else None,
+        }
 
     def where(self) -> str:
         """Which backup, which Regions: appended to every mapped message."""
         if self.operation == "CopyBackup":
             return f"[copying {self.source_backup_id} from '{self.source_region}' to '{self.region}']"
+        if _known(self.backup_id) is None:
+            return f"[{self.operation} in '{self.region}']"
         return f"[{self.operation} of {self.backup_id} in '{self.region}']"
+
+
+def _known(value: str) -> str | None:
+    return None if value in ("?", "") else value
 
 
 @dataclass(frozen=True)
@@ -137,7 +209,7 @@ class ErrorRule:
     retryable: bool = False
 
 
-_TRANSIENT = "AWS reported {code} {retried}. {fix_transient}"
+_TRANSIENT = "AWS reported {code}{retried}. {fix_transient}"
 
 ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     # CopyBackup (all 11 codes of the API).
@@ -168,7 +240,7 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     ("CopyBackup", "IncompatibleParameterError"): ErrorRule(
         IdempotencyConflictError,
         "client_request_token '{token}' was already used in '{region}' for a copy with other parameters "
-        "({parameter}). Use another client_request_token, or remove it so the provider derives one.",
+        "({parameter}). Use another client_request_token, or remove it so the provider makes its own.",
     ),
     ("CopyBackup", "InvalidSourceKmsKey"): ErrorRule(
         KmsKeyError,
@@ -258,11 +330,19 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     ("UntagResource", "BadRequest"): ErrorRule(
         TaggingError, "AWS refused to remove tags from backup {backup_id} in '{region}': {aws_message}"
     ),
-    ("TagResource", "ServiceLimitExceeded"): ErrorRule(
-        TaggingError,
-        "backup {backup_id} in '{region}' would hold more than 50 tags (copied source tags included). "
-        "Declare fewer tags or set copy_tags to false.",
+    # KMS DescribeKey (all 4 codes of the API): the key of a copy, or a kms_key_id compared with it.
+    ("DescribeKey", "NotFoundException"): ErrorRule(
+        KmsKeyError,
+        "KMS key {kms_key_id} was not found in '{region}': {aws_message} Give a kms_key_id that exists in "
+        "'{region}' (a key ID, key ARN, alias name or alias ARN).",
     ),
+    ("DescribeKey", "InvalidArnException"): ErrorRule(
+        KmsKeyError,
+        "KMS refused the key reference {kms_key_id} in '{region}': {aws_message} Give a key ID, key ARN, alias "
+        "name or alias ARN of a key in '{region}'.",
+    ),
+    ("DescribeKey", "DependencyTimeoutException"): ErrorRule(AwsServiceError, _TRANSIENT, retryable=True),
+    ("DescribeKey", "KMSInternalException"): ErrorRule(AwsServiceError, _TRANSIENT, retryable=True),
     # Any operation.
     (None, "BadRequest"): ErrorRule(InvalidInputError, "AWS refused {operation} in '{region}': {aws_message}"),
     (None, "ServiceLimitExceeded"): ErrorRule(
@@ -276,7 +356,7 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     (None, "RequestLimitExceeded"): ErrorRule(ThrottledError, _TRANSIENT, retryable=True),
     (None, "AccessDeniedException"): ErrorRule(
         AccessDeniedError,
-        "the AWS credentials in use may not call fsx:{operation} in '{region}': {aws_message} Grant "
+        "the AWS credentials in use may not call {operation} in '{region}': {aws_message} Grant "
         "fsx:CopyBackup, fsx:DescribeBackups, fsx:DeleteBackup, fsx:TagResource, fsx:UntagResource and "
         "the KMS permissions listed in the README.",
     ),
@@ -297,6 +377,35 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
         CredentialsError, "AWS rejected the request signature for {operation} in '{region}'. Check the secret key."
     ),
 }
+"""How each AWS error code becomes a BackupCopyError, keyed by (operation, code); (None, code): any operation.
+
+``tests/unit/test_error_table.py`` checks it against botocore's service models: every error code an
+operation of :data:`CALLED_OPERATIONS` can return is mapped, and every code the table names is one such an
+operation can return, or one of :data:`GENERIC_CODES`. A code that maps to nothing (AWS adds codes) becomes a
+plain :class:`BackupCopyError` naming the operation, the code and AWS's message.
+"""
+
+CALLED_OPERATIONS: Mapping[str, tuple[str, ...]] = {
+    "fsx": ("CopyBackup", "DeleteBackup", "DescribeBackups", "TagResource", "UntagResource"),
+    "kms": ("DescribeKey",),
+}
+"""The AWS operations the provider calls, by service (botocore's service names)."""
+
+GENERIC_CODES = frozenset(
+    {
+        "ServiceUnavailable",
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "ExpiredTokenException",
+        "InvalidSignatureException",
+    }
+)
+"""Codes any AWS operation may return (throttling, 5xx, access and credentials), which service models omit."""
 
 # Errors botocore raises before AWS answers, mapped by class.
 _LOCAL_ERRORS: tuple[tuple[tuple[type[BaseException], ...], ErrorRule], ...] = (
@@ -312,18 +421,27 @@ _LOCAL_ERRORS: tuple[tuple[tuple[type[BaseException], ...], ErrorRule], ...] = (
         (ProfileNotFound,),
         ErrorRule(
             CredentialsError,
-            "{aws_message}. Set `pulumi config set aws:profile NAME` to a profile in ~/.aws/config, or unset it.",
+            "{aws_message} (the profile comes from aws:profile, else AWS_PROFILE). Set `pulumi config set "
+            "aws:profile NAME` (or AWS_PROFILE) to a profile in ~/.aws/config or ~/.aws/credentials, or unset it.",
         ),
     ),
     (
         (NoRegionError,),
-        ErrorRule(RegionError, "no AWS Region is set. Set `region`, or `pulumi config set aws:region REGION`."),
+        ErrorRule(
+            RegionError,
+            "no AWS Region is set for {operation}. Set `region` on the resource, or `pulumi config set "
+            "aws:region REGION`, or AWS_REGION.",
+        ),
+    ),
+    (
+        (InvalidRegionError,),
+        ErrorRule(RegionError, "{aws_message} Use a Region name such as 'us-west-2'."),
     ),
     (
         (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError),
         ErrorRule(
             EndpointUnreachableError,
-            "the FSx endpoint for '{region}' could not be reached during {operation} {retried} ({aws_message}). "
+            "the FSx endpoint for '{region}' could not be reached during {operation}{retried} ({aws_message}). "
             "Check the network, proxy, and any AWS_ENDPOINT_URL setting, then re-run; a copy already "
             "started is resumed.",
             retryable=True,
@@ -363,15 +481,23 @@ class _Defaults(dict[str, str]):
 
 
 def map_error(exc: BaseException, context: ErrorContext, *, retried: int = 0) -> BackupCopyError:
-    """Turn an exception from botocore into the BackupCopyError a user can act on."""
+    """Turn an exception from botocore into the BackupCopyError a user can act on.
+
+    A BackupCopyError is returned as it is. Anything else that is not botocore's (a TypeError from the
+    provider's own code) is re-raised as itself: a programming error must never read like an AWS answer.
+    """
     if isinstance(exc, BackupCopyError):
         return exc
+    if not isinstance(exc, (ClientError, BotoCoreError)):
+        raise exc
     rule = rule_for(exc, context.operation)
     code = error_code(exc)
     response: Mapping[str, Any] = exc.response if isinstance(exc, ClientError) else {}
     aws_message = str(response.get("Error", {}).get("Message") or response.get("Message") or "")
     if not isinstance(exc, ClientError):
         aws_message = str(exc)
+    if any(secret and secret in aws_message for secret in context.secrets):
+        aws_message = "(AWS's message is withheld: it repeats a tag value, which may be a secret)"
     values = _Defaults(
         operation=context.operation,
         region=context.region,
@@ -384,14 +510,16 @@ def map_error(exc: BaseException, context: ErrorContext, *, retried: int = 0) ->
         limit=str(response.get("Limit", "")) or "(unnamed)",
         parameter=str(response.get("Parameter", "")) or "parameter",
         file_system_id=str(response.get("FileSystemId", "")) or "(unknown)",
-        retried=f"after {retried} retries" if retried else "",
+        retried=f" after {retried} retries" if retried else "",
         fix_transient="Re-run `pulumi up` later; a copy already started is resumed, not repeated.",
     )
     values.update(context.extra)
+    fields = context.fields(code or type(exc).__name__)
     if rule is None:
         template = (
             "{operation} failed in '{region}' with {code}: {aws_message} "
             "(backup {backup_id}, source {source_backup_id} in '{source_region}')"
         )
-        return BackupCopyError(" ".join(template.format_map(values).split()))
-    return rule.error(" ".join(f"{rule.message.format_map(values)} {context.where()}".split()))
+        return BackupCopyError(" ".join(template.format_map(values).split()), **fields)
+    message = " ".join(f"{rule.message.format_map(values)} {context.where()}".split())
+    return rule.error(message, **fields)

@@ -17,8 +17,9 @@ class Destination:
 
     kms_key_id: pulumi.Input[str] | None = None
     """KMS key in that Region (default: the FSx-managed key)."""
-    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Tags for that Region's copy, on top of the component's ``tags`` (these win on a clash)."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(default_factory=dict)
+    """Tags for that Region's copy, on top of the component's ``tags`` (these win on a clash); may be one
+    Output, such as a secret map."""
 
 
 class MultiRegionBackupCopy(pulumi.ComponentResource):
@@ -39,13 +40,14 @@ class MultiRegionBackupCopy(pulumi.ComponentResource):
         source_region: pulumi.Input[str],
         destinations: Mapping[str, Destination | None] | Iterable[str],
         copy_tags: pulumi.Input[bool] | None = None,
-        tags: Mapping[str, pulumi.Input[str]] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         wait_for_available: pulumi.Input[bool] | None = None,
         wait_timeout_minutes: pulumi.Input[float] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """:param destinations: the Regions to copy into (known when the program runs), each optionally with
         its own :class:`Destination` settings.
+        :param tags: tags for every copy; a map, or one Output of a map (such as a secret), as for BackupCopy.
         """
         regions = _destinations(resource_name, destinations)
         super().__init__("pulumi-fsx-copy:index:MultiRegionBackupCopy", resource_name, None, opts)
@@ -58,7 +60,7 @@ class MultiRegionBackupCopy(pulumi.ComponentResource):
                 region=region,
                 kms_key_id=destination.kms_key_id,
                 copy_tags=copy_tags,
-                tags={**(tags or {}), **destination.tags} or None,
+                tags=_merged_tags(tags, destination.tags),
                 wait_for_available=wait_for_available,
                 wait_timeout_minutes=wait_timeout_minutes,
                 opts=pulumi.ResourceOptions(parent=self),
@@ -66,6 +68,20 @@ class MultiRegionBackupCopy(pulumi.ComponentResource):
         ids: dict[str, Any] = {region: copy.backup_id for region, copy in self.copies.items()}
         self.backup_ids = pulumi.Output.all(**ids).apply(dict)
         self.register_outputs({"backup_ids": self.backup_ids})
+
+
+def _merged_tags(
+    common: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None,
+    own: pulumi.Input[Mapping[str, pulumi.Input[str]]],
+) -> pulumi.Input[Mapping[str, pulumi.Input[str]]] | None:
+    """The component's tags under one Region's own (these win); an Output (secret kept) when either is one."""
+    if (common is None or isinstance(common, Mapping)) and isinstance(own, Mapping):
+        return {**(common or {}), **own} or None
+
+    def merge(both: list[Any]) -> Mapping[str, pulumi.Input[str]]:
+        return {**(both[0] or {}), **(both[1] or {})}
+
+    return pulumi.Output.all(common or {}, own).apply(merge)
 
 
 def _destinations(

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, overload
+from collections.abc import Awaitable, Mapping
+from typing import Any, cast, overload
 
 import pulumi
 import pulumi.dynamic
 
+from .errors import InvalidInputError
 from .provider import BackupCopyProvider
-from .validation import INPUT_ORDER
-
-OUTPUT_NAMES = (
-    "backup_id",
-    "arn",
-    "lifecycle",
-    "progress_percent",
-    "tags_all",
-    "file_system_id",
-    "file_system_type",
-    "resource_type",
-    "volume_id",
-    "owner_id",
-    "creation_time",
-    "size_in_bytes",
-    "kms_key_state",
-)
+from .schema import INPUT_ORDER, OUTPUT_NAMES
+from .validation import backup_id_problem
 
 
 @pulumi.input_type
@@ -126,7 +112,7 @@ class BackupCopyArgs:
     @property
     @pulumi.getter(name="client_request_token")
     def client_request_token(self) -> pulumi.Input[str] | None:
-        """Idempotency token (default: derived from the stack, the name and the replacing inputs)."""
+        """Idempotency token of CopyBackup (default: a fresh one per create; a re-run finds its copy by tags)."""
         return pulumi.get(self, "client_request_token")  # type: ignore[no-any-return]
 
     @client_request_token.setter
@@ -243,6 +229,15 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             )
         if args is None:
             args = BackupCopyArgs(**kwargs)
+        if opts is not None and opts.import_ is not None:
+            # The engine's import step calls Read with neither inputs nor state, so the dynamic provider
+            # server cannot even find this provider (pulumi/pulumi#16175): say what works instead.
+            raise pulumi.RunError(
+                f"BackupCopy {resource_name!r}: the import_ option cannot work with a dynamic provider (Pulumi's "
+                "import reads the resource without the inputs that name its provider). To read an existing copy, "
+                f"use BackupCopy.get({resource_name!r}, {opts.import_!r}); to have this stack make and manage its "
+                "own copy, remove import_."
+            )
         props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_ORDER}
         props["resource_identity"] = _identity(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))
@@ -256,7 +251,13 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         """Adopt an existing copy, by backup ID, in the stack's ``aws:region`` (read-only).
 
         ``pulumi import`` cannot work with dynamic providers; use this instead.
+
+        A malformed ``id`` raises :class:`~pulumi_fsx_copy.InvalidInputError` before any AWS call; with no Region
+        configured the read fails with ``RegionError``; a copy not in that Region, with ``CopyNotFoundError``.
         """
+        problem = backup_id_problem(id, "the ID given to BackupCopy.get") if isinstance(id, str) else None
+        if problem:
+            raise InvalidInputError(f"BackupCopy {resource_name!r}: {problem}.")
         copy = BackupCopy.__new__(BackupCopy)
         props: dict[str, Any] = dict.fromkeys((*INPUT_ORDER, *OUTPUT_NAMES))
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
@@ -271,13 +272,20 @@ def _may_hold_secrets(tags: Any) -> bool:
     return isinstance(tags, Mapping) and any(isinstance(value, pulumi.Output) for value in tags.values())
 
 
-def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
-    """A stable identity for the idempotency token: project, stack, the parent (if any) and the name.
-
-    Built from plain values: an input that depended on the parent's URN would be a dependency cycle.
+def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
+    """Who this copy belongs to: the organization, then the parent's URN (which holds the project, the stack
+    and the whole parent type chain; the engine keeps URNs unique) or, without a parent, the project and
+    stack, then the name. Known in preview. It only tags copies (see ``ownership``): changing it (a rename
+    with aliases, another organization) neither updates nor replaces the copy.
     """
+    organization = pulumi.get_organization() or "organization"
     parent = opts.parent if opts is not None else None
-    scope = f"{pulumi.get_project()}/{pulumi.get_stack()}"
-    if parent is not None:
-        scope += f"/{parent.pulumi_resource_type}::{parent.pulumi_resource_name}"
-    return f"{scope}/{resource_name}"
+    if parent is None:
+        return pulumi.Output.from_input(f"{organization}/{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}")
+    # The URN's value without its dependency on the parent: depending on a component means depending on its
+    # children, this resource among them (a cycle). The child is registered after its parent's URN anyway.
+    urn = parent.urn
+    parent_urn: pulumi.Output[str] = pulumi.Output(
+        set(), cast(Awaitable[str], urn.future()), urn.is_known(), urn.is_secret()
+    )
+    return pulumi.Output.concat(organization, "/", parent_urn, "/", resource_name)

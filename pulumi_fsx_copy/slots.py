@@ -17,13 +17,14 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from .errors import BackupCopyError
 from .waiting import ENGINE_CANCEL, Backoff, CancelSignal, Deadline, PollPolicy, ProgressTracker
 
 IN_PROGRESS = frozenset({"COPYING", "PENDING"})
 """Lifecycles of a copy that holds a slot in its destination Region."""
 
 Lister = Callable[[], Iterable[Mapping[str, Any]]]
-"""Lists the backups of one Region (DescribeBackups, every page)."""
+"""Lists the backups of one Region (DescribeBackups, every page); AWS failures raise a BackupCopyError."""
 
 
 class _Region:
@@ -70,9 +71,9 @@ class CopySlots:
         Follows the copies in progress with shared listings (one DescribeBackups per Region at a time,
         reused by every waiting thread for the policy's ``min_delay``), looking again when their
         trackers say one should have ended, and returns once a listing shows fewer copies in progress
-        than before (or this process saw one of its own copies end). Without any copy to go by (a
-        listing failed, or none is in sight) it falls back on exponential backoff. False when the
-        deadline passed.
+        than before (or this process saw one of its own copies end). Without any copy to go by (AWS
+        refused the listing with a BackupCopyError, or none is in sight) it falls back on exponential
+        backoff. False when the deadline passed.
         """
         generation = self.generation(region)
         seen: int | None = None
@@ -102,7 +103,9 @@ class CopySlots:
             state.listing = True
         try:
             backups: list[Mapping[str, Any]] | None = list(lister())
-        except Exception:
+        except BackupCopyError:
+            # AWS would not list (throttled, denied...): no copy to go by, so the wait falls back on
+            # exponential backoff before CopyBackup is tried again. Anything else is a bug and propagates.
             backups = None
         with self._cond:
             state.listing = False

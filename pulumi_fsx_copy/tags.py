@@ -1,4 +1,8 @@
-"""FSx tag rules (validation) and the change set between two managed tag maps."""
+"""FSx tag rules (validation) and the change set between two managed tag maps.
+
+A tag value may be a secret, and a dynamic provider receives secrets in plain text, unmarked: no message
+here ever shows a tag value (nor a whole tag map); it names the key and what is wrong.
+"""
 
 from __future__ import annotations
 
@@ -61,28 +65,25 @@ def _key_problem(key: object) -> str | None:
 
 def _value_problem(key: object, value: object) -> str | None:
     if not isinstance(value, str):
-        return f"tag {short_repr(key)} has value {short_repr(value)}, not a string; use a string value"
+        return f"tag {short_repr(key)} has a value of type {type(value).__name__}, not a string; use a string value"
     if value == UNKNOWN:
         return None
     if len(value) > MAX_VALUE_LENGTH:
-        return (
-            f"tag {short_repr(key)} has value {short_repr(value)} of {len(value)} characters; "
-            f"use at most {MAX_VALUE_LENGTH}"
-        )
+        return f"tag {short_repr(key)} has a value of {len(value)} characters; use at most {MAX_VALUE_LENGTH}"
     if not _allowed(value):
-        return f"tag {short_repr(key)} has value {short_repr(value)}, with characters outside {_ALLOWED}"
+        return f"tag {short_repr(key)} has a value with characters outside {_ALLOWED}; remove them"
     return None
 
 
 def tag_problems(tags: object) -> list[str]:
-    """Every way ``tags`` breaks FSx's tag rules, each message naming the key/value and the fix.
+    """Every way ``tags`` breaks FSx's tag rules, each message naming the key (never the value) and the fix.
 
     Values (or the whole map) unknown during preview are skipped.
     """
     if isinstance(tags, str) and tags == UNKNOWN:
         return []
     if not isinstance(tags, Mapping):
-        return [f"tags must be a mapping of string keys to string values, not {short_repr(tags)}"]
+        return [f"tags must be a mapping of string keys to string values, not a {type(tags).__name__}"]
     problems: list[str] = []
     if len(tags) > MAX_TAGS:
         problems.append(f"{len(tags)} tags given; FSx allows at most {MAX_TAGS}, remove {len(tags) - MAX_TAGS}")

@@ -11,23 +11,16 @@ from pulumi.dynamic import CheckFailure
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy.kms import parse_key_reference
+from pulumi_fsx_copy.ownership import OWNERSHIP_TAG_KEYS, RESERVED_PREFIX
 from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
-from pulumi_fsx_copy.tags import short_repr, tag_problems
+from pulumi_fsx_copy.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
+from pulumi_fsx_copy.tags import MAX_TAGS, short_repr, tag_problems
 
-INPUT_ORDER = (
-    "source_backup_id",
-    "source_region",
-    "region",
-    "kms_key_id",
-    "copy_tags",
-    "tags",
-    "client_request_token",
-    "wait_for_available",
-    "wait_timeout_minutes",
-)
-"""The inputs of a BackupCopy, in the order of its constructor."""
-INPUT_NAMES = frozenset(INPUT_ORDER)
-_BACKUP_ID = re.compile(r"backup-[0-9a-f]{8,}")
+BACKUP_ID_PATTERN = "^(backup-[0-9a-f]{8,})$"
+"""FSx's own pattern of a backup ID (botocore's FSx service model, shape ``BackupId``)."""
+BACKUP_ID_MAX_LENGTH = 128
+"""FSx's own maximum length of a backup ID (same shape)."""
+_BACKUP_ID = re.compile(BACKUP_ID_PATTERN)
 _TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,63}")
 _MAX_TAG_PROBLEMS = 10
 
@@ -36,17 +29,29 @@ def _is_unknown(value: object) -> bool:
     return isinstance(value, str) and value == UNKNOWN
 
 
-def _backup_id_problem(value: object) -> str | None:
-    if isinstance(value, str) and _BACKUP_ID.fullmatch(value):
+def backup_id_problem(value: object, label: str = "source_backup_id") -> str | None:
+    """What is wrong with ``value`` as an FSx backup ID (FSx's pattern and length), or None."""
+    if isinstance(value, str) and len(value) <= BACKUP_ID_MAX_LENGTH and _BACKUP_ID.fullmatch(value):
         return None
-    return (
-        f"source_backup_id {short_repr(value)} is not an FSx backup ID; "
-        "use the ID of the backup to copy, like 'backup-0123456789abcdef0'"
-    )
+    if isinstance(value, str) and len(value) > BACKUP_ID_MAX_LENGTH:
+        return f"{label} has {len(value)} characters; an FSx backup ID has at most {BACKUP_ID_MAX_LENGTH}"
+    return f"{label} {short_repr(value)} is not an FSx backup ID; use one like 'backup-0123456789abcdef0'"
 
 
 def _tags_problem(value: object) -> str | None:
     problems = tag_problems(value)
+    if isinstance(value, Mapping):
+        reserved = sorted(k for k in value if isinstance(k, str) and k.lower().startswith(RESERVED_PREFIX))
+        problems += [
+            f"tag key {short_repr(k)} starts with {RESERVED_PREFIX!r}, which the provider uses; rename the key"
+            for k in reserved
+        ]
+        room = MAX_TAGS - len(OWNERSHIP_TAG_KEYS)
+        if room < len(value) <= MAX_TAGS:
+            problems.append(
+                f"{len(value)} tags given; a copy holds at most {MAX_TAGS} tags and the provider adds "
+                f"{len(OWNERSHIP_TAG_KEYS)}, so declare at most {room} (remove {len(value) - room})"
+            )
     if len(problems) > _MAX_TAG_PROBLEMS:
         hidden = len(problems) - _MAX_TAG_PROBLEMS
         problems = [*problems[:_MAX_TAG_PROBLEMS], f"and {hidden} more problems"]
@@ -60,10 +65,6 @@ def _token_problem(value: object) -> str | None:
         f"client_request_token {short_repr(value)} is invalid; "
         "use 1 to 63 characters of letters, digits, '_', '.' and '-'"
     )
-
-
-# 30 days: longer than any copy AWS runs, short enough to stay a real deadline.
-MAX_WAIT_TIMEOUT_MINUTES = 43200
 
 
 def _timeout_problem(value: object) -> str | None:
@@ -86,7 +87,7 @@ def _bool_rule(name: str) -> Callable[[object], str | None]:
 
 
 _FIELD_RULES: dict[str, Callable[[object], str | None]] = {
-    "source_backup_id": _backup_id_problem,
+    "source_backup_id": backup_id_problem,
     "tags": _tags_problem,
     "client_request_token": _token_problem,
     "wait_timeout_minutes": _timeout_problem,
@@ -210,5 +211,5 @@ def check_properties(
     destination = _destination(inputs, default_region, failures)
     _check_source_region(inputs, destination, failures)
     _check_kms_key(inputs, destination, failures)
-    inputs.setdefault("wait_for_available", True)
+    inputs.setdefault("wait_for_available", INPUT_DEFAULTS["wait_for_available"])
     return inputs, failures

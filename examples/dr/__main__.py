@@ -9,13 +9,17 @@ Stack config (``pulumi config set ...``; the project is ``pulumi-fsx-copy-exampl
 * ``tags`` (object, default ``{"purpose": "dr"}``): tags managed on every copy, on top of the
   source backup's own tags (copied too); changing them updates the copies in place.
 * ``kmsKeyId`` (optional): the key for the DR copies; an alias name such as ``alias/dr-backups`` names
-  a key in each DR Region.  Changing it replaces the DR copies.
+  a key in each DR Region.  Changing it to another key replaces the DR copies; another name of the same
+  key changes nothing.
+* ``vaultRegion`` (optional): a further copy, made from the first DR Region's copy into this Region
+  (a copy of a copy: its source is only known once the first copy exists).
 
-Outputs: ``dr_backup_ids`` (Region -> ID of the copy there) and ``clone_backup_id`` (a same-Region copy
-in ``sourceRegion``, e.g. to restore from without touching the original).
+Outputs: ``dr_backup_ids`` (Region -> ID of the copy there), ``clone_backup_id`` (a same-Region copy
+in ``sourceRegion``, e.g. to restore from without touching the original) and, with ``vaultRegion``,
+``vault_backup_id``.
 
-Run with the Pulumi CLI from the repository root (``Pulumi.yaml`` has ``main: examples/dr``), or offline
-with :class:`pulumi_fsx_copy.testing.stack.LocalStack` (see ``examples/demo.py``).
+Run with the Pulumi CLI from the repository root (``Pulumi.yaml`` has ``main: examples/dr``), or as an
+Automation API inline program (``examples/demo.py`` runs it against the FSx emulator).
 """
 
 from __future__ import annotations
@@ -37,10 +41,11 @@ def main() -> None:
     dr_regions: list[str] = config.get_object("drRegions") or list(DEFAULT_DR_REGIONS)
     tags: dict[str, str] = config.get_object("tags") or dict(DEFAULT_TAGS)
     kms_key_id = config.get("kmsKeyId")
+    vault_region = config.get("vaultRegion")
 
-    dr_backup_ids: dict[str, pulumi.Output[str]] = {}
+    dr_copies: dict[str, BackupCopy] = {}
     for region in dr_regions:
-        copy = BackupCopy(
+        dr_copies[region] = BackupCopy(
             f"dr-{region}",
             source_backup_id=source_backup_id,
             source_region=source_region,
@@ -49,7 +54,6 @@ def main() -> None:
             copy_tags=True,
             tags=tags,
         )
-        dr_backup_ids[region] = copy.id
 
     clone = BackupCopy(
         "clone",
@@ -60,7 +64,19 @@ def main() -> None:
         tags={**tags, "role": "clone"},
     )
 
-    pulumi.export("dr_backup_ids", dr_backup_ids)
+    if vault_region:
+        first_region = dr_regions[0]
+        vault = BackupCopy(
+            "vault",
+            source_backup_id=dr_copies[first_region].id,
+            source_region=first_region,
+            region=vault_region,
+            copy_tags=True,
+            tags={**tags, "role": "vault"},
+        )
+        pulumi.export("vault_backup_id", vault.id)
+
+    pulumi.export("dr_backup_ids", {region: copy.id for region, copy in dr_copies.items()})
     pulumi.export("clone_backup_id", clone.id)
 
 

@@ -1,16 +1,16 @@
-"""An Amazon FSx CopyBackup emulator on top of moto, for tests: in-process or as a server.
+"""An Amazon FSx backup emulator on top of moto, for tests: in-process or as a server.
 
-Importing this package installs the emulator into moto (see :func:`install`).  Drive it with an
-:class:`Emulator`: :class:`InProcessEmulator` inside ``moto.mock_aws()``, or :class:`RemoteEmulator`
-against ``python -m pulumi_fsx_copy.testing.server`` (which :class:`EmulatorServer` starts).
+Drive it with an :class:`Emulator`: :class:`InProcessEmulator` inside ``moto.mock_aws()``, or
+:class:`RemoteEmulator` against ``python -m pulumi_fsx_copy.testing.server`` (which
+:class:`EmulatorServer` starts).  Importing this package changes nothing in moto: the emulator is
+installed by :func:`install`, which :class:`InProcessEmulator`, the server and the pytest fixtures call.
 """
 
+from .backups import EmulatorError, managed_key_arn
 from .control import Emulator, InProcessEmulator
-from .models import EmulatorError, Settings, managed_key_arn
+from .models import Settings
 from .patch import install
 from .remote import EmulatorServer, RemoteEmulator
-
-install()
 
 __all__ = [
     "Emulator",

@@ -1,68 +1,77 @@
-"""The controls tests drive the emulator with: the :class:`Emulator` protocol, in-process implementation."""
+"""The controls tests drive the emulator with, declared once: :class:`Emulator`.
+
+Each control forwards its keyword arguments to the method of the same name of
+:data:`~.models.MODEL` through :meth:`Emulator._invoke`: :class:`InProcessEmulator` calls it in this
+process, :class:`~.remote.RemoteEmulator` posts it to a server, whose table of controls is
+:data:`CONTROLS`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Final
 
 from .models import MODEL
+from .patch import install
 
 
-class Emulator(Protocol):
-    """Controls of an FSx CopyBackup emulator, in this process or behind a server."""
+class Emulator:
+    """Controls of an FSx backup emulator, in this process or behind a server."""
 
-    def configure(
-        self,
-        *,
-        copy_seconds: float | None = None,
-        create_backup_seconds: float | None = None,
-        reuse_token_after_delete: bool | None = None,
-        delete_while_copying: bool | None = None,
-    ) -> None:
-        """Change settings; None leaves a setting as it is."""
+    def _invoke(self, control: str, **arguments: Any) -> Any:
+        raise NotImplementedError
+
+    def configure(self, **settings: Any) -> None:
+        """Change :class:`~.models.Settings` by name (e.g. ``copy_seconds=0.5``); None leaves one as it is."""
+        self._invoke("configure", **settings)
+
+    def current_settings(self) -> dict[str, Any]:
+        """The :class:`~.models.Settings` in force, by name."""
+        result: dict[str, Any] = self._invoke("current_settings")
+        return result
 
     def fail_next(
-        self,
-        operation: str,
-        code: str,
-        *,
-        count: int = 1,
-        message: str | None = None,
-        region: str | None = None,
+        self, operation: str, code: str, *, count: int = 1, message: str | None = None, region: str | None = None
     ) -> None:
         """Make the next ``count`` calls of ``operation`` (e.g. "CopyBackup"), in ``region`` or any, fail
         with error ``code`` (any FSx error shape, ThrottlingException, ...)."""
+        self._invoke("fail_next", operation=operation, code=code, count=count, message=message, region=region)
 
     def break_next(
-        self,
-        operation: str,
-        kind: str,
-        *,
-        count: int = 1,
-        seconds: float = 0.0,
-        region: str | None = None,
+        self, operation: str, kind: str, *, count: int = 1, seconds: float = 0.0, region: str | None = None
     ) -> None:
         """Break the connection of the next ``count`` calls of ``operation``: ``drop`` (before it is
         handled), ``lose_response`` (handled, then no answer) or ``delay`` (answer held back ``seconds``;
         in-process: a read timeout).  See :data:`~.models.NETWORK_FAULT_KINDS`."""
+        self._invoke("break_next", operation=operation, kind=kind, count=count, seconds=seconds, region=region)
 
     def fail_copy(self, backup_id: str, message: str) -> None:
         """End a copy now as FAILED with ``FailureDetails.Message`` ``message``."""
+        self._invoke("fail_copy", backup_id=backup_id, message=message)
 
     def fail_next_copies(self, message: str, *, count: int = 1) -> None:
         """Make the next ``count`` copies end FAILED with ``message`` when their copy time is up."""
+        self._invoke("fail_next_copies", message=message, count=count)
 
     def set_lifecycle(self, region: str, backup_id: str, lifecycle: str, account_id: str | None = None) -> None:
         """Pin a backup's ``Lifecycle`` (e.g. CREATING, later AVAILABLE)."""
+        self._invoke("set_lifecycle", region=region, backup_id=backup_id, lifecycle=lifecycle, account_id=account_id)
+
+    def set_restoring(self, region: str, backup_id: str, restoring: bool = True, account_id: str | None = None) -> None:
+        """Mark a backup as being restored from (DeleteBackup answers ``BackupRestoring``), or not."""
+        self._invoke("set_restoring", region=region, backup_id=backup_id, restoring=restoring, account_id=account_id)
 
     def calls(self, operation: str | None = None, region: str | None = None) -> int:
         """FSx calls that reached the emulator since the last reset (injected failures included)."""
+        return int(self._invoke("calls", operation=operation, region=region))
 
     def reset_calls(self) -> None:
         """Zero the call counters."""
+        self._invoke("reset_calls")
 
     def max_in_progress(self, region: str, account_id: str | None = None) -> int:
         """The most copies ever in progress at once into ``region`` (of the default account when None)."""
+        return int(self._invoke("max_in_progress", region=region, account_id=account_id))
 
     def seed_backup(
         self,
@@ -73,100 +82,46 @@ class Emulator(Protocol):
         lifecycle: str = "AVAILABLE",
         resource_type: str = "FILE_SYSTEM",
         account_id: str | None = None,
+        backup_type: str = "USER_INITIATED",
+        storage_type: str = "SSD",
+        deployment_type: str | None = None,
+        aws_tags: Mapping[str, str] | None = None,
+        kms_key_id: str | None = None,
     ) -> str:
-        """Make a file system (or an ONTAP/OPENZFS volume for VOLUME) and a backup of it; its ID."""
+        """Make a file system (or an ONTAP/OPENZFS volume for VOLUME) and a backup of it, ``lifecycle``
+        from the start (AVAILABLE: ready to copy); its ID.  See :meth:`~.models.FsxCopyModel.seed_backup`."""
+        return str(
+            self._invoke(
+                "seed_backup",
+                region=region,
+                file_system_type=file_system_type,
+                tags=dict(tags) if tags is not None else None,
+                lifecycle=lifecycle,
+                resource_type=resource_type,
+                account_id=account_id,
+                backup_type=backup_type,
+                storage_type=storage_type,
+                deployment_type=deployment_type,
+                aws_tags=dict(aws_tags) if aws_tags is not None else None,
+                kms_key_id=kms_key_id,
+            )
+        )
 
     def reset(self) -> None:
         """Settings to defaults, no faults, no counts (a server also resets all of moto)."""
+        self._invoke("reset")
 
 
-class InProcessEmulator:
-    """The emulator living in this process; use it inside ``moto.mock_aws()``."""
+CONTROLS: Final = frozenset(name for name in vars(Emulator) if not name.startswith("_"))
+"""The controls of :class:`Emulator`, each the name of the :data:`~.models.MODEL` method it calls."""
 
-    def configure(
-        self,
-        *,
-        copy_seconds: float | None = None,
-        create_backup_seconds: float | None = None,
-        reuse_token_after_delete: bool | None = None,
-        delete_while_copying: bool | None = None,
-    ) -> None:
-        """Change settings; None leaves a setting as it is."""
-        MODEL.configure(
-            copy_seconds=copy_seconds,
-            create_backup_seconds=create_backup_seconds,
-            reuse_token_after_delete=reuse_token_after_delete,
-            delete_while_copying=delete_while_copying,
-        )
 
-    def fail_next(
-        self,
-        operation: str,
-        code: str,
-        *,
-        count: int = 1,
-        message: str | None = None,
-        region: str | None = None,
-    ) -> None:
-        """Make the next ``count`` calls of ``operation`` fail with ``code``."""
-        MODEL.fail_next(operation, code, count=count, message=message, region=region)
+class InProcessEmulator(Emulator):
+    """The emulator living in this process (installed into moto on construction); use it inside
+    ``moto.mock_aws()``, which owns moto's backends: :meth:`reset` leaves them to it."""
 
-    def break_next(
-        self,
-        operation: str,
-        kind: str,
-        *,
-        count: int = 1,
-        seconds: float = 0.0,
-        region: str | None = None,
-    ) -> None:
-        """Break the connection of the next ``count`` calls of ``operation`` (in-process: botocore's errors)."""
-        MODEL.break_next(operation, kind, count=count, seconds=seconds, region=region)
+    def __init__(self) -> None:
+        install()
 
-    def fail_copy(self, backup_id: str, message: str) -> None:
-        """End a copy now as FAILED with ``message``."""
-        MODEL.fail_copy(backup_id, message)
-
-    def fail_next_copies(self, message: str, *, count: int = 1) -> None:
-        """Make the next ``count`` copies end FAILED with ``message``."""
-        MODEL.fail_next_copies(message, count=count)
-
-    def set_lifecycle(self, region: str, backup_id: str, lifecycle: str, account_id: str | None = None) -> None:
-        """Pin a backup's ``Lifecycle``."""
-        MODEL.set_lifecycle(region, backup_id, lifecycle, account_id)
-
-    def calls(self, operation: str | None = None, region: str | None = None) -> int:
-        """FSx calls counted since the last reset."""
-        return MODEL.calls(operation, region)
-
-    def reset_calls(self) -> None:
-        """Zero the call counters."""
-        MODEL.reset_calls()
-
-    def max_in_progress(self, region: str, account_id: str | None = None) -> int:
-        """The most copies ever in progress at once into ``region``."""
-        return MODEL.max_in_progress(region, account_id)
-
-    def seed_backup(
-        self,
-        region: str,
-        *,
-        file_system_type: str = "LUSTRE",
-        tags: Mapping[str, str] | None = None,
-        lifecycle: str = "AVAILABLE",
-        resource_type: str = "FILE_SYSTEM",
-        account_id: str | None = None,
-    ) -> str:
-        """Make a file system (or volume) and a backup of it; its ID."""
-        return MODEL.seed_backup(
-            region,
-            file_system_type=file_system_type,
-            tags=tags,
-            lifecycle=lifecycle,
-            resource_type=resource_type,
-            account_id=account_id,
-        )
-
-    def reset(self) -> None:
-        """Settings to defaults, no faults, no counts (moto's backends are ``mock_aws``'s business)."""
-        MODEL.reset()
+    def _invoke(self, control: str, **arguments: Any) -> Any:
+        return getattr(MODEL, control)(**arguments)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from moto.fsx.models import FSxBackend
 from moto.fsx.responses import FSxResponse
 
@@ -10,8 +12,15 @@ from .responses import RESPONSE_METHODS
 
 
 def install() -> None:
-    """Patch moto's FSx backend and response classes with the emulator (idempotent)."""
-    for name, method in BACKEND_METHODS.items():
-        setattr(FSxBackend, name, method)
-    for name, method in RESPONSE_METHODS.items():
-        setattr(FSxResponse, name, method)
+    """Patch moto's FSx backend and response classes with the emulator (idempotent).
+
+    Nothing else in moto changes; :class:`~.control.InProcessEmulator`, the server and the pytest
+    fixtures call this themselves.
+    """
+    targets: tuple[tuple[type[Any], dict[str, Any]], ...] = (
+        (FSxBackend, dict(BACKEND_METHODS)),
+        (FSxResponse, dict(RESPONSE_METHODS)),
+    )
+    for cls, methods in targets:
+        for name, method in methods.items():
+            setattr(cls, name, method)

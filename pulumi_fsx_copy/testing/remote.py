@@ -15,17 +15,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
-from .models import EmulatorError
+from .backups import EmulatorError
+from .control import Emulator
 
 CONTROL_PREFIX: Final = "/_fsx_copy/"
-"""Path prefix of the server's control endpoints: ``POST /_fsx_copy/<method>`` with the keyword
-arguments as a JSON object answers ``{"result": ...}`` (or 400 ``{"error": ...}``)."""
+"""Path prefix of the server's control endpoints: ``POST /_fsx_copy/<control>`` with the keyword
+arguments as a JSON object answers ``{"result": ...}`` (or 4xx/5xx ``{"error": ...}``)."""
 
 
 _PACKAGE_ROOT: Final = str(Path(__file__).resolve().parents[2])
 
 
-class RemoteEmulator:
+class RemoteEmulator(Emulator):
     """The :class:`~.control.Emulator` controls of a server at ``base_url`` (``http://127.0.0.1:PORT``)."""
 
     def __init__(self, base_url: str, *, timeout: float = 30.0) -> None:
@@ -49,101 +50,13 @@ class RemoteEmulator:
             raise EmulatorError(f"{path}: {detail}") from None
         return json.loads(body or b"{}").get("result") if path.startswith(CONTROL_PREFIX) else None
 
-    def _call(self, method: str, **kwargs: Any) -> Any:
-        return self._post(CONTROL_PREFIX + method, kwargs)
-
-    def configure(
-        self,
-        *,
-        copy_seconds: float | None = None,
-        create_backup_seconds: float | None = None,
-        reuse_token_after_delete: bool | None = None,
-        delete_while_copying: bool | None = None,
-    ) -> None:
-        """Change settings; None leaves a setting as it is."""
-        self._call(
-            "configure",
-            copy_seconds=copy_seconds,
-            create_backup_seconds=create_backup_seconds,
-            reuse_token_after_delete=reuse_token_after_delete,
-            delete_while_copying=delete_while_copying,
-        )
-
-    def fail_next(
-        self,
-        operation: str,
-        code: str,
-        *,
-        count: int = 1,
-        message: str | None = None,
-        region: str | None = None,
-    ) -> None:
-        """Make the next ``count`` calls of ``operation`` fail with ``code``."""
-        self._call("fail_next", operation=operation, code=code, count=count, message=message, region=region)
-
-    def break_next(
-        self,
-        operation: str,
-        kind: str,
-        *,
-        count: int = 1,
-        seconds: float = 0.0,
-        region: str | None = None,
-    ) -> None:
-        """Break the connection of the next ``count`` calls of ``operation`` (the server drops or delays it)."""
-        self._call("break_next", operation=operation, kind=kind, count=count, seconds=seconds, region=region)
-
-    def fail_copy(self, backup_id: str, message: str) -> None:
-        """End a copy now as FAILED with ``message``."""
-        self._call("fail_copy", backup_id=backup_id, message=message)
-
-    def fail_next_copies(self, message: str, *, count: int = 1) -> None:
-        """Make the next ``count`` copies end FAILED with ``message``."""
-        self._call("fail_next_copies", message=message, count=count)
-
-    def set_lifecycle(self, region: str, backup_id: str, lifecycle: str, account_id: str | None = None) -> None:
-        """Pin a backup's ``Lifecycle``."""
-        self._call("set_lifecycle", region=region, backup_id=backup_id, lifecycle=lifecycle, account_id=account_id)
-
-    def calls(self, operation: str | None = None, region: str | None = None) -> int:
-        """FSx calls counted since the last reset."""
-        return int(self._call("calls", operation=operation, region=region))
-
-    def reset_calls(self) -> None:
-        """Zero the call counters."""
-        self._call("reset_calls")
-
-    def max_in_progress(self, region: str, account_id: str | None = None) -> int:
-        """The most copies ever in progress at once into ``region``."""
-        return int(self._call("max_in_progress", region=region, account_id=account_id))
-
-    def seed_backup(
-        self,
-        region: str,
-        *,
-        file_system_type: str = "LUSTRE",
-        tags: Mapping[str, str] | None = None,
-        lifecycle: str = "AVAILABLE",
-        resource_type: str = "FILE_SYSTEM",
-        account_id: str | None = None,
-    ) -> str:
-        """Make a file system (or volume) and a backup of it; its ID."""
-        return str(
-            self._call(
-                "seed_backup",
-                region=region,
-                file_system_type=file_system_type,
-                tags=dict(tags) if tags is not None else None,
-                lifecycle=lifecycle,
-                resource_type=resource_type,
-                account_id=account_id,
-            )
-        )
+    def _invoke(self, control: str, **arguments: Any) -> Any:
+        return self._post(CONTROL_PREFIX + control, arguments)
 
     def reset(self) -> None:
         """All of moto's state (``/moto-api/reset``), then the emulator's settings, faults and counts."""
         self._post("/moto-api/reset", {})
-        self._call("reset")
+        super().reset()
 
 
 class EmulatorServer:

@@ -3,25 +3,30 @@
 moto dispatches an FSx action to the ``FSxResponse`` method of the same name (``CopyBackup`` ->
 ``copy_backup``); :data:`RESPONSE_METHODS` are set on that class by
 :func:`pulumi_fsx_copy.testing.install`.  ``call_action`` wraps every FSx action: it counts the
-call, fails it when a fault was injected, and turns :class:`~.models.FsxError` into an AWS JSON 1.1
-error (``__type``, ``Message`` and the error shape's members, with the documented HTTP status) so
-botocore raises a ``ClientError`` whose ``response`` carries ``Error.Code`` and e.g. ``Limit``.
+call, fails it when a fault was injected, refuses requests the service model forbids
+(:func:`~.checks.validate`), and turns :class:`~.backups.FsxError` into an AWS JSON 1.1 error
+(``__type``, ``Message`` and the error shape's members, with the documented HTTP status) so botocore
+raises a ``ClientError`` whose ``response`` carries ``Error.Code`` and e.g. ``Limit``.  (moto's own
+``ServiceException`` serializer answers every shape without an ``httpStatusCode`` with 400, where
+AWS answers FSx's ``fault`` shapes such as ``InternalServerError`` with 500; and injected faults and
+validation happen before moto dispatches, so this layer serializes errors itself.)  Only
+``FSxResponse`` changes, and only when :func:`~pulumi_fsx_copy.testing.install` is called.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any, Final
 
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
-from botocore.model import NoShapeFoundError, ServiceModel, StructureShape
-from botocore.session import get_session
+from botocore.model import NoShapeFoundError, StructureShape
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.fsx.responses import FSxResponse
 
-from .models import MODEL, Fault, FsxError, NetworkFault
+from .backups import FsxError, fsx_backend
+from .checks import service_data, service_model, validate
+from .models import MODEL, Fault, NetworkFault
 
 NETWORK_FAULT_KEY: Final = "pulumi_fsx_copy.network_fault"
 """WSGI environ key through which an FSx action asks the server to break its connection."""
@@ -41,22 +46,10 @@ _LIMIT_OF_OPERATION: Final = {
 }
 
 
-@lru_cache(maxsize=1)
-def _service_data() -> dict[str, Any]:
-    """botocore's FSx service model (service-2.json) as loaded."""
-    data: dict[str, Any] = get_session().get_service_data("fsx")
-    return data
-
-
-@lru_cache(maxsize=1)
-def _service_model() -> ServiceModel:
-    return ServiceModel(_service_data(), "fsx")
-
-
 def error_shape(code: str) -> StructureShape | None:
     """The FSx model's shape of error ``code``, if it has one."""
     try:
-        shape = _service_model().shape_for(code)
+        shape = service_model().shape_for(code)
     except NoShapeFoundError:
         return None
     if isinstance(shape, StructureShape) and shape.metadata.get("exception"):
@@ -69,7 +62,7 @@ def http_status(code: str) -> int:
     shape = error_shape(code)
     if shape is None:
         return _STATUS_OF_COMMON_CODES.get(code, 400)
-    definition = _service_data()["shapes"][shape.name]
+    definition = service_data()["shapes"][shape.name]
     status = definition.get("error", {}).get("httpStatusCode")
     if isinstance(status, int):
         return status
@@ -130,6 +123,8 @@ def call_action(self: FSxResponse) -> TYPE_RESPONSE:
         fault = MODEL.record_call(operation, self.region)
         if fault is not None:
             raise injected_error(fault, operation, _params(self))
+        validate(operation, _params(self))
+        fsx_backend(self.current_account, self.region)
         response = BaseResponse.call_action(self)
     except FsxError as error:
         status, headers, body = error_response(error)
@@ -174,13 +169,17 @@ def create_backup(self: FSxResponse) -> str:
         file_system_id=params.get("FileSystemId"),
         volume_id=params.get("VolumeId"),
         tags=params.get("Tags"),
+        client_request_token=params.get("ClientRequestToken"),
     )
     return json.dumps({"Backup": MODEL.describe(backup)})
 
 
 def delete_backup(self: FSxResponse) -> str:
     params = _params(self)
-    return json.dumps(MODEL.delete_backup(self.fsx_backend, str(params.get("BackupId"))))
+    result = MODEL.delete_backup(
+        self.fsx_backend, str(params.get("BackupId")), client_request_token=params.get("ClientRequestToken")
+    )
+    return json.dumps(result)
 
 
 def describe_backups(self: FSxResponse) -> str:
@@ -192,16 +191,12 @@ def describe_backups(self: FSxResponse) -> str:
         max_results=params.get("MaxResults"),
         next_token=params.get("NextToken"),
     )
-    result: dict[str, Any] = {"Backups": backups}
-    if next_token:
-        result["NextToken"] = next_token
-    return json.dumps(result)
+    return json.dumps(_with_token({"Backups": backups}, next_token))
 
 
 def tag_resource(self: FSxResponse) -> str:
     params = _params(self)
-    tags = {tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []}
-    MODEL.tag_resource(self.fsx_backend, str(params.get("ResourceARN")), tags)
+    MODEL.tag_resource(self.fsx_backend, str(params.get("ResourceARN")), params.get("Tags") or [])
     return "{}"
 
 
@@ -213,7 +208,19 @@ def untag_resource(self: FSxResponse) -> str:
 
 def list_tags_for_resource(self: FSxResponse) -> str:
     params = _params(self)
-    return json.dumps({"Tags": MODEL.list_tags(self.fsx_backend, str(params.get("ResourceARN")))})
+    tags, next_token = MODEL.list_tags(
+        self.fsx_backend,
+        str(params.get("ResourceARN")),
+        max_results=params.get("MaxResults"),
+        next_token=params.get("NextToken"),
+    )
+    return json.dumps(_with_token({"Tags": tags}, next_token))
+
+
+def _with_token(result: dict[str, Any], next_token: str | None) -> dict[str, Any]:
+    if next_token:
+        result["NextToken"] = next_token
+    return result
 
 
 RESPONSE_METHODS: Final = {

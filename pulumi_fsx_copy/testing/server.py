@@ -18,13 +18,13 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from types import FrameType
-from typing import Any, Final
+from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from .control import InProcessEmulator
+from .control import CONTROLS
 from .models import MODEL, NetworkFault, Settings
 from .patch import install
 from .remote import CONTROL_PREFIX
@@ -32,26 +32,10 @@ from .responses import NETWORK_FAULT_KEY
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-CONTROL_METHODS: Final = frozenset(
-    {
-        "configure",
-        "fail_next",
-        "break_next",
-        "fail_copy",
-        "fail_next_copies",
-        "set_lifecycle",
-        "calls",
-        "reset_calls",
-        "max_in_progress",
-        "seed_backup",
-        "reset",
-    }
-)
-
 
 def with_controls(app: WsgiApp) -> WsgiApp:
     """``app`` with the emulator's control endpoints (``POST /_fsx_copy/<method>``) in front of it."""
-    emulator = InProcessEmulator()
+    install()
 
     def control_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
@@ -59,15 +43,17 @@ def with_controls(app: WsgiApp) -> WsgiApp:
             return _with_network_faults(app, environ, start_response)
         request = Request(environ)
         method = path[len(CONTROL_PREFIX) :]
-        if request.method != "POST" or method not in CONTROL_METHODS:
+        if request.method != "POST" or method not in CONTROLS:
             response = Response(json.dumps({"error": f"no control {request.method} {path}"}), 404)
         else:
             try:
                 kwargs = json.loads(request.get_data() or b"{}")
-                result = getattr(emulator, method)(**kwargs)
+                result = getattr(MODEL, method)(**kwargs)
                 response = Response(json.dumps({"result": result}), 200)
             except (TypeError, ValueError) as err:
                 response = Response(json.dumps({"error": str(err)}), 400)
+            except Exception as err:  # a bug of the emulator: say so in JSON, as the client expects
+                response = Response(json.dumps({"error": f"{type(err).__name__}: {err}"}), 500)
         response.content_type = "application/json"
         return response(environ, start_response)
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import boto3
 from google.protobuf import empty_pb2
+from provider_driver import ProviderError, ProviderProcess, provider_input
 
 from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess, provider_input
 
 SOURCE_REGION = "us-east-1"
 DR_REGIONS = ("us-west-2", "eu-west-1")

@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from concurrency_support import DR_REGIONS, HANG_SECONDS, PROJECT, SOURCE_REGION, STACK
+from provider_driver import ProviderProcess
 
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderProcess
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from concurrency_support import (
     live_copies,
     outcome,
 )
+from provider_driver import ProviderError, ProviderProcess
 
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess
 
 Start = Callable[..., ProviderProcess]
 REGION = DR_REGIONS[0]

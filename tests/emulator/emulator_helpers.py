@@ -48,8 +48,21 @@ class Aws:
         return wait_for(lambda: self.describe(backup_id, region), lambda b: b["Lifecycle"] == lifecycle)
 
     def tags(self, arn: str, region: str = DEST) -> dict[str, str]:
-        tags = self.client("fsx", region).list_tags_for_resource(ResourceARN=arn)["Tags"]
-        return {tag["Key"]: tag["Value"] for tag in tags}
+        """All of a resource's tags, following NextToken (the emulator's pages are short)."""
+        fsx = self.client("fsx", region)
+        tags: list[dict[str, str]] = []
+        kwargs: dict[str, Any] = {}
+        while True:
+            page = fsx.list_tags_for_resource(ResourceARN=arn, **kwargs)
+            tags += page["Tags"]
+            if not page.get("NextToken"):
+                return {tag["Key"]: tag["Value"] for tag in tags}
+            kwargs["NextToken"] = page["NextToken"]
+
+    def backup_ids(self, region: str = DEST, **kwargs: Any) -> list[str]:
+        """The IDs DescribeBackups(``kwargs``) lists in ``region``, all pages."""
+        pages = self.client("fsx", region).get_paginator("describe_backups").paginate(**kwargs)
+        return [backup["BackupId"] for page in pages for backup in page["Backups"]]
 
 
 def wait_for(get: Callable[[], T], done: Callable[[T], bool], timeout: float = 10.0) -> T:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, SOURCE, Aws, error
+from emulator_helpers import DEST, SOURCE, Aws, error, wait_for
 
 
-def test_deleting_a_source_that_a_copy_reads_is_refused_until_the_copy_ends(aws: Aws, source: str) -> None:
-    aws.emulator.configure(copy_seconds=0.5)
+def test_deleting_a_source_is_refused_while_copied_and_a_short_while_after(aws: Aws, source: str) -> None:
+    aws.emulator.configure(copy_seconds=0.5, source_release_seconds=0.5)
     copy_id = aws.copy(source)["BackupId"]
     fsx = aws.client("fsx", SOURCE)
 
-    with pytest.raises(ClientError) as info:
-        fsx.delete_backup(BackupId=source)
-    assert error(info)["Error"]["Code"] == "BackupBeingCopied"
-    assert error(info)["BackupId"] == source
+    def delete() -> str:
+        try:
+            return str(fsx.delete_backup(BackupId=source)["Lifecycle"])
+        except ClientError as err:
+            assert err.response["Error"]["Code"] == "BackupBeingCopied"
+            assert err.response["BackupId"] == source
+            return "refused"
 
+    assert delete() == "refused"
     aws.wait_lifecycle(copy_id, "AVAILABLE")
-    deleted = fsx.delete_backup(BackupId=source)
-    assert (deleted["BackupId"], deleted["Lifecycle"]) == (source, "DELETED")
+    assert delete() == "refused"  # the copy is AVAILABLE, but the source is not released yet
+    assert wait_for(delete, lambda result: result != "refused") == "DELETED"
 
 
 def test_a_deleted_backup_is_no_longer_described(aws: Aws, source: str) -> None:
@@ -68,13 +72,11 @@ def test_describing_an_unknown_id_among_known_ones_is_not_found(aws: Aws, source
 def test_describe_filters_select_backups(aws: Aws) -> None:
     lustre = aws.emulator.seed_backup(SOURCE)
     ontap = aws.emulator.seed_backup(SOURCE, file_system_type="ONTAP", resource_type="VOLUME")
-    fsx = aws.client("fsx", SOURCE)
     ontap_backup = aws.describe(ontap, SOURCE)
     lustre_backup = aws.describe(lustre, SOURCE)
 
     def ids(name: str, *values: str) -> list[str]:
-        backups = fsx.describe_backups(Filters=[{"Name": name, "Values": list(values)}])["Backups"]
-        return [backup["BackupId"] for backup in backups]
+        return aws.backup_ids(SOURCE, Filters=[{"Name": name, "Values": list(values)}])
 
     assert ids("backup-type", "USER_INITIATED") == [lustre, ontap]
     assert ids("backup-type", "AUTOMATIC", "AWS_BACKUP") == []
@@ -82,24 +84,44 @@ def test_describe_filters_select_backups(aws: Aws) -> None:
     assert ids("file-system-type", "ONTAP", "OPENZFS") == [ontap]
     assert ids("file-system-id", lustre_backup["FileSystem"]["FileSystemId"]) == [lustre]
     assert ids("volume-id", ontap_backup["Volume"]["VolumeId"]) == [ontap]
-    both = fsx.describe_backups(
+    both = aws.backup_ids(
+        SOURCE,
         Filters=[
             {"Name": "backup-type", "Values": ["USER_INITIATED"]},
             {"Name": "file-system-type", "Values": ["ONTAP"]},
-        ]
-    )["Backups"]
-    assert [backup["BackupId"] for backup in both] == [ontap]
+        ],
+    )
+    assert both == [ontap]
 
 
-def test_describe_backups_pages(aws: Aws) -> None:
+def test_describe_backups_answers_short_pages_with_a_next_token(aws: Aws) -> None:
     seeded = [aws.emulator.seed_backup(DEST) for _ in range(3)]
     fsx = aws.client("fsx")
 
     first = fsx.describe_backups(MaxResults=2)
-    second = fsx.describe_backups(MaxResults=2, NextToken=first["NextToken"])
+    assert len(first["Backups"]) == 1  # fewer than asked for, and more to come
+    assert aws.backup_ids(DEST) == seeded
+    assert aws.backup_ids(DEST, PaginationConfig={"PageSize": 2}) == seeded
 
+
+def test_describe_backups_pages_hold_at_most_fifty(aws: Aws) -> None:
+    aws.emulator.configure(page_size=1000)
+    seeded = [aws.emulator.seed_backup(DEST) for _ in range(52)]
+    fsx = aws.client("fsx")
+
+    first = fsx.describe_backups()
+    second = fsx.describe_backups(NextToken=first["NextToken"], MaxResults=1000)
+
+    assert len(first["Backups"]) == 50
     assert [b["BackupId"] for b in first["Backups"] + second["Backups"]] == seeded
     assert "NextToken" not in second
+
+
+def test_a_bad_next_token_is_a_bad_request(aws: Aws, source: str) -> None:
+    with pytest.raises(ClientError) as info:
+        aws.client("fsx", SOURCE).describe_backups(NextToken="bm90LWEtdG9rZW4=")
+
+    assert error(info)["Error"]["Code"] == "BadRequest"
 
 
 def _file_system(aws: Aws) -> str:
@@ -110,23 +132,85 @@ def _file_system(aws: Aws) -> str:
     return file_system_id
 
 
-def test_moto_create_backup_is_available_at_once_and_copyable(aws: Aws) -> None:
-    backup = aws.client("fsx").create_backup(FileSystemId=_file_system(aws))["Backup"]
+def test_create_backup_starts_pending_and_a_copy_must_wait_until_it_is_available(aws: Aws) -> None:
+    aws.emulator.configure(create_backup_seconds=1.5)
+    fsx, copier = aws.client("fsx"), aws.client("fsx", "eu-west-1")
+    backup = fsx.create_backup(FileSystemId=_file_system(aws))["Backup"]
 
-    assert backup["Lifecycle"] == "AVAILABLE"
+    assert backup["Lifecycle"] == "PENDING"  # Lustre: PENDING, CREATING, TRANSFERRING, AVAILABLE
     assert backup["Type"] == "USER_INITIATED"
-    assert backup["FileSystem"]["FileSystemType"] == "LUSTRE"
-    copy = aws.client("fsx", "eu-west-1").copy_backup(SourceBackupId=backup["BackupId"], SourceRegion=DEST)
+    with pytest.raises(ClientError) as info:
+        copier.copy_backup(SourceBackupId=backup["BackupId"], SourceRegion=DEST)
+    assert error(info)["Error"]["Code"] == "SourceBackupUnavailable"
+    seen: set[str] = set()
+
+    def lifecycles() -> set[str]:
+        seen.add(fsx.describe_backups(BackupIds=[backup["BackupId"]])["Backups"][0]["Lifecycle"])
+        return seen
+
+    wait_for(lifecycles, lambda found: "AVAILABLE" in found)
+    assert {"CREATING", "TRANSFERRING"} <= seen
+    copy = copier.copy_backup(SourceBackupId=backup["BackupId"], SourceRegion=DEST)
     assert copy["Backup"]["SourceBackupId"] == backup["BackupId"]
 
 
-def test_moto_create_backup_can_take_a_while(aws: Aws) -> None:
-    aws.emulator.configure(create_backup_seconds=0.3)
+def test_create_backup_of_other_types_starts_creating(aws: Aws) -> None:
+    file_system = aws.client("fsx").create_file_system(
+        FileSystemType="WINDOWS", StorageCapacity=32, SubnetIds=["subnet-0123456789abcdef0"]
+    )["FileSystem"]["FileSystemId"]
 
-    backup = aws.client("fsx").create_backup(FileSystemId=_file_system(aws))["Backup"]
+    backup = aws.client("fsx").create_backup(FileSystemId=file_system)["Backup"]
 
     assert backup["Lifecycle"] == "CREATING"
     assert aws.wait_lifecycle(backup["BackupId"], "AVAILABLE")["ProgressPercent"] == 100
+
+
+def test_create_backup_with_the_same_token_gives_the_same_backup(aws: Aws) -> None:
+    file_system = _file_system(aws)
+    fsx = aws.client("fsx")
+
+    first = fsx.create_backup(FileSystemId=file_system, ClientRequestToken="backup-1")["Backup"]
+    again = fsx.create_backup(FileSystemId=file_system, ClientRequestToken="backup-1")["Backup"]
+    assert again["BackupId"] == first["BackupId"]
+    with pytest.raises(ClientError) as info:
+        fsx.create_backup(FileSystemId=file_system, ClientRequestToken="backup-1", Tags=[{"Key": "a", "Value": "b"}])
+    assert error(info)["Error"]["Code"] == "IncompatibleParameterError"
+    assert aws.backup_ids(DEST) == [first["BackupId"]]
+
+
+def test_a_retried_delete_with_its_token_answers_deleted(aws: Aws, source: str) -> None:
+    fsx = aws.client("fsx", SOURCE)
+
+    first = fsx.delete_backup(BackupId=source, ClientRequestToken="delete-1")
+    again = fsx.delete_backup(BackupId=source, ClientRequestToken="delete-1")
+
+    assert first == {**first, "BackupId": source, "Lifecycle": "DELETED"}
+    assert (again["BackupId"], again["Lifecycle"]) == (source, "DELETED")
+    with pytest.raises(ClientError) as info:
+        fsx.delete_backup(BackupId=source, ClientRequestToken="delete-2")
+    assert error(info)["Error"]["Code"] == "BackupNotFound"
+
+
+def test_deleting_a_backup_being_restored_is_refused(aws: Aws, source: str) -> None:
+    aws.emulator.set_restoring(SOURCE, source)
+    fsx = aws.client("fsx", SOURCE)
+
+    with pytest.raises(ClientError) as info:
+        fsx.delete_backup(BackupId=source)
+    assert error(info)["Error"]["Code"] == "BackupRestoring"
+
+    aws.emulator.set_restoring(SOURCE, source, restoring=False)
+    assert fsx.delete_backup(BackupId=source)["Lifecycle"] == "DELETED"
+
+
+@pytest.mark.parametrize(("name", "code"), [("file-system-id", "FileSystemNotFound"), ("volume-id", "VolumeNotFound")])
+def test_filtering_by_an_unknown_id_is_not_found(aws: Aws, source: str, name: str, code: str) -> None:
+    unknown = "fs-0123456789abcdef0" if name == "file-system-id" else "fsvol-0123456789abcdef0"
+
+    with pytest.raises(ClientError) as info:
+        aws.client("fsx", SOURCE).describe_backups(Filters=[{"Name": name, "Values": [unknown]}])
+
+    assert error(info)["Error"]["Code"] == code
 
 
 def test_create_backup_of_an_unknown_file_system_is_not_found(aws: Aws) -> None:

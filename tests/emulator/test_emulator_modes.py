@@ -59,3 +59,19 @@ def test_the_server_prints_its_url_first_serves_and_stops_cleanly(aws_test_env: 
             assert server.wait(10) == 0
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=2)
+
+
+def test_importing_the_package_leaves_moto_alone_until_the_emulator_is_installed() -> None:
+    script = (
+        "from moto.core.responses import BaseResponse\n"
+        "from moto.fsx.responses import FSxResponse\n"
+        "import pulumi_fsx_copy.testing as testing\n"
+        "assert FSxResponse.call_action is BaseResponse.call_action, 'patched at import'\n"
+        "testing.InProcessEmulator()\n"
+        "assert FSxResponse.call_action is not BaseResponse.call_action, 'not installed'\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stderr

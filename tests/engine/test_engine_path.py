@@ -9,11 +9,13 @@ from typing import Any
 
 import boto3
 import pytest
+from provider_driver import ProviderError, ProviderProcess, Secret, provider_input
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy import BackupCopyProvider
+from pulumi_fsx_copy.ownership import without_ownership
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess, Secret, provider_input
+from pulumi_fsx_copy.testing.listing import all_backups, all_tags
 
 SOURCE_REGION = "us-east-1"
 DR_REGION = "us-west-2"
@@ -82,7 +84,7 @@ def test_check_failures_name_the_field(engine: ProviderProcess) -> None:
 def test_lifecycle_up_tag_change_refresh_destroy(engine: ProviderProcess, source_backup: str) -> None:
     backup_id, outs, checked = up(engine, inputs(source_backup))
     assert outs["lifecycle"] == "AVAILABLE" and outs["region"] == DR_REGION
-    assert outs["tags_all"] == {"team": "storage", "purpose": "dr"}
+    assert without_ownership(outs["tags_all"]) == {"team": "storage", "purpose": "dr"}
     assert fsx(DR_REGION).describe_backups(BackupIds=[backup_id])["Backups"][0]["Lifecycle"] == "AVAILABLE"
 
     # No change: the same inputs diff to nothing.
@@ -97,8 +99,8 @@ def test_lifecycle_up_tag_change_refresh_destroy(engine: ProviderProcess, source
     assert (diff.changes, diff.replaces) == ("some", [])
     outs = engine.update(NAME, backup_id, outs, news, old_inputs=checked)
     assert outs["tags"] == {"purpose": "dr", "tier": "gold"}
-    live = fsx(DR_REGION).list_tags_for_resource(ResourceARN=outs["arn"])["Tags"]
-    assert {t["Key"]: t["Value"] for t in live} == {"team": "storage", "purpose": "dr", "tier": "gold"}
+    live = without_ownership(all_tags(fsx(DR_REGION), outs["arn"]))
+    assert live == {"team": "storage", "purpose": "dr", "tier": "gold"}
 
     # Refresh after an out-of-band tag edit shows the drift; the next diff wants to put it back.
     fsx(DR_REGION).tag_resource(ResourceARN=outs["arn"], Tags=[{"Key": "tier", "Value": "bronze"}])
@@ -126,7 +128,7 @@ def test_kms_key_change_replaces_and_id_to_arn_does_not(engine: ProviderProcess,
     new_id, new_outs = engine.create(NAME, changed)
     assert new_id != backup_id and new_outs["kms_key_id"].endswith(other)
     engine.delete(NAME, backup_id, outs)
-    assert [b["BackupId"] for b in fsx(DR_REGION).describe_backups()["Backups"] if b.get("SourceBackupId")] == [new_id]
+    assert [b["BackupId"] for b in all_backups(fsx(DR_REGION)) if b.get("SourceBackupId")] == [new_id]
 
 
 def test_refresh_after_out_of_band_deletion(engine: ProviderProcess, source_backup: str) -> None:

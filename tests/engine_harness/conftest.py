@@ -13,9 +13,8 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+from provider_driver import ProviderProcess, Secret, provider_input  # noqa: E402
 from toy_provider import ToyProvider  # noqa: E402
-
-from pulumi_fsx_copy.testing.engine import ProviderProcess, Secret, provider_input  # noqa: E402
 
 
 @pytest.fixture

@@ -11,10 +11,7 @@ from typing import Any
 
 import grpc
 import pytest
-from pulumi.runtime import rpc
-from toy_provider import ToyProvider
-
-from pulumi_fsx_copy.testing.engine import (
+from provider_driver import (
     EngineError,
     ProviderError,
     ProviderProcess,
@@ -22,6 +19,8 @@ from pulumi_fsx_copy.testing.engine import (
     provider_input,
     provider_property,
 )
+from pulumi.runtime import rpc
+from toy_provider import ToyProvider
 
 MakeProcess = Callable[..., ProviderProcess]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from pulumi.runtime import rpc
 
 TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 
@@ -64,7 +65,8 @@ def test_keyword_and_args_forms_register_the_same_inputs(mocks: RecordingMocks) 
         assert a.typ == b.typ == TYPE
         for key, value in inputs.items():
             assert a.inputs[key] == b.inputs[key] == value
-        assert a.inputs["resource_identity"] == "dr/prod/a" and b.inputs["resource_identity"] == "dr/prod/b"
+        assert a.inputs["resource_identity"] == "organization/dr/prod/a"
+        assert b.inputs["resource_identity"] == "organization/dr/prod/b"
         assert "__provider" in a.inputs
 
     return pulumi.Output.all(by_keywords.backup_id, by_args.backup_id).apply(check)
@@ -123,10 +125,10 @@ def test_multi_region_copy_makes_one_child_per_region(mocks: RecordingMocks) -> 
         assert west.inputs["kms_key_id"] == "alias/dr" and "kms_key_id" not in eu.inputs
         assert west.inputs["tags"] == {"purpose": "dr", "tier": "gold"}
         assert eu.inputs["tags"] == {"purpose": "dr", "tier": "silver"}
-        # Children are parented, so their identities (and idempotency tokens) differ from a top-level twin.
-        assert (
-            west.inputs["resource_identity"] == "dr/prod/pulumi-fsx-copy:index:MultiRegionBackupCopy::dr/dr-us-west-2"
-        )
+        # Children are parented, so their identities (and ownership tags) differ from a top-level twin.
+        identity = west.inputs["resource_identity"]
+        assert identity.startswith("organization/urn:pulumi:prod::dr::")
+        assert identity.endswith("pulumi-fsx-copy:index:MultiRegionBackupCopy::dr/dr-us-west-2")
         assert backup_ids["us-west-2"] != backup_ids["eu-west-1"]
 
     return fanout.backup_ids.apply(check)
@@ -140,3 +142,116 @@ def test_multi_region_copy_refuses_bad_destinations(mocks: RecordingMocks, desti
         MultiRegionBackupCopy(
             "x", source_backup_id="backup-0123456789abcdef0", source_region="us-east-1", destinations=destinations
         )
+
+
+def test_get_refuses_a_malformed_id_before_registering(mocks: RecordingMocks) -> None:
+    from pulumi_fsx_copy import BackupCopy, InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="not an FSx backup ID"):
+        BackupCopy.get("adopted", "fs-0123456789abcdef0")
+    assert mocks.registered == []
+
+
+def _secret(value: Any) -> dict[str, Any]:
+    """A value as the engine receives a secret input."""
+    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
+
+
+@pytest.fixture
+def registrations(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[dict[str, Any], pulumi.ResourceOptions]]:
+    """What each BackupCopy hands to pulumi.dynamic.Resource: its props and options, by name."""
+    seen: dict[str, tuple[dict[str, Any], pulumi.ResourceOptions]] = {}
+    register = pulumi.dynamic.Resource.__init__
+
+    def spy(self: Any, provider: Any, name: str, props: Any, opts: Any = None) -> None:
+        seen[name] = (props, opts)
+        register(self, provider, name, props, opts)
+
+    monkeypatch.setattr(pulumi.dynamic.Resource, "__init__", spy)
+    return seen
+
+
+@pytest.mark.parametrize("secret_in", ["tags", "destination"])
+@pulumi.runtime.test
+def test_multi_region_copy_takes_tags_as_one_secret_output(
+    mocks: RecordingMocks, registrations: dict[str, tuple[dict[str, Any], pulumi.ResourceOptions]], secret_in: str
+) -> Any:
+    from pulumi_fsx_copy import Destination, MultiRegionBackupCopy
+
+    secret = pulumi.Output.secret({"db-password": "s3cr3t", "tier": "silver"})
+    fanout = MultiRegionBackupCopy(
+        "dr",
+        source_backup_id="backup-0123456789abcdef0",
+        source_region="us-east-1",
+        destinations={
+            "us-west-2": Destination(tags=secret if secret_in == "destination" else {"tier": "gold"}),
+            "eu-west-1": None,
+        },
+        tags=secret if secret_in == "tags" else {"purpose": "dr"},
+    )
+    west_props, west_opts = registrations["dr-us-west-2"]
+    eu_props, eu_opts = registrations["dr-eu-west-1"]
+    secret_tags = [west_props["tags"]] if secret_in == "destination" else [west_props["tags"], eu_props["tags"]]
+    for opts in (west_opts, eu_opts) if secret_in == "tags" else (west_opts,):
+        assert "tags_all" in (opts.additional_secret_outputs or [])
+
+    def check(values: list[Any]) -> None:
+        *secrecy, _ = values
+        assert all(secrecy), "the merged tags lost the secret"
+        west = _by_name(mocks, "dr-us-west-2").inputs["tags"]
+        eu = _by_name(mocks, "dr-eu-west-1").inputs["tags"]
+        if secret_in == "tags":
+            assert west == _secret({"db-password": "s3cr3t", "tier": "gold"})
+            assert eu == _secret({"db-password": "s3cr3t", "tier": "silver"})
+        else:
+            assert west == _secret({"purpose": "dr", "db-password": "s3cr3t", "tier": "silver"})
+            assert eu == {"purpose": "dr"}
+
+    secrecy = [pulumi.Output.from_input(tags.is_secret()) for tags in secret_tags]
+    return pulumi.Output.all(*secrecy, fanout.backup_ids).apply(check)
+
+
+@pytest.fixture
+def acme_mocks() -> Iterator[RecordingMocks]:
+    """Mocks of a stack dr/prod in the Pulumi organization "acme"."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    recording = RecordingMocks()
+    pulumi.runtime.set_mocks(recording, project="dr", stack="prod", preview=False, organization="acme")
+    yield recording
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+@pulumi.runtime.test
+def test_identity_names_the_organization(acme_mocks: RecordingMocks) -> Any:
+    """The same project and stack in two organizations (one AWS account) must not share copies."""
+    from pulumi_fsx_copy import BackupCopy
+
+    copy = BackupCopy("a", source_backup_id="backup-0123456789abcdef0")
+
+    def check(_: Any) -> None:
+        assert _by_name(acme_mocks, "a").inputs["resource_identity"] == "acme/dr/prod/a"
+
+    return copy.backup_id.apply(check)
+
+
+@pulumi.runtime.test
+def test_identity_holds_the_whole_parent_chain(mocks: RecordingMocks) -> Any:
+    """Two components of different types, each with a child component "inner" holding a BackupCopy "copy"."""
+    from pulumi_fsx_copy import BackupCopy
+
+    copies = []
+    for typ, name in (("acme:index:A", "a"), ("acme:index:B", "b")):
+        outer = pulumi.ComponentResource(typ, name)
+        inner = pulumi.ComponentResource("acme:index:Inner", "inner", None, pulumi.ResourceOptions(parent=outer))
+        copies.append(
+            BackupCopy("copy", source_backup_id="backup-0123456789abcdef0", opts=pulumi.ResourceOptions(parent=inner))
+        )
+
+    def check(_: Any) -> None:
+        identities = [r.inputs["resource_identity"] for r in mocks.registered if r.name == "copy"]
+        assert len(identities) == 2 and identities[0] != identities[1]
+        assert all("acme:index:Inner::inner/copy" in identity for identity in identities)
+
+    return pulumi.Output.all(*(copy.backup_id for copy in copies)).apply(check)

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from fake_engine import FakeEngine, unused_address
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_fsx_copy.progress import (
@@ -19,7 +20,6 @@ from pulumi_fsx_copy.progress import (
     engine_address_from_argv,
     format_message,
 )
-from pulumi_fsx_copy.testing.fake_engine import FakeEngine, unused_address
 
 URN = "urn:pulumi:prod::dr::pulumi-python:dynamic/fsx:BackupCopy::dr-copy"
 COPY = "backup-0123456789abcdef0"

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from provider_support import DR_REGION, SOURCE_REGION, copies_in
+from provider_support import DR_REGION, SOURCE_REGION, copies_in, on_copy_started
 
 from pulumi_fsx_copy import (
     BackupCopyProvider,
@@ -19,6 +19,7 @@ from pulumi_fsx_copy import (
     KmsKeyError,
     SourceBackupNotFoundError,
 )
+from pulumi_fsx_copy.ownership import RECORDED_TAG, RESOURCE_TAG, without_ownership
 from pulumi_fsx_copy.testing import InProcessEmulator
 
 Props = Callable[..., dict[str, Any]]
@@ -38,7 +39,10 @@ def test_create_copies_across_regions_and_reports_outputs(
     assert (outs["source_region"], outs["region"]) == (SOURCE_REGION, DR_REGION)
     assert outs["kms_key_id"].startswith(f"arn:aws:kms:{DR_REGION}:")
     assert outs["tags"] == {"purpose": "dr"}
-    assert outs["tags_all"] == {"team": "storage", "env": "prod", "purpose": "dr"}
+    # tags_all: the copied and declared tags, and the provider's ownership tags (the copy is claimed).
+    assert without_ownership(outs["tags_all"]) == {"team": "storage", "env": "prod", "purpose": "dr"}
+    assert outs["tags_all"][RECORDED_TAG] == "true"
+    assert outs["tags_all"][RESOURCE_TAG] == "project/stack/dr-copy"
     assert outs["file_system_type"] == "LUSTRE" and outs["file_system_id"].startswith("fs-")
     assert outs["resource_type"] == "FILE_SYSTEM"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", outs["creation_time"])
@@ -59,11 +63,15 @@ def test_check_defaults_regions_to_the_stack_region(provider: BackupCopyProvider
     assert result.inputs["source_region"] == DR_REGION
 
 
-def test_rerun_after_crash_finds_the_same_copy(provider: BackupCopyProvider, props: Props) -> None:
-    first = provider.create(props())
-    again = provider.create(props())
-    assert again.id == first.id
-    assert len(copies_in(DR_REGION)) == 1
+def test_forced_replacement_makes_a_new_copy_and_keeps_it(provider: BackupCopyProvider, props: Props) -> None:
+    """`up --replace`, replace_on_changes, replacement_trigger: the engine calls Create with unchanged inputs,
+    then deletes the old copy. The new Create must not hand back the old copy, or that delete destroys it."""
+    old = provider.create(props())
+    new = provider.create(props())
+    assert new.id != old.id
+    assert (new.outs or {})["lifecycle"] == "AVAILABLE"
+    provider.delete(old.id, old.outs or {})
+    assert [c["BackupId"] for c in copies_in(DR_REGION)] == [new.id]
 
 
 def test_recreate_after_destroy_makes_a_new_live_copy(
@@ -126,6 +134,17 @@ def test_waits_for_a_free_copy_slot(
     assert fsx_emulator.calls("CopyBackup") == 3
 
 
+@pytest.mark.parametrize("code", ["BackupNotFound", "FileSystemNotFound"])
+def test_copy_reported_missing_during_the_wait_is_confirmed_present(
+    provider: BackupCopyProvider, props: Props, fsx_emulator: InProcessEmulator, code: str
+) -> None:
+    """Right after CopyBackup, DescribeBackups may not see the copy yet: the wait looks again, goes on."""
+    on_copy_started(provider, lambda: fsx_emulator.fail_next("DescribeBackups", code))
+    result = provider.create(props())
+    assert (result.outs or {})["lifecycle"] == "AVAILABLE"
+    assert [c["BackupId"] for c in copies_in(DR_REGION)] == [result.id]
+
+
 @pytest.mark.parametrize("code", ["ThrottlingException", "InternalServerError"])
 def test_retries_transient_errors(
     provider: BackupCopyProvider, props: Props, fsx_emulator: InProcessEmulator, code: str
@@ -140,13 +159,26 @@ def test_retries_transient_errors(
 def test_waits_for_the_source_to_become_available(
     provider: BackupCopyProvider, props: Props, fsx_emulator: InProcessEmulator, source_backup: str
 ) -> None:
+    checked = props()
     fsx_emulator.set_lifecycle(SOURCE_REGION, source_backup, "CREATING")
-    timer = threading.Timer(0.5, fsx_emulator.set_lifecycle, (SOURCE_REGION, source_backup, "AVAILABLE"))
-    timer.start()
+    stop = threading.Event()
+
+    def available_after_a_refused_copy() -> None:
+        # However slow the provider is to start, its first CopyBackup meets the CREATING source (the call is
+        # counted a few milliseconds before it is answered, hence the pause); only then is the source AVAILABLE.
+        while not stop.wait(0.05):
+            if fsx_emulator.calls("CopyBackup") >= 1:
+                stop.wait(0.3)
+                fsx_emulator.set_lifecycle(SOURCE_REGION, source_backup, "AVAILABLE")
+                return
+
+    thread = threading.Thread(target=available_after_a_refused_copy, daemon=True)
+    thread.start()
     try:
-        result = provider.create(props())
+        result = provider.create(checked)
     finally:
-        timer.cancel()
+        stop.set()
+        thread.join()
     assert (result.outs or {})["lifecycle"] == "AVAILABLE"
     assert fsx_emulator.calls("CopyBackup") >= 2
 
@@ -221,7 +253,8 @@ def test_update_changes_only_managed_tags(provider: BackupCopyProvider, props: P
     outs = provider.update(olds["backup_id"], olds, news).outs or {}
     assert outs["tags"] == {"purpose": "dr-2", "tier": "gold"}
     # The copied source tags stay; the removed managed tag is gone.
-    assert outs["tags_all"] == {"team": "storage", "env": "prod", "purpose": "dr-2", "tier": "gold"}
+    assert without_ownership(outs["tags_all"]) == {"team": "storage", "env": "prod", "purpose": "dr-2", "tier": "gold"}
+    assert outs["tags_all"][RECORDED_TAG] == "true"
 
 
 def test_delete_is_idempotent(provider: BackupCopyProvider, props: Props) -> None:

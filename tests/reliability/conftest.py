@@ -1,10 +1,12 @@
-"""Fixtures of the reliability tests, and the plugin that writes ``docs/reliability.md`` from their run.
+"""Fixtures of the reliability tests, and the plugin that writes their report from their run.
 
 Every test module sets ``pytestmark = pytest.mark.scenario(number, title, checked)``.  A test counts its
 cases with the ``cases`` fixture (``cases.add()``, e.g. once per hypothesis example); a test that never
 does counts as one case.  At the end of a session that ran every test module of this directory with
 nothing deselected, the table is written, in a fixed order and without timings, so a re-run with the
-same results leaves the file unchanged.
+same results leaves the file unchanged. It goes to ``build/reports/reliability.md`` (git-ignored): a test run
+never rewrites a tracked file. ``make reliability-report`` runs these tests and copies the report to
+``docs/reliability.md``, on purpose.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from provider_driver import ProviderProcess
 from reliability_support import DR_REGION, Ledger, start_provider
 
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderProcess
 
 HERE = Path(__file__).resolve().parent
-REPORT = HERE.parents[1] / "docs" / "reliability.md"
+REPORT = HERE.parents[1] / "build" / "reports" / "reliability.md"
 
 
 # -- fixtures -------------------------------------------------------------------------------------------
@@ -194,8 +196,8 @@ def _render() -> str:
     lines = [
         "# Reliability and security",
         "",
-        "Written by `tests/reliability/conftest.py` at the end of every test run that ran all of",
-        "`tests/reliability/` (do not edit by hand; run `python -m pytest tests/reliability`).",
+        "Written by `tests/reliability/conftest.py` from a run of all of `tests/reliability/`",
+        "(do not edit by hand; run `make reliability-report`).",
         "Every test drives the real provider process (`python -m pulumi.dynamic` over gRPC, as the engine",
         "does) or the provider in-process against the FSx CopyBackup emulator; a *case* is one injected",
         "fault, one input bag, one create, as each test counts them.",
@@ -244,4 +246,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     text = _render()
     if not REPORT.exists() or REPORT.read_text() != text:
+        REPORT.parent.mkdir(parents=True, exist_ok=True)
         REPORT.write_text(text)

@@ -10,10 +10,12 @@ from typing import Any
 
 import boto3
 import botocore.session
+from provider_driver import ProviderError, ProviderProcess, provider_input
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.errors import ERROR_TABLE, ErrorRule
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess, provider_input
+from pulumi_fsx_copy.ownership import without_ownership
+from pulumi_fsx_copy.testing.listing import all_backups
 
 SOURCE_REGION = "us-east-1"
 DR_REGION = "us-west-2"
@@ -95,7 +97,7 @@ def fsx(region: str) -> Any:
 
 def copies(region: str) -> list[dict[str, Any]]:
     """Every copy (a backup with a source) that exists in ``region``, whatever its lifecycle."""
-    backups = fsx(region).describe_backups()["Backups"]
+    backups = all_backups(fsx(region))
     return [b for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") != "DELETED"]
 
 
@@ -104,8 +106,9 @@ def live_copy_ids(region: str) -> set[str]:
 
 
 def tags_of(region: str, backup_id: str) -> dict[str, str]:
+    """The copy's tags, without the provider's ownership tags."""
     backup = fsx(region).describe_backups(BackupIds=[backup_id])["Backups"][0]
-    return {t["Key"]: t["Value"] for t in backup.get("Tags") or []}
+    return without_ownership({t["Key"]: t["Value"] for t in backup.get("Tags") or []})
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pytest
 from conftest import Cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from provider_driver import ProviderError, ProviderProcess
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
@@ -18,9 +19,8 @@ from pulumi.runtime.rpc import UNKNOWN
 from reliability_support import DR_REGION, inputs, start_provider
 
 from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.testing import EmulatorServer
-from pulumi_fsx_copy.testing.engine import ProviderProcess
-from pulumi_fsx_copy.validation import INPUT_NAMES
+from pulumi_fsx_copy.schema import INPUT_NAMES, INPUT_ORDER, OUTPUT_NAMES
+from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 
 pytestmark = pytest.mark.scenario(
     "5",
@@ -153,3 +153,29 @@ def test_nan_and_infinite_timeouts_are_refused(provider: BackupCopyProvider) -> 
     for value in (math.nan, math.inf, -math.inf, 0, -1, 10**9):
         result = provider.check({}, {"source_backup_id": BACKUP, "wait_timeout_minutes": value})
         assert [f.property for f in result.failures] == ["wait_timeout_minutes"], value
+
+
+def _get_props() -> dict[str, Any]:
+    """What BackupCopy.get registers: every input and output None, and the provider."""
+    return {**dict.fromkeys((*INPUT_ORDER, *OUTPUT_NAMES)), "__provider": inputs(BACKUP)["__provider"]}
+
+
+def test_get_through_the_provider_process(provider_factory: Any, fsx_remote: RemoteEmulator) -> None:
+    """BackupCopy.get as the engine sends it (Read with no outputs, only the registered inputs): with no Region
+    configured, a RegionError saying how to set one; a malformed ID, an InvalidInputError before any AWS call;
+    a copy that is not there, a CopyNotFoundError naming the Region it looked in."""
+    no_region = provider_factory(config={"dr:unrelated": "1"}, AWS_REGION="", AWS_DEFAULT_REGION="")
+    with pytest.raises(ProviderError) as caught:
+        no_region.read("adopted", BACKUP, {}, inputs=_get_props())
+    assert "RegionError" in caught.value.last_line and "aws:region" in caught.value.last_line
+    assert "AWS_REGION" in caught.value.last_line
+
+    process = provider_factory()
+    with pytest.raises(ProviderError) as caught:
+        process.read("adopted", "fs-0123456789abcdef0", {}, inputs=_get_props())
+    assert "InvalidInputError" in caught.value.last_line and "BackupCopy.get" in caught.value.last_line
+    assert fsx_remote.calls() == 0
+
+    with pytest.raises(ProviderError) as caught:
+        process.read("adopted", BACKUP, {}, inputs=_get_props())
+    assert "CopyNotFoundError" in caught.value.last_line and DR_REGION in caught.value.last_line

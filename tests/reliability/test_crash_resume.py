@@ -10,6 +10,7 @@ from typing import Any
 
 import grpc
 import pytest
+from provider_driver import ProviderError, ProviderProcess
 from reliability_support import (
     DR_REGION,
     SOURCE_REGION,
@@ -24,7 +25,6 @@ from reliability_support import (
 
 from pulumi_fsx_copy import CopyTimeoutError
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess
 
 pytestmark = pytest.mark.scenario(
     "2",

@@ -9,11 +9,11 @@ from typing import Any
 import boto3
 import pytest
 from conftest import Cases
+from provider_driver import ProviderProcess
 from reliability_support import DR_REGION, SOURCE_REGION, Ledger, checked, inputs, live_copy_ids
 
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderProcess
-from pulumi_fsx_copy.testing.models import COPY_LIMIT
+from pulumi_fsx_copy.testing.backups import COPY_LIMIT
 
 pytestmark = pytest.mark.scenario(
     "4",

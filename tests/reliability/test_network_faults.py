@@ -12,6 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 
 from pulumi_fsx_copy.testing import Emulator, EmulatorError
+from pulumi_fsx_copy.testing.listing import all_backups
 
 pytestmark = pytest.mark.scenario(
     "1a",
@@ -36,7 +37,7 @@ def _client() -> Any:
 
 
 def _copies() -> int:
-    return len([b for b in _client().describe_backups()["Backups"] if b.get("SourceBackupId")])
+    return len([b for b in all_backups(_client()) if b.get("SourceBackupId")])
 
 
 @pytest.mark.parametrize(

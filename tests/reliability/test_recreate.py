@@ -1,21 +1,23 @@
 """Destroy, then up again with identical inputs and resource name: a new, live copy, never the deleted one
-a remembered ClientRequestToken points at; under both emulator readings of token reuse after delete."""
+a remembered ClientRequestToken points at; under both emulator readings of token reuse after delete. And a
+forced replacement, which looks to the provider like a new resource with a copy already in AWS."""
 
 from __future__ import annotations
 
 import pytest
+from provider_driver import ProviderError, ProviderProcess
 from reliability_support import DR_REGION, SOURCE_REGION, Ledger, assert_actionable, checked, inputs, live_copy_ids
 
 from pulumi_fsx_copy import CopyFailedError
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, ProviderProcess
 
 pytestmark = pytest.mark.scenario(
     "3",
-    "Re-create after destroy",
+    "Re-create after destroy, forced replacement",
     "create, delete, create again with identical inputs and name, three times over, with "
     "reuse_token_after_delete true and false: each create returns a new backup ID, AVAILABLE in AWS, the only "
-    "copy; a copy that FAILED is deleted and the re-run makes a new one",
+    "copy; a copy that FAILED is deleted and the re-run makes a new one; a forced replacement (create with the "
+    "same inputs, then delete of the old ID) leaves exactly the new resource's copy, also with a user's token",
 )
 
 CYCLES = 3
@@ -66,3 +68,27 @@ def test_failed_copy_is_cleaned_up_and_the_rerun_makes_a_new_one(
     ledger.created(DR_REGION, backup_id)
     assert outs["lifecycle"] == "AVAILABLE"
     ledger.assert_no_leak()
+
+
+@pytest.mark.parametrize("token", [None, "my-token"])
+def test_forced_replacement_keeps_the_new_copy(
+    engine: ProviderProcess, fsx_remote: RemoteEmulator, source: str, ledger: Ledger, token: str | None
+) -> None:
+    """`up --replace` as the engine drives it: Check without old inputs, Create with the same inputs, then
+    Delete of the old ID. The new resource's copy survives; with a user's client_request_token (AWS hands back
+    the same copy) the delete of "the old one" is skipped with a warning."""
+    news = checked(engine, inputs(source, client_request_token=token))
+    old_id, old_outs = engine.create("dr-copy", news)
+    ledger.created(DR_REGION, old_id)
+    again = checked(engine, inputs(source, client_request_token=token))
+    new_id, new_outs = engine.create("dr-copy", again)
+    assert new_outs["lifecycle"] == "AVAILABLE"
+    assert (new_id == old_id) == (token is not None)
+    engine.delete("dr-copy", old_id, old_outs, old_inputs=news)
+    if new_id != old_id:
+        ledger.deleted(DR_REGION, old_id)
+    ledger.created(DR_REGION, new_id)
+    ledger.assert_no_leak()
+    assert live_copy_ids(DR_REGION) == {new_id}
+    if token is not None:
+        assert f"copy {old_id} was not deleted" in engine.stderr_text

@@ -10,13 +10,13 @@ from typing import Any
 
 import pulumi
 import pytest
+from provider_driver import ProviderError, Secret, provider_input
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from reliability_support import DR_REGION, SOURCE_REGION, checked, inputs
 
 from pulumi_fsx_copy import BackupCopy, BackupCopyProvider
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.engine import ProviderError, Secret, provider_input
 
 pytestmark = pytest.mark.scenario(
     "7",
@@ -169,11 +169,51 @@ def test_tags_all_is_declared_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     loop = asyncio.new_event_loop()  # pulumi.Output needs one, as in a program
     asyncio.set_event_loop(loop)
     try:
+        tags = {"purpose": pulumi.Output.secret("x")}
         with pytest.raises(Registered):
-            tags = {"purpose": pulumi.Output.secret("x")}
             BackupCopy("dr-copy", source_backup_id="backup-0123456789abcdef0", tags=tags)
+        loop.run_until_complete(tags["purpose"].future())  # leave no coroutine unawaited for later tests
     finally:
         asyncio.set_event_loop(None)
         loop.close()
     (opts,) = seen
     assert opts is not None and "tags_all" in (opts.additional_secret_outputs or [])
+
+
+def test_no_tag_value_in_any_tag_failure(engine: Any, fsx_remote: RemoteEmulator, source: str) -> None:
+    """A secret tag value through every tag-related failure of the provider process: Check's tag failures
+    (bad characters, too long, reserved key, not a string, too many tags, not a map) and AWS's tagging
+    errors whose message repeats it (on create and on update): it is in no failure, error or process output."""
+    texts: list[str] = []
+    bad_tags: list[Any] = [
+        {"db-password": Secret(SECRET_TAG_VALUE + "#")},
+        {"db-password": Secret(SECRET_TAG_VALUE * 12)},
+        {"aws:db-password": Secret(SECRET_TAG_VALUE)},
+        {"db-password": [SECRET_TAG_VALUE]},
+        {f"k{i}": Secret(SECRET_TAG_VALUE) for i in range(51)},
+        [SECRET_TAG_VALUE],
+    ]
+    for tags in bad_tags:
+        outcome = engine.check("dr-copy", {}, inputs(source, tags=tags))
+        assert [prop for prop, _ in outcome.failures] == ["tags"], outcome.failures
+        texts += [reason for _, reason in outcome.failures]
+
+    message = f"Tag value {SECRET_TAG_VALUE} is not valid"
+    news = checked(engine, inputs(source, tags={"db-password": Secret(SECRET_TAG_VALUE)}))
+    fsx_remote.fail_next("TagResource", "BadRequest", message=message)
+    with pytest.raises(ProviderError) as caught:
+        engine.create("dr-copy", news)
+    texts += [caught.value.details, caught.value.last_line]
+    assert "TaggingError" in caught.value.last_line
+
+    plain = checked(engine, inputs(source))
+    backup_id, outs = engine.create("dr-copy", plain)
+    for code in ("BadRequest", "ResourceNotFound", "AccessDeniedException"):
+        fsx_remote.fail_next("TagResource", code, message=message)
+        with pytest.raises(ProviderError) as caught:
+            engine.update("dr-copy", backup_id, outs, news, old_inputs=plain)
+        texts += [caught.value.details, caught.value.last_line]
+    engine.delete("dr-copy", backup_id, outs, old_inputs=plain)
+    texts += [engine.stdout_text, engine.stderr_text]
+    for n, text in enumerate(texts):
+        assert SECRET_TAG_VALUE not in text, f"a tag value leaked into message #{n}"

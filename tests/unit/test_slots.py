@@ -6,6 +6,9 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
+from pulumi_fsx_copy.errors import AccessDeniedError
 from pulumi_fsx_copy.slots import CopySlots
 from pulumi_fsx_copy.waiting import Backoff, Deadline, PollPolicy
 
@@ -60,9 +63,17 @@ def test_ignores_backups_that_hold_no_slot() -> None:
 
 def test_a_failing_listing_falls_back_on_backoff() -> None:
     def broken() -> list[dict[str, Any]]:
-        raise RuntimeError("no DescribeBackups permission")
+        raise AccessDeniedError("no DescribeBackups permission", code="AccessDeniedException")
 
     assert slots().wait_for_slot(REGION, 3, broken, Deadline(30))
+
+
+def test_a_bug_in_the_listing_is_not_taken_for_an_empty_region() -> None:
+    def buggy() -> list[dict[str, Any]]:
+        raise TypeError("unhashable type: 'dict'")
+
+    with pytest.raises(TypeError, match="unhashable"):
+        slots().wait_for_slot(REGION, 3, buggy, Deadline(30))
 
 
 def test_release_wakes_a_waiter() -> None:
@@ -86,7 +97,8 @@ def test_release_wakes_a_waiter() -> None:
 
 def test_threads_share_one_listing() -> None:
     slot = slots()
-    full = [copy(f"backup-{i}", 50, age=10) for i in range(5)]
+    # Copies about to end (predicted waits are short), so the threads are done long before the join's bound.
+    full = [copy(f"backup-{i}", 50) for i in range(5)]
     gate = threading.Event()
     calls = 0
 
@@ -105,7 +117,7 @@ def test_threads_share_one_listing() -> None:
     assert calls == 1  # the others wait for the listing in flight
     gate.set()
     for thread in threads:
-        thread.join(10)
+        thread.join(60)  # a liveness bound, not a timing: a loaded machine must not fail it
     assert not any(thread.is_alive() for thread in threads)
 
 

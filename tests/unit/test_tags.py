@@ -47,17 +47,41 @@ def test_more_than_50_tags() -> None:
         ({"AWS:Created": "v"}, ["'AWS:Created'", "reserved for AWS"]),
         ({"cost!": "v"}, ["tag key 'cost!'", "characters outside"]),
         ({"k": "v" * 257}, ["tag 'k'", "257 characters", "at most 256"]),
-        ({"k": "🙂"}, ["tag 'k'", "'🙂'", "characters outside"]),
-        ({"k": "a#b"}, ["'a#b'", "characters outside"]),
+        ({"k": "🙂"}, ["tag 'k'", "characters outside"]),
+        ({"k": "a#b"}, ["tag 'k'", "characters outside"]),
         ({3: "v"}, ["tag key 3", "not a string"]),
-        ({"k": 3}, ["tag 'k'", "value 3", "not a string"]),
-        ({"k": None}, ["tag 'k'", "value None", "not a string"]),
+        ({"k": 3}, ["tag 'k'", "type int", "not a string"]),
+        ({"k": None}, ["tag 'k'", "type NoneType", "not a string"]),
     ],
 )
 def test_each_problem_names_the_offender_and_the_rule(tags: object, fragments: list[str]) -> None:
     problems = " | ".join(tag_problems(tags))
     for fragment in fragments:
         assert fragment in problems
+
+
+SECRET = "s3cr3t-Tag-Value-do-not-leak"
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        {"db-password": SECRET + "#"},  # characters outside FSx's set
+        {"db-password": SECRET * 20},  # too long
+        {"aws:reserved": SECRET},  # bad key, good value
+        {"": SECRET},  # empty key
+        {"db-password": [SECRET]},  # not a string
+        {f"k{i}": SECRET for i in range(51)},  # too many
+        [SECRET],  # not a mapping
+        SECRET,
+    ],
+)
+def test_no_problem_shows_a_tag_value(tags: object) -> None:
+    """Tag values may be secrets (a dynamic provider receives them in plain text): messages name keys only."""
+    problems = tag_problems(tags)
+    assert problems
+    for problem in problems:
+        assert SECRET not in problem and "s3cr3t" not in problem
 
 
 def test_aws_prefix_only_when_it_is_the_prefix() -> None:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_fsx_copy.validation import INPUT_NAMES, check_properties
+from pulumi_fsx_copy.schema import INPUT_NAMES
+from pulumi_fsx_copy.validation import check_properties
 
 BACKUP = "backup-0123456789abcdef0"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -318,3 +319,17 @@ def test_unknowns_never_fail(news: dict[str, Any]) -> None:
 @given(junk=_junk)
 def test_junk_as_a_whole_bag_never_raises(junk: object) -> None:
     check_properties(junk, default_region="us-west-2")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", ["pulumi-fsx-copy:recorded", "Pulumi-FSx-Copy:mine"])
+def test_the_provider_tag_prefix_is_refused(key: str) -> None:
+    _, failures = check(source_backup_id=BACKUP, tags={key: "secret-value"})
+    reason = only_failure(failures, "tags")
+    assert key in reason and "pulumi-fsx-copy:" in reason and "secret-value" not in reason
+
+
+def test_the_tag_limit_counts_the_provider_tags() -> None:
+    _, failures = check(source_backup_id=BACKUP, tags={f"k{i}": "v" for i in range(47)})
+    assert failures == []
+    _, failures = check(source_backup_id=BACKUP, tags={f"k{i}": "v" for i in range(48)})
+    assert "at most 47" in only_failure(failures, "tags")

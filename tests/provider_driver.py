@@ -1,7 +1,9 @@
-"""Play the Pulumi engine's part against the real ``python -m pulumi.dynamic`` provider server.
+"""A gRPC driver of the real ``python -m pulumi.dynamic`` provider process, for tests and benchmarks.
 
-There is no Pulumi CLI in tests, so :class:`ProviderProcess` spawns the dynamic provider plugin as the
-engine's ``pulumi-resource-pulumi-python`` shim does (``python -u -m pulumi.dynamic``, port read from
+The lifecycle is tested through the real ``pulumi`` CLI (tests/e2e); this driver places what only a driver
+can: a kill in the middle of one RPC, thousands of bags in a property test, exact call counts.
+:class:`ProviderProcess` spawns the dynamic provider plugin as the engine's ``pulumi-resource-pulumi-python``
+launcher does (``python -u -m pulumi.dynamic``, port read from
 stdout, ``PULUMI_PROJECT`` set) and fills gRPC requests the way the engine's
 ``sdk/go/common/resource/plugin/provider_plugin.go`` does:
 
@@ -224,7 +226,7 @@ class ProviderProcess:
     so the modules defining them must be importable there.  ``call_timeout`` bounds every RPC (seconds).
     Before the first resource call the harness sends Configure with empty config if :meth:`configure`
     was not called, since the engine always configures a provider before using it.  ``engine_address``
-    (e.g. a :class:`~pulumi_fsx_copy.testing.fake_engine.FakeEngine`'s) is passed as the engine passes
+    (e.g. the FakeEngine of tests/progress) is passed as the engine passes
     its own: as the plugin's last command-line argument (and in the Handshake request).
     """
 
@@ -254,6 +256,8 @@ class ProviderProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._channel: Any = None
         self._stub: Any = None
+        self._in_flight = 0
+        self._in_flight_changed = threading.Condition()
         self._stderr_path: Path | None = None
         self._stderr_final: str | None = None
         self._stdout_lines: list[str] = []
@@ -381,6 +385,10 @@ class ProviderProcess:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
+        with self._in_flight_changed:
+            # Let the calls in flight see the dead process (UNAVAILABLE, as the engine sees it) before the
+            # channel is closed under them (which they would report as CANCELLED).
+            self._in_flight_changed.wait_for(lambda: self._in_flight == 0, timeout=10)
         self._close_channel()
         self._finish()
 
@@ -404,10 +412,16 @@ class ProviderProcess:
     def _call(self, method: str, request: Any) -> Any:
         if self._stub is None:
             raise RuntimeError("provider process not started or already stopped")
+        with self._in_flight_changed:
+            self._in_flight += 1
         try:
             return getattr(self._stub, method)(request, timeout=self.call_timeout)
         except grpc.RpcError as error:
             raise ProviderError(method, error.code(), error.details() or "") from None
+        finally:
+            with self._in_flight_changed:
+                self._in_flight -= 1
+                self._in_flight_changed.notify_all()
 
     def _marshal(self, props: Mapping[str, Any], *, keep_unknowns: bool, keep_secrets: bool) -> struct_pb2.Struct:
         bag = _to_wire(props, keep_unknowns=keep_unknowns, keep_secrets=keep_secrets)

@@ -1,19 +1,23 @@
-"""pytest fixtures for tests against the FSx CopyBackup emulator.
+"""pytest fixtures for tests against the FSx CopyBackup emulator, and for stacks run by the real CLI on it.
 
-Load with ``pytest_plugins = ["pulumi_fsx_copy.testing.pytest_plugin"]``.
+pytest loads it by itself (a ``pytest11`` entry point). Importing it costs nothing: the emulator (moto,
+from ``pulumi-fsx-copy[testing]``) and the Automation API are imported by the fixtures that use them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Final
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
 import pytest
-from moto import mock_aws
 
-from .control import InProcessEmulator
-from .remote import EmulatorServer, RemoteEmulator
+if TYPE_CHECKING:
+    from pulumi import automation as auto
+
+    from .testing import EmulatorServer, InProcessEmulator, RemoteEmulator
 
 TEST_COPY_SECONDS: Final = 0.2
 """How long a copy takes in the emulators these fixtures make."""
@@ -42,6 +46,10 @@ def aws_test_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def fsx_emulator(aws_test_env: None) -> Iterator[InProcessEmulator]:
     """The in-process emulator inside ``moto.mock_aws()``, reset, copies taking ``TEST_COPY_SECONDS``."""
+    from moto import mock_aws
+
+    from .testing import InProcessEmulator
+
     emulator = InProcessEmulator()
     with mock_aws():
         emulator.reset()
@@ -53,6 +61,8 @@ def fsx_emulator(aws_test_env: None) -> Iterator[InProcessEmulator]:
 @pytest.fixture(scope="session")
 def fsx_server() -> Iterator[EmulatorServer]:
     """One emulator server for the session (copies take ``TEST_COPY_SECONDS``)."""
+    from .testing import EmulatorServer
+
     with EmulatorServer(copy_seconds=TEST_COPY_SECONDS) as server:
         yield server
 
@@ -87,3 +97,31 @@ def fsx_source_backups(request: pytest.FixtureRequest, fsx_remote: RemoteEmulato
         )
         for region in regions
     }
+
+
+@pytest.fixture
+def fsx_stack(fsx_server: EmulatorServer, tmp_path: Path) -> Iterator[Callable[..., auto.Stack]]:
+    """``fsx_stack(program, project=..., stack="test", config={...})``: a stack of your inline ``program``
+    run by the ``pulumi`` CLI on PATH against the session's emulator server (local file backend in
+    ``tmp_path``); every stack made is destroyed and removed after the test."""
+    from .testing.automation import emulator_stack
+
+    if shutil.which("pulumi") is None:
+        pytest.fail("fsx_stack needs the `pulumi` CLI on PATH (https://www.pulumi.com/docs/install/)")
+    stacks: dict[str, auto.Stack] = {}
+
+    def make(
+        program: Callable[[], None], *, project: str, stack: str = "test", config: Mapping[str, str] | None = None
+    ) -> auto.Stack:
+        made = emulator_stack(
+            program, project=project, stack=stack, config=config, emulator_url=fsx_server.url, state_dir=tmp_path
+        )
+        stacks[stack] = made
+        return made
+
+    yield make
+    for made in stacks.values():
+        try:
+            made.destroy()
+        finally:
+            made.workspace.remove_stack(made.name, force=True)
