@@ -47,9 +47,11 @@ SECTION = "6-8 concurrency"
 def _in_progress(regions: Sequence[str]) -> int:
     import boto3
 
+    from pulumi_fsx_copy.testing.listing import all_backups
+
     count = 0
     for region in regions:
-        backups = boto3.client("fsx", region_name=region).describe_backups()["Backups"]
+        backups = all_backups(boto3.client("fsx", region_name=region))
         count += sum(1 for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") in ("PENDING", "COPYING"))
     return count
 
@@ -57,9 +59,11 @@ def _in_progress(regions: Sequence[str]) -> int:
 def _live_copies(regions: Sequence[str]) -> list[str]:
     import boto3
 
+    from pulumi_fsx_copy.testing.listing import all_backups
+
     ids = []
     for region in regions:
-        backups = boto3.client("fsx", region_name=region).describe_backups()["Backups"]
+        backups = all_backups(boto3.client("fsx", region_name=region))
         ids += [b["BackupId"] for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") != "DELETED"]
     return sorted(ids)
 

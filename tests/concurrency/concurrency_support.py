@@ -13,6 +13,7 @@ from google.protobuf import empty_pb2
 from provider_driver import ProviderError, ProviderProcess, provider_input
 
 from pulumi_fsx_copy import BackupCopyProvider
+from pulumi_fsx_copy.testing.listing import all_backups
 
 SOURCE_REGION = "us-east-1"
 DR_REGIONS = ("us-west-2", "eu-west-1")
@@ -41,7 +42,7 @@ def inputs(source: str, name: str, region: str = DR_REGIONS[0], **overrides: Any
 
 def live_copies(region: str) -> list[dict[str, Any]]:
     """Every copy in ``region`` that is not DELETED."""
-    backups = boto3.client("fsx", region_name=region).describe_backups()["Backups"]
+    backups = all_backups(boto3.client("fsx", region_name=region))
     return [b for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") != "DELETED"]
 
 
