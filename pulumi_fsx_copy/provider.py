@@ -209,6 +209,7 @@ class BackupCopyProvider(ResourceProvider):
                 backup = self._wait_until_confirmed(spec, backup, deadline)
             else:
                 backup = self._describe(spec.region, backup_id, deadline, spec.context("DescribeBackups", backup_id))
+            ENGINE_CANCEL.check()  # an engine gone or cancelling will not record the copy: leave it unclaimed
             backup = self._claim(spec, backup, deadline)
         except WaitCancelled:
             raise _cancelled(spec, backup_id) from None

@@ -21,6 +21,13 @@ pool's workers when the first resource call arrives) fixes both from inside the 
   with :class:`~pulumi_fsx_copy.waiting.WaitCancelled`), then calls the SDK's own Cancel handler, so
   whatever a later SDK does on Cancel still happens.
 
+* **the engine going away**: the engine starts each plugin in a process group of its own, and a killed
+  ``pulumi up`` (SIGKILL, a CI job cancelled) leaves the provider running, waiting on its copies for hours
+  and then claiming them (``pulumi-fsx-copy:recorded=true``), so the next ``up`` could not adopt them and
+  would make a second copy. :func:`install` watches the engine's address (the plugin's last argument):
+  once it refuses connections :data:`ENGINE_GONE_CHECKS` times in a row, every wait ends as on Cancel
+  (copies go on in AWS, unclaimed) and the process exits.
+
 What it touches beyond public APIs: the main thread's frame locals (``sys._current_frames``),
 ``grpc`` server internals (``_Server._state``, its ``thread_pool``, ``lock`` and ``generic_handlers``
 list) and ``ThreadPoolExecutor._threads`` / ``_thread_name_prefix`` / ``_max_workers``. Each is checked
@@ -31,8 +38,12 @@ concurrency. ``tests/concurrency`` fails if an upgrade of the SDK or grpc stops 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,6 +52,7 @@ from typing import Any, Final
 import grpc
 from google.protobuf import empty_pb2
 
+from .progress import engine_address_from_argv
 from .waiting import ENGINE_CANCEL, CancelSignal
 
 __all__ = ["CANCEL_METHOD", "MAX_WORKERS", "Serving", "apply", "install"]
@@ -49,6 +61,9 @@ MAX_WORKERS: Final = 256
 """Engine calls the provider process serves at once (the SDK's pool serves 4). Threads start on demand."""
 
 CANCEL_METHOD: Final = "/pulumirpc.ResourceProvider/Cancel"
+ENGINE_CHECK_SECONDS: Final = 0.5
+ENGINE_GONE_CHECKS: Final = 2
+"""Refused connections in a row (:data:`ENGINE_CHECK_SECONDS` apart) after which the engine is gone."""
 _DYNAMIC_MAIN: Final = "pulumi.dynamic.__main__"
 _PREFIX: Final = "pulumi_fsx_copy"
 
@@ -81,7 +96,33 @@ def install(signal: CancelSignal = ENGINE_CANCEL) -> Serving:
             _INSTALLED = apply(signal)
             for problem in _INSTALLED.problems:
                 print(f"{_PREFIX}: {problem}", file=sys.stderr, flush=True)
+            address = engine_address_from_argv(sys.argv[1:])
+            if address is not None:
+                threading.Thread(target=watch_engine, args=(address, signal), daemon=True, name="engine-watch").start()
         return _INSTALLED
+
+
+def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int], object] = os._exit) -> None:
+    """Return when the engine at ``address`` is gone, after ending every wait and (by default) the process."""
+    host, port = address.rsplit(":", 1)
+    refused = 0
+    while refused < ENGINE_GONE_CHECKS:
+        time.sleep(ENGINE_CHECK_SECONDS)
+        try:
+            socket.create_connection((host, int(port)), timeout=ENGINE_CHECK_SECONDS).close()
+            refused = 0
+        except OSError:
+            refused += 1
+    signal.set()
+    with contextlib.suppress(OSError):  # the engine read our stderr: the pipe is likely broken with it
+        print(
+            f"{_PREFIX}: the Pulumi engine at {address} is gone (was `pulumi up` killed?): ending every wait, "
+            "the copies go on in AWS unclaimed and the next `pulumi up` adopts them; exiting.",
+            file=sys.stderr,
+            flush=True,
+        )
+    time.sleep(ENGINE_CHECK_SECONDS)  # the cancelled calls answer (to nobody) and the waits end
+    exit_process(0)
 
 
 def apply(signal: CancelSignal, thread: threading.Thread | None = None) -> Serving:

@@ -3,6 +3,7 @@ server built as the SDK builds its own, or changes nothing and says so."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -100,3 +101,20 @@ def test_apply_changes_nothing_and_says_so_on_a_thread_no_server_runs() -> None:
 def test_install_is_a_no_op_outside_the_dynamic_provider_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert serving.install(CancelSignal()).workers is None
     assert capsys.readouterr().err == ""
+
+
+def test_a_provider_whose_engine_is_gone_ends_its_waits_and_exits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed `pulumi up` leaves its provider process behind: once the engine's port refuses connections,
+    every wait ends as on Cancel (no copy is claimed by an orphan) and the process exits."""
+    monkeypatch.setattr(serving, "ENGINE_CHECK_SECONDS", 0.05)
+    engine = socket.create_server(("127.0.0.1", 0))
+    address = f"127.0.0.1:{engine.getsockname()[1]}"
+    signal = CancelSignal()
+    exits: list[int] = []
+    watcher = threading.Thread(target=serving.watch_engine, args=(address, signal, exits.append))
+    watcher.start()
+    time.sleep(0.5)
+    assert not signal.is_set() and exits == [], "a live engine must not be taken for gone"
+    engine.close()
+    watcher.join(10)
+    assert signal.is_set() and exits == [0]

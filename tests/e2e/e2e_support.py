@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -82,3 +83,36 @@ def one_copy(
 
 def urn(stack: str, name: str, project: str = "e2e", type_: str = BACKUP_COPY_TYPE) -> str:
     return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
+
+
+def copies_program(sources: list[str]) -> Callable[[], None]:
+    """One BackupCopy per source (``dr``, ``dr-1``, ...) into us-west-2; exports their IDs as ``ids``."""
+
+    def program() -> None:
+        ids = []
+        for i, source in enumerate(sources):
+            name = "dr" if i == 0 else f"dr-{i}"
+            copy = BackupCopy(name, source_backup_id=source, source_region=SOURCE_REGION, region=REGION)
+            ids.append(copy.id)
+        pulumi.export("ids", ids)
+
+    return program
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by ``pid``, and theirs (from /proc)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+        except OSError:
+            continue
+    return [d for child in children for d in (child, *descendants(child))]
+
+
+def command(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "comm").read_text().strip()
+    except OSError:
+        return ""

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pulumi
-from e2e_support import REGION, SOURCE_REGION, MakeStack, lifecycle, live_copies, one_copy, urn
+from e2e_support import (
+    REGION,
+    SOURCE_REGION,
+    MakeStack,
+    command,
+    copies_program,
+    descendants,
+    lifecycle,
+    live_copies,
+    one_copy,
+    urn,
+)
 
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
@@ -63,36 +76,84 @@ def test_progress_reaches_the_copy_row_while_it_runs(make_stack: MakeStack, fsx_
     assert log.status_messages() == messages, "progress of one copy must only reach that copy's row"
 
 
-def test_a_killed_up_resumes_the_same_copy(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator, fsx_server: EmulatorServer, tmp_path: Path
-) -> None:
-    """SIGKILL `pulumi up`, its provider and the program driving it, mid-copy; then what the CLI tells a user:
-    `pulumi cancel` for the lock, `pulumi refresh --clear-pending-creates` for the pending create, `pulumi up`."""
-    fsx_remote.configure(copy_seconds=30.0)
-    source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source))
-    script = Path(__file__).with_name("killed_up.py")
-    killed = subprocess.Popen(
-        [sys.executable, str(script), str(tmp_path / "state"), fsx_server.url, source],
+def _up_in_its_own_process(tmp_path: Path, server: EmulatorServer, sources: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("up_runner.py")), str(tmp_path / "state"), server.url, *sources],
         cwd=Path(__file__).parent,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, f"never saw {what}"
+        time.sleep(0.2)
+
+
+def test_a_killed_up_resumes_the_same_copy(
+    make_stack: MakeStack, fsx_remote: RemoteEmulator, fsx_server: EmulatorServer, tmp_path: Path
+) -> None:
+    """SIGKILL `pulumi up` and the program driving it, mid-copy: the orphaned provider process notices its
+    engine is gone and exits without claiming the copy. Then what the CLI tells a user: `pulumi cancel` for
+    the lock, `pulumi refresh --clear-pending-creates` for the pending create, `pulumi up`."""
+    fsx_remote.configure(copy_seconds=30.0)
+    source = fsx_remote.seed_backup(SOURCE_REGION)
+    stack = make_stack(copies_program([source]))
+    killed = _up_in_its_own_process(tmp_path, fsx_server, [source])
     try:
-        deadline = time.monotonic() + 60
-        while not live_copies(REGION) and killed.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
+        _until(lambda: bool(live_copies(REGION)), "the copy started")
         started = live_copies(REGION)
         assert [c["Lifecycle"] for c in started] == ["COPYING"]
+        # The engine starts the provider in a process group of its own: the kill below does not reach it.
+        providers = [pid for pid in descendants(killed.pid) if command(pid) == "python" and pid != killed.pid]
+        assert providers, "the provider process of the killed `pulumi up` was not found"
     finally:
         os.killpg(killed.pid, signal.SIGKILL)
         killed.wait()
 
+    try:
+        # The provider that served the create watches its engine: it ends its wait, unclaimed, and exits. (The
+        # engine may start another provider process that never served a call; the SDK's server outlives a
+        # killed engine, so the test ends it.)
+        _until(lambda: not all(Path(f"/proc/{pid}").exists() for pid in providers), "the orphaned provider exit")
+    finally:
+        for pid in providers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     stack.cancel()
     stack.refresh(clear_pending_creates=True)
-    fsx_remote.configure(copy_seconds=1.0)
-    copy = stack.up().outputs["id"].value
+    fsx_remote.set_lifecycle(REGION, started[0]["BackupId"], "AVAILABLE")
+    ids = stack.up().outputs["ids"].value
 
-    assert [c["BackupId"] for c in live_copies(REGION)] == [started[0]["BackupId"]] == [copy]
-    assert lifecycle(REGION, copy) == "AVAILABLE"
+    assert [c["BackupId"] for c in live_copies(REGION)] == [started[0]["BackupId"]] == ids
     assert "pending_operations" not in stack.export_stack().deployment
+
+
+def test_the_first_ctrl_c_ends_up_and_the_next_up_resumes_the_copies(
+    make_stack: MakeStack, fsx_remote: RemoteEmulator, fsx_server: EmulatorServer, tmp_path: Path
+) -> None:
+    """SIGINT (a first Ctrl-C) to `pulumi up` while 3 copies run: the engine sends Cancel, the waiting
+    creates fail naming their copies, `up` ends with no pending operation; the copies go on in AWS and the
+    next `up` adopts them (no new copy)."""
+    fsx_remote.configure(copy_seconds=600.0)
+    sources = [fsx_remote.seed_backup(SOURCE_REGION) for _ in range(3)]
+    stack = make_stack(copies_program(sources))
+    running = _up_in_its_own_process(tmp_path, fsx_server, sources)
+    try:
+        _until(lambda: [c["Lifecycle"] for c in live_copies(REGION)] == ["COPYING"] * 3, "3 copies running")
+        (cli,) = [pid for pid in descendants(running.pid) if command(pid) == "pulumi"]
+        os.kill(cli, signal.SIGINT)
+        assert running.wait(timeout=120) != 0, "the interrupted `pulumi up` should fail"
+    finally:
+        if running.poll() is None:
+            os.killpg(running.pid, signal.SIGKILL)
+
+    started = live_copies(REGION)
+    assert [c["Lifecycle"] for c in started] == ["COPYING"] * 3, "a cancel must never delete a copy"
+    assert "pending_operations" not in stack.export_stack().deployment
+    for copy in started:
+        fsx_remote.set_lifecycle(REGION, copy["BackupId"], "AVAILABLE")
+    ids = stack.up().outputs["ids"].value
+    assert sorted(ids) == sorted(c["BackupId"] for c in started) == sorted(c["BackupId"] for c in live_copies(REGION))
