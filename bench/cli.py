@@ -62,8 +62,14 @@ def run(results: list[Result], *, quick: bool) -> None:
         sources = [emulator.seed_backup(SOURCE_REGION) for _ in range(RESOURCES)]
 
         def stack(program: Callable[[], None], name: str) -> Any:
-            return emulator_stack(program, project="bench", stack=name, emulator_url=server.url,
-                                  state_dir=Path(tmp), config={"aws:region": SOURCE_REGION})
+            return emulator_stack(
+                program,
+                project="bench",
+                stack=name,
+                emulator_url=server.url,
+                state_dir=Path(tmp),
+                config={"aws:region": SOURCE_REGION},
+            )
 
         copies, noops = stack(_copies_program(sources, REGIONS), "copies"), stack(_noop_program, "noops")
         figures: dict[str, dict[str, float]] = {}
@@ -75,16 +81,41 @@ def run(results: list[Result], *, quick: bool) -> None:
             emulator.reset_calls()
             preview = _timed(target.preview, repeats)
             up = _timed(target.up, repeats)
-            figures[label] = {"first_preview": first_preview, "preview": preview, "up": up,
-                              "calls": preview_calls + emulator.calls()}
-        for key, what in (("first_preview", "preview of a new stack"), ("preview", "preview, no change"),
-                          ("up", "up, no change")):
+            figures[label] = {
+                "first_preview": first_preview,
+                "preview": preview,
+                "up": up,
+                "calls": preview_calls + emulator.calls(),
+            }
+        for key, what in (
+            ("first_preview", "preview of a new stack"),
+            ("preview", "preview, no change"),
+            ("up", "up, no change"),
+        ):
             value, base = figures["BackupCopy"][key], figures["no-op"][key]
-            results.append(Result(SECTION, f"{what}, {RESOURCES} BackupCopy", value, "s", "≤ 1.2x no-op stack",
-                                  value <= 1.2 * base, value / base, note=f"no-op stack: {base:.2f} s"))
+            results.append(
+                Result(
+                    SECTION,
+                    f"{what}, {RESOURCES} BackupCopy",
+                    value,
+                    "s",
+                    "≤ 1.2x no-op stack",
+                    value <= 1.2 * base,
+                    value / base,
+                    note=f"no-op stack: {base:.2f} s",
+                )
+            )
         calls = figures["BackupCopy"]["calls"]
-        results.append(Result(SECTION, f"AWS calls in previews and no-change ups of {RESOURCES} copies", calls,
-                              "calls", "0", calls == 0))
+        results.append(
+            Result(
+                SECTION,
+                f"AWS calls in previews and no-change ups of {RESOURCES} copies",
+                calls,
+                "calls",
+                "0",
+                calls == 0,
+            )
+        )
         copies.destroy()
         noops.destroy()
 
@@ -95,10 +126,17 @@ def run(results: list[Result], *, quick: bool) -> None:
         waiting = stack(_copies_program(sources, REGIONS[:1]), "twenty")
         elapsed = _timed(waiting.up, 1)
         aws_limit, four_threads = math.ceil(COPIES / 5) * copy_seconds, math.ceil(COPIES / 4) * copy_seconds
-        results.append(Result(
-            SECTION, f"{COPIES} copies into one Region through `pulumi up`, T = {copy_seconds:g} s", elapsed, "s",
-            f"≤ 1.15 x ceil(20/5)·T = {1.15 * aws_limit:g} s", elapsed <= 1.15 * aws_limit, elapsed / aws_limit,
-            note=f"ceil(20/5)·T = {aws_limit:g} s, ceil(20/4)·T = {four_threads:g} s; "
-                 f"max in progress {emulator.max_in_progress(REGIONS[0])}",
-        ))
+        results.append(
+            Result(
+                SECTION,
+                f"{COPIES} copies into one Region through `pulumi up`, T = {copy_seconds:g} s",
+                elapsed,
+                "s",
+                f"≤ 1.15 x ceil(20/5)·T = {1.15 * aws_limit:g} s",
+                elapsed <= 1.15 * aws_limit,
+                elapsed / aws_limit,
+                note=f"ceil(20/5)·T = {aws_limit:g} s, ceil(20/4)·T = {four_threads:g} s; "
+                f"max in progress {emulator.max_in_progress(REGIONS[0])}",
+            )
+        )
         waiting.destroy()

@@ -162,10 +162,12 @@ def run_demo(server: EmulatorServer, state_dir: Path) -> None:
         expect(key == keys[region], f"the copy in {region} is encrypted with {key}, not {keys[region]}")
     vault_source = aws.existing(VAULT_REGION, ids["vault"]).get("SourceBackupId")
     expect(vault_source == ids[f"dr-{DR_REGIONS[0]}"], f"the vault copy's source is {vault_source}")
-    print(f"  Checked with boto3: {len(ids)} copies AVAILABLE, source tags copied, DR copies under {KEY_ALIAS}, "
-          "progress shown for each.")
+    print(
+        f"  Checked with boto3: {len(ids)} copies AVAILABLE, source tags copied, DR copies under {KEY_ALIAS}, "
+        "progress shown for each."
+    )
 
-    banner("3. pulumi up after `pulumi config set tags '{\"purpose\": \"dr\", \"env\": \"prod\"}'`")
+    banner('3. pulumi up after `pulumi config set tags \'{"purpose": "dr", "env": "prod"}\'`')
     stack.set_config("tags", auto.ConfigValue('{"purpose": "dr", "env": "prod"}'))
     log = EventLog()
     up = stack.up(on_output=print, on_event=log.record)

@@ -20,6 +20,7 @@ REPLACE_FIELDS = tuple(name for name in REPLACING_INPUTS if name != "kms_key_id"
 FAILED = "FAILED"
 """The ``lifecycle`` of a copy AWS reports failed: the diff replaces it."""
 
+
 def _is_unknown(value: object) -> bool:
     return isinstance(value, str) and value == UNKNOWN
 

@@ -101,6 +101,10 @@ class IdempotencyConflictError(BackupCopyError):
     """A ClientRequestToken was already used for a copy with other parameters."""
 
 
+class OwnershipConflictError(BackupCopyError):
+    """Another run took over the copy this run worked on (its lease went stale): this run records nothing."""
+
+
 class KmsKeyError(BackupCopyError):
     """The source or destination KMS key cannot be used."""
 
@@ -327,6 +331,9 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
         "AWS refused the tags of backup {backup_id} in '{region}': {aws_message} A backup holds at most "
         "50 tags, copied ones included; keys may not start with 'aws:'.",
     ),
+    ("ListTagsForResource", "BadRequest"): ErrorRule(
+        TaggingError, "AWS refused to list the tags of backup {backup_id} in '{region}': {aws_message}"
+    ),
     ("UntagResource", "BadRequest"): ErrorRule(
         TaggingError, "AWS refused to remove tags from backup {backup_id} in '{region}': {aws_message}"
     ),
@@ -357,8 +364,8 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     (None, "AccessDeniedException"): ErrorRule(
         AccessDeniedError,
         "the AWS credentials in use may not call {operation} in '{region}': {aws_message} Grant "
-        "fsx:CopyBackup, fsx:DescribeBackups, fsx:DeleteBackup, fsx:TagResource, fsx:UntagResource and "
-        "the KMS permissions listed in the README.",
+        "fsx:CopyBackup, fsx:DescribeBackups, fsx:DeleteBackup, fsx:TagResource, fsx:UntagResource, "
+        "fsx:ListTagsForResource and the KMS permissions listed in the README.",
     ),
     (None, "UnrecognizedClientException"): ErrorRule(
         CredentialsError,
@@ -386,7 +393,7 @@ plain :class:`BackupCopyError` naming the operation, the code and AWS's message.
 """
 
 CALLED_OPERATIONS: Mapping[str, tuple[str, ...]] = {
-    "fsx": ("CopyBackup", "DeleteBackup", "DescribeBackups", "TagResource", "UntagResource"),
+    "fsx": ("CopyBackup", "DeleteBackup", "DescribeBackups", "ListTagsForResource", "TagResource", "UntagResource"),
     "kms": ("DescribeKey",),
 }
 """The AWS operations the provider calls, by service (botocore's service names)."""

@@ -1,31 +1,46 @@
-"""Which copy belongs to which resource: ownership tags, fresh ClientRequestTokens, and adoption.
+"""Which copy belongs to which record: the ownership protocol, used by create, read, update and delete.
 
-The engine cannot tell the provider why a Create runs. A forced replacement (``pulumi up --replace``, a
-tainted resource, ``replacement_trigger``) calls Check without old inputs and Create with the same inputs
-as a brand-new resource, and deletes the old copy afterwards; a re-run after a crashed, cancelled or timed
-out Create looks exactly the same. So the copy itself carries who owns it, in tags FSx applies atomically
-with CopyBackup's own ``Tags`` parameter:
+The engine cannot tell the provider why a Create runs (a forced replacement looks like a re-run after a
+crash), another stack (another backend, another machine) may use the same names, and a later run is a new
+process. So each copy carries who owns it, in tags, and every rule below holds by what AWS holds, never by
+memory inside one process:
 
-* :data:`IDENTITY_TAG`: a digest of the resource's identity (organization, project, stack, parent chain,
-  name) and the replacing inputs as declared;
-* :data:`RESOURCE_TAG`: the identity in words, for a person looking at the backup;
-* :data:`RECORDED_TAG`: ``false`` while Create works on the copy; set to ``true`` by TagResource as the
-  last step of a successful Create, right before the ID goes to the engine's state.
+* :data:`IDENTITY_TAG` ``WHO-WHAT``: ``WHO`` digests the resource's identity (an unambiguous JSON list of
+  organization, project, stack, parent URN, type and name, built by the resource class), ``WHAT`` its
+  replacing inputs as declared. :data:`RESOURCE_TAG` repeats the identity in words, for a person.
+* :data:`OWNER_TAG`, one value at a time, each written whole by one TagResource (or with CopyBackup):
 
-Create first lists the destination Region's backups. A live copy with our identity and ``recorded=false``
-was started by a Create that never returned (crash, cancel, timeout, transient failure): it is adopted and
-resumed, so there is one copy. A copy with ``recorded=true`` is held by some state (for instance the old
-resource of a forced replacement, which the engine deletes after this Create): it is never adopted, a new
-copy is made. A copy with our identity that AWS reports FAILED is deleted.
+  - ``lease:HOLDER:EPOCH`` -- a running Create (``HOLDER`` is random per Create call) works on the copy.
+    It renews the lease every :attr:`LeasePolicy.renew` seconds (reading it first: a lease that is no
+    longer its own is never written over). Cancel, the engine watcher, a timeout or an error release it.
+  - ``free`` -- released: no run works on the copy, no state records it.
+  - ``claim:CLAIM`` -- a successful Create recorded the copy; ``CLAIM`` (random per Create) is also in the
+    resource's outputs (``claim``). Written as the very last step of Create, and never changed again.
 
-Every new copy gets a ClientRequestToken fresh for this Create call (digest + random nonce), reused for
-that call's retries: a lost answer retried within the call is idempotent, a later lifetime (destroy, then
-up) never gets a deleted copy back, however many lifetimes there were.
+Invariants, and how they hold:
 
-Undecidable case, decided to lose no data: a Create that tagged its copy ``recorded=true`` and then died
-before the engine saved the ID. The next Create cannot tell that copy from one a state holds, so it makes a
-new copy; the extra one stays visible and tagged (a person can delete it), where adopting a copy a state
-holds would let two resources share one copy, and deleting one would delete the other's.
+* **Delete only what this record owns** (:func:`deletion`): a copy is deleted only when its claim is the one
+  this state recorded. Any other copy is left, with a warning. A state written before claims existed (no
+  ``claim`` output) deletes only a copy with no owner tag (it predates them too).
+* **Never two records for one copy**: a claimed copy is never adopted. An unrecorded copy is adopted only
+  through :meth:`Ownership.acquire`: a free lease, or one that stayed unchanged for :attr:`LeasePolicy.stale`
+  seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp
+  is older than that plus :attr:`LeasePolicy.skew` by this machine's clock. Taking over writes our lease,
+  waits :attr:`LeasePolicy.settle` seconds and reads it back: of two runs taking over at once, the one whose
+  write landed last keeps it and the other sees so and goes its own way (a new copy). The claim is written
+  the same way and read back before Create returns. This assumes what AWS documents for tags: a TagResource
+  is visible to ListTagsForResource within ``settle`` seconds, and a run's read-then-write of the tag takes
+  less than that (each write is one attempt with a deadline of ``settle / 2``).
+* **Adoption must match**: identity, replacing inputs, and what AWS says of the copy (source backup, source
+  Region, KMS key): the provider checks the copy itself, not only its tags.
+
+Undecidable cases, each decided to lose no data:
+
+* A Create whose claim landed but whose answer was lost on every read-back: the copy carries a claim no state
+  records. No later run can tell it from a copy another state holds, so it is never adopted nor deleted; the
+  error names it for a person to delete.
+* A run stopped longer than ``stale`` (a debugger, a paused VM) may have its unrecorded copy taken over by
+  the next run; when it resumes, it sees the lease is not its own and stops without claiming.
 """
 
 from __future__ import annotations
@@ -33,36 +48,73 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
+import time
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
+
+from .errors import BackupCopyError
 
 RESERVED_PREFIX = "pulumi-fsx-copy:"
 """Tag keys the provider owns; refused in the ``tags`` input."""
 IDENTITY_TAG = RESERVED_PREFIX + "identity"
 RESOURCE_TAG = RESERVED_PREFIX + "resource"
-RECORDED_TAG = RESERVED_PREFIX + "recorded"
-OWNERSHIP_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG, RECORDED_TAG)
+OWNER_TAG = RESERVED_PREFIX + "owner"
+LEGACY_RECORDED_TAG = RESERVED_PREFIX + "recorded"
+"""The owner tag of copies made before claims existed (``true`` / ``false``); read, never written."""
+OWNERSHIP_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG, OWNER_TAG)
 """The tags every copy the provider makes carries: they count against FSx's 50 tags."""
 
-_DIGEST_CHARS = 40
-_NONCE_BYTES = 8  # "pfc-" + 40 + "-" + 16 = 61 characters, inside ClientRequestToken's 63
+FREE = "free"
+_WHO_CHARS = 32
+_WHAT_CHARS = 16
+_NONCE_BYTES = 8
 _MAX_TAG_VALUE = 256
 _TAG_EXTRA_CHARACTERS = frozenset("_.:/=+-@")
 _GONE = frozenset({"DELETED", "FAILED"})
 
 
-def identity_digest(identity: str, replacing_inputs: Mapping[str, Any]) -> str:
-    """The value of :data:`IDENTITY_TAG`: a digest of the resource's identity and its replacing inputs."""
-    material = json.dumps({"identity": identity, "inputs": dict(replacing_inputs)}, sort_keys=True, default=str)
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:_DIGEST_CHARS]
+# -- identity ------------------------------------------------------------------------------------
 
 
-def fresh_token(digest: str) -> str:
-    """A ClientRequestToken for one Create call: new each call, so no lifetime ever meets another's copy."""
-    return f"pfc-{digest}-{secrets.token_hex(_NONCE_BYTES)}"
+@dataclass(frozen=True)
+class Identity:
+    """Who a copy is for (``who``: the resource) and what was asked (``what``: its replacing inputs)."""
+
+    who: str
+    what: str
+    label: str
+
+    @classmethod
+    def of(cls, identity: str, replacing_inputs: Mapping[str, Any]) -> Identity:
+        material = json.dumps(dict(replacing_inputs), sort_keys=True, default=str)
+        return cls(
+            who=_digest(identity)[:_WHO_CHARS], what=_digest(material)[:_WHAT_CHARS], label=resource_label(identity)
+        )
+
+    @property
+    def tag(self) -> str:
+        """The value of :data:`IDENTITY_TAG`."""
+        return f"{self.who}-{self.what}"
+
+    def made_for(self, backup: Mapping[str, Any]) -> bool:
+        """Whether ``backup`` was made for this resource with these inputs."""
+        return tag_map(backup).get(IDENTITY_TAG) == self.tag
+
+    def of_resource(self, backup: Mapping[str, Any]) -> bool:
+        """Whether ``backup`` was made for this resource, whatever its inputs were."""
+        return tag_map(backup).get(IDENTITY_TAG, "").split("-")[0] == self.who
+
+
+def resource_identity(
+    organization: str, project: str, stack: str, parent_urn: str | None, type_: str, name: str
+) -> str:
+    """The ``resource_identity`` input: a JSON list, so no two resources can spell the same (names may hold
+    ``/``; two DIY backends share an organization name, which leases keep apart)."""
+    return json.dumps(["v2", organization, project, stack, parent_urn or "", type_, name], separators=(",", ":"))
 
 
 def resource_label(identity: str) -> str:
@@ -72,14 +124,71 @@ def resource_label(identity: str) -> str:
     return "".join(allowed)[-_MAX_TAG_VALUE:]
 
 
-def ownership_tags(digest: str, identity: str, *, recorded: bool) -> dict[str, str]:
-    """The ownership tags of a copy made for the resource whose digest is ``digest``."""
-    return {IDENTITY_TAG: digest, RESOURCE_TAG: resource_label(identity), RECORDED_TAG: _flag(recorded)}
+def fresh_token(identity: Identity) -> str:
+    """A ClientRequestToken for one Create call: new each call, so no lifetime ever meets another's copy."""
+    return f"pfc-{identity.who}-{secrets.token_hex(_NONCE_BYTES)}"
 
 
-def is_recorded(backup: Mapping[str, Any]) -> bool:
-    """Whether a backup's :data:`RECORDED_TAG` says a successful Create handed it to a state."""
-    return _tags(backup).get(RECORDED_TAG) == _flag(True)
+def new_claim() -> str:
+    """A claim value: random per Create, recorded in the copy's owner tag and in the resource's outputs."""
+    return secrets.token_hex(_NONCE_BYTES)
+
+
+# -- the owner tag -------------------------------------------------------------------------------
+
+OwnerKind = Literal["claim", "lease", "free", "legacy-recorded", "legacy-unrecorded", "none"]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A copy's owner tag, parsed."""
+
+    kind: OwnerKind
+    value: str = ""
+    """The claim, or the lease's holder."""
+    stamp: float = 0.0
+    """When the lease was written or renewed (the holder's clock, epoch seconds)."""
+    raw: str | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """Whether some state records the copy (or may: a legacy ``recorded=true``)."""
+        return self.kind in ("claim", "legacy-recorded")
+
+
+def owner_of(tags: Mapping[str, str]) -> Owner:
+    """Parse the ownership of a copy from its tags."""
+    raw = tags.get(OWNER_TAG)
+    if raw is None:
+        legacy = tags.get(LEGACY_RECORDED_TAG)
+        if legacy is None:
+            return Owner("none")
+        return Owner("legacy-recorded" if legacy == "true" else "legacy-unrecorded", raw=legacy)
+    if raw == FREE:
+        return Owner("free", raw=raw)
+    kind, _, rest = raw.partition(":")
+    if kind == "claim" and rest:
+        return Owner("claim", rest, raw=raw)
+    if kind == "lease":
+        holder, _, stamp = rest.partition(":")
+        try:
+            return Owner("lease", holder, float(stamp), raw=raw)
+        except ValueError:
+            pass
+    return Owner("lease", "", 0.0, raw=raw)  # unreadable: treated as a lease nobody renews (goes stale)
+
+
+def lease_value(holder: str, now: float | None = None) -> str:
+    return f"lease:{holder}:{int(now if now is not None else time.time())}"
+
+
+def claim_value(claim: str) -> str:
+    return f"claim:{claim}"
+
+
+def ownership_tags(identity: Identity, owner: str) -> dict[str, str]:
+    """The ownership tags of a copy made for ``identity``, with ``owner`` as its owner tag's value."""
+    return {IDENTITY_TAG: identity.tag, RESOURCE_TAG: identity.label, OWNER_TAG: owner}
 
 
 def without_ownership(tags: Mapping[str, str]) -> dict[str, str]:
@@ -87,31 +196,249 @@ def without_ownership(tags: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in tags.items() if not k.startswith(RESERVED_PREFIX)}
 
 
-@dataclass(frozen=True)
-class Found:
-    """What the destination Region holds for one identity digest."""
-
-    adoptable: dict[str, Any] | None
-    """The unrecorded live copy to resume (AVAILABLE first, else the newest), if any."""
-    failed: list[dict[str, Any]]
-    """Copies with this identity that AWS reports FAILED: to delete."""
-
-
-def find_own(backups: Iterable[Mapping[str, Any]], digest: str) -> Found:
-    """Sort the Region's backups (DescribeBackups, every page) into what a Create may adopt or must delete."""
-    mine = [dict(b) for b in backups if _tags(b).get(IDENTITY_TAG) == digest]
-    failed = [b for b in mine if b.get("Lifecycle") == "FAILED"]
-    live = [b for b in mine if b.get("Lifecycle") not in _GONE and not is_recorded(b)]
-    live.sort(key=lambda b: (b.get("Lifecycle") == "AVAILABLE", _created(b)), reverse=True)
-    return Found(adoptable=live[0] if live else None, failed=failed)
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
-
-
-def _tags(backup: Mapping[str, Any]) -> dict[str, str]:
+def tag_map(backup: Mapping[str, Any]) -> dict[str, str]:
+    """A backup's tags (DescribeBackups' ``Tags`` list) as a dict."""
     return {str(t.get("Key")): str(t.get("Value", "")) for t in backup.get("Tags") or []}
+
+
+# -- decisions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeasePolicy:
+    """How long leases live, in seconds (scaled with the provider's other delays)."""
+
+    renew: float = 300.0
+    stale: float = 900.0
+    skew: float = 300.0
+    settle: float = 10.0
+
+    def scaled(self, factor: float) -> LeasePolicy:
+        return replace(
+            self, renew=self.renew * factor, stale=self.stale * factor, skew=self.skew * factor,
+            settle=self.settle * factor,
+        )  # fmt: skip
+
+    def stale_by_clock(self, owner: Owner, now: float | None = None) -> bool:
+        """Whether a lease's own stamp says it is stale, allowing for clock skew between machines."""
+        return (now if now is not None else time.time()) - owner.stamp > self.stale + self.skew
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """Whether delete may delete a recorded copy, and if not, why (for the warning)."""
+
+    allowed: bool
+    reason: str = ""
+
+
+def deletion(tags: Mapping[str, str], recorded_claim: str | None) -> Deletion:
+    """May the record whose claim is ``recorded_claim`` (None: a state written before claims) delete the copy
+    whose tags are ``tags``? Only when the copy carries that very claim."""
+    owner = owner_of(tags)
+    if recorded_claim is None:
+        if owner.kind in ("none", "legacy-recorded", "legacy-unrecorded"):
+            return Deletion(True)
+        return Deletion(False, f"its owner tag says {owner.raw!r}, and this state (written before claims) holds none")
+    if owner.kind == "claim" and owner.value == recorded_claim:
+        return Deletion(True)
+    if owner.kind == "claim":
+        return Deletion(False, "another record holds it (its claim is not the one this state recorded)")
+    if owner.kind == "none":
+        return Deletion(
+            False, f"its {OWNER_TAG} tag was removed outside Pulumi, so it cannot be shown to be this stack's"
+        )
+    return Deletion(False, f"its owner tag says {owner.raw!r}, not the claim this state recorded")
+
+
+def unrecorded(backups: Iterable[Mapping[str, Any]], identity: Identity, *, any_inputs: bool) -> list[dict[str, Any]]:
+    """The copies of this resource (with these inputs, unless ``any_inputs``) that no state records and no
+    run holds, by their tags: the orphans a destroy removes, and the candidates a Create may adopt."""
+    match = identity.of_resource if any_inputs else identity.made_for
+    found = [dict(b) for b in backups if match(b) and not owner_of(tag_map(b)).recorded]
+    found.sort(key=lambda b: (b.get("Lifecycle") == "AVAILABLE", _created(b)), reverse=True)
+    return found
+
+
+def is_live(backup: Mapping[str, Any]) -> bool:
+    return backup.get("Lifecycle") not in _GONE
+
+
+# -- the protocol's steps ------------------------------------------------------------------------
+
+TagReader = Callable[[Mapping[str, Any]], dict[str, str]]
+"""Reads a copy's tags now (ListTagsForResource); AWS failures raise a BackupCopyError."""
+TagWriter = Callable[[Mapping[str, Any], str, float], None]
+"""Writes a copy's owner tag (TagResource, one attempt within the given seconds)."""
+
+
+class LeaseLost(Exception):
+    """The copy's lease is no longer this run's: another run took it over (this one was stopped too long)."""
+
+
+class Lease:
+    """This Create's hold on one copy; renewed in the background while held."""
+
+    def __init__(self, backup: Mapping[str, Any], holder: str, protocol: Ownership) -> None:
+        self.backup = dict(backup)
+        self.holder = holder
+        self._protocol = protocol
+        self._stop = threading.Event()
+        self.lost = False
+        self._thread: threading.Thread | None = None
+
+    def start_renewing(self) -> None:
+        self._protocol.held.add(self)
+        self._thread = threading.Thread(target=self._renew_loop, daemon=True, name=f"lease-{self.holder}")
+        self._thread.start()
+
+    def stop_renewing(self) -> None:
+        self._stop.set()
+        self._protocol.held.discard(self)
+
+    def check(self) -> None:
+        if self.lost:
+            raise LeaseLost()
+
+    def _renew_loop(self) -> None:
+        while not self._stop.wait(self._protocol.policy.renew):
+            try:
+                self._protocol.renew(self)
+            except LeaseLost:
+                self.lost = True
+                return
+            except BackupCopyError:
+                continue  # one failed renewal is not fatal: the next one tries again, well within `stale`
+
+
+class HeldLeases:
+    """Every lease this process holds, so that the engine watcher can let them be released before exiting."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._leases: set[Lease] = set()
+
+    def add(self, lease: Lease) -> None:
+        with self._cond:
+            self._leases.add(lease)
+
+    def discard(self, lease: Lease) -> None:
+        with self._cond:
+            self._leases.discard(lease)
+            self._cond.notify_all()
+
+    def wait_released(self, seconds: float) -> bool:
+        """Wait until no lease is held (they are released as their waits end); False after ``seconds``."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._leases, timeout=seconds)
+
+
+HELD_LEASES = HeldLeases()
+
+
+class Ownership:
+    """The protocol's steps over one copy's owner tag (reads and writes go through the AWS gateway)."""
+
+    def __init__(
+        self,
+        read_tags: TagReader,
+        write_owner: TagWriter,
+        policy: LeasePolicy,
+        sleep: Callable[[float], bool],
+        held: HeldLeases = HELD_LEASES,
+    ) -> None:
+        self.read_tags = read_tags
+        self.write_owner = write_owner
+        self.policy = policy
+        self._sleep = sleep
+        self.held = held
+
+    def new_lease(self) -> tuple[str, str]:
+        """A holder for a new copy, and the owner tag value it starts with (sent with CopyBackup)."""
+        holder = secrets.token_hex(_NONCE_BYTES)
+        return holder, lease_value(holder)
+
+    def hold(self, backup: Mapping[str, Any], holder: str) -> Lease:
+        """A lease this Create already holds (it made the copy with its lease tag), now renewed."""
+        lease = Lease(backup, holder, self)
+        lease.start_renewing()
+        return lease
+
+    def acquire(self, backup: Mapping[str, Any]) -> Lease | None:
+        """Take over the lease of an unrecorded copy when no live run holds it; None when one does (or the
+        copy got recorded meanwhile). May watch a held lease for up to ``stale`` seconds."""
+        owner = owner_of(self.read_tags(backup))
+        watched_since = time.monotonic()
+        while owner.kind == "lease" and not self.policy.stale_by_clock(owner):
+            if time.monotonic() - watched_since > self.policy.stale:
+                break  # unchanged for `stale` on our own clock: its holder is gone
+            if not self._sleep(min(self.policy.renew / 2, self.policy.stale)):
+                return None
+            now = owner_of(self.read_tags(backup))
+            if now.raw != owner.raw:
+                if now.kind == "lease":
+                    return None  # renewed (or taken by another run): a live run works on it
+                owner = now
+                break
+        if owner.recorded:
+            return None
+        holder = secrets.token_hex(_NONCE_BYTES)
+        if not self._write_and_confirm(backup, lease_value(holder), owner.raw):
+            return None
+        return self.hold(backup, holder)
+
+    def renew(self, lease: Lease) -> None:
+        """Renew ``lease`` if it is still this run's; LeaseLost when another run holds the copy now."""
+        owner = owner_of(self.read_tags(lease.backup))
+        if owner.kind != "lease" or owner.value != lease.holder:
+            raise LeaseLost()
+        self.write_owner(lease.backup, lease_value(lease.holder), self.policy.settle / 2)
+
+    def release(self, lease: Lease) -> None:
+        """Give the copy back (``free``) if it is still this run's, so the next run adopts it at once."""
+        lease.stop_renewing()
+        try:
+            owner = owner_of(self.read_tags(lease.backup))
+            if owner.kind == "lease" and owner.value == lease.holder:
+                self.write_owner(lease.backup, FREE, self.policy.settle / 2)
+        except BackupCopyError:
+            return  # unreleased, the lease goes stale and the next run takes it over
+
+    def claim(self, lease: Lease, claim: str) -> bool:
+        """The last step of a successful Create: turn this run's lease into the claim a state records.
+
+        True once the claim is read back; False when another run holds the copy (nothing claimed). Raises the
+        gateway's error when neither the write nor the read-back could be confirmed.
+        """
+        lease.stop_renewing()
+        owner = owner_of(self.read_tags(lease.backup))
+        if owner.kind != "lease" or owner.value != lease.holder:
+            return False
+        return self._write_and_confirm(lease.backup, claim_value(claim), owner.raw)
+
+    def _write_and_confirm(self, backup: Mapping[str, Any], value: str, before: str | None) -> bool:
+        """Write the owner tag, let it settle, read it back: True when it reads ``value``, False when another
+        run's value is there. When the write failed and the tag still reads ``before``, the write's error."""
+        failure: BackupCopyError | None = None
+        try:
+            self.write_owner(backup, value, self.policy.settle / 2)
+        except BackupCopyError as err:  # the write may have landed all the same: the read-back decides
+            failure = err
+        self._sleep_through(self.policy.settle)
+        now = self.read_tags(backup).get(OWNER_TAG)
+        if now == value:
+            return True
+        if failure is not None and now == before:
+            raise failure
+        return False
+
+    def _sleep_through(self, seconds: float) -> None:
+        """Sleep even when cancelled: a write must settle before it is read back."""
+        time.sleep(max(0.0, seconds))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _created(backup: Mapping[str, Any]) -> datetime:

@@ -1,21 +1,22 @@
 """BackupCopyProvider: the dynamic provider behind :class:`pulumi_fsx_copy.BackupCopy`.
 
-It is pickled into every resource's state by reference (``__reduce__``): no client, session or
-credential ever leaves the provider process. One instance serves every engine call at once (see
-``serving``), so it keeps no per-call state on ``self``.
+It only translates between the engine and the copy's life: which copy is whose is decided by
+:mod:`pulumi_fsx_copy.ownership`, the steps in AWS are :mod:`pulumi_fsx_copy.copies`, every call goes
+through :mod:`pulumi_fsx_copy.gateway`. It is pickled into every resource's state by reference
+(``__reduce__``): no client, session or credential ever leaves the provider process. One instance serves
+every engine call at once (see ``serving``), so it keeps no per-call state on ``self``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import pulumi
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError
 from pulumi.dynamic import (
     CheckResult,
     ConfigureRequest,
@@ -29,57 +30,32 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .clients import AwsClients, new_session
+from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest
 from .diffing import diff_properties
 from .errors import (
-    AwsServiceError,
     BackupCopyError,
-    BackupInUseError,
     CopyCancelledError,
-    CopyDeletedError,
     CopyFailedError,
-    CopyLimitExceededError,
     CopyNotFoundError,
     CopyTimeoutError,
-    EndpointUnreachableError,
     ErrorContext,
-    IdempotencyConflictError,
     InvalidInputError,
     KmsKeyError,
-    ThrottledError,
-    is_retryable,
-    map_error,
+    OwnershipConflictError,
 )
+from .gateway import AwsGateway
 from .kms import parse_key_reference
-from .ownership import (
-    IDENTITY_TAG,
-    RECORDED_TAG,
-    find_own,
-    fresh_token,
-    identity_digest,
-    is_recorded,
-    ownership_tags,
-)
-from .progress import ProgressReporter, current_urn
+from .ownership import OWNER_TAG, Identity, LeasePolicy, claim_value, tag_map
+from .progress import ProgressReporter
 from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
 from .serving import install as serve_engine
-from .slots import CopySlots
 from .tags import tag_changes
 from .validation import backup_id_problem, check_properties
-from .waiting import ENGINE_CANCEL, Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
-
-T = TypeVar("T")
+from .waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 
 PROVIDER_KEY = "__provider"
-# Transient failures (throttling, 5xx, unreachable endpoint) get this many consecutive retries;
-# waits that AWS asks for (copy quota, source not ready, backup busy) go on until the deadline.
-MAX_TRANSIENT_RETRIES = 8
-_TRANSIENT_ERRORS = (ThrottledError, AwsServiceError, EndpointUnreachableError)
 # The KMS KeyState in which a copy can be restored; any other state found by refresh is reported.
 KMS_KEY_USABLE = "Enabled"
-# A copy AWS reports missing is described this many times more before the provider believes it.
-MISSING_CONFIRMATIONS = 3
-# Reads, refreshes and tag updates do not wait on copies; they give AWS this long to answer.
-CALL_TIMEOUT_SECONDS = 300.0
 # A KMS DescribeKey (retried while throttled or unreachable) may take this long: diff runs in preview.
 KMS_LOOKUP_SECONDS = 60.0
 
@@ -116,16 +92,26 @@ class _CopySpec:
             identity=str(props.get("resource_identity") or ""),
         )
 
-    def context(self, operation: str, backup_id: str = "?", **extra: str) -> ErrorContext:
-        return ErrorContext(
-            operation=operation,
-            region=self.region,
-            source_region=self.source_region,
+    def request(self) -> CopyRequest:
+        return CopyRequest(
             source_backup_id=self.source_backup_id,
-            backup_id=backup_id,
-            kms_key_id=self.kms_key_id or "(the FSx-managed default key)",
-            extra=extra,
+            source_region=self.source_region,
+            region=self.region,
+            kms_key_id=self.kms_key_id,
+            copy_tags=self.copy_tags,
+            tags=self.tags,
+            client_request_token=self.client_request_token,
+            wait_for_available=self.wait_for_available,
+            identity=Identity.of(self.identity, {k: getattr(self, k) for k in REPLACING_INPUTS}),
         )
+
+
+def _identity_of(props: Mapping[str, Any]) -> Identity | None:
+    """The identity recorded in a resource's outputs (None for ``BackupCopy.get``, which has none)."""
+    identity = props.get("resource_identity")
+    if not identity:
+        return None
+    return Identity.of(str(identity), {k: props.get(k) for k in REPLACING_INPUTS})
 
 
 class BackupCopyProvider(ResourceProvider):
@@ -137,12 +123,8 @@ class BackupCopyProvider(ResourceProvider):
         super().__init__()
         self._stack_region: str | None = None
         self._clients = AwsClients()
-        self._poll = PollPolicy()
-        self._backoff = Backoff()
-        self._slots = CopySlots(self._poll, self._backoff)
-        self._progress = ProgressReporter.silent()
-        # Copies this process's Creates handed to the engine that some state already held: see delete().
-        self._shared: set[str] = set()
+        self._gateway = AwsGateway(self._clients, PollPolicy(), Backoff())
+        self._copies = Copies(self._gateway, LeasePolicy(), ProgressReporter.silent())
 
     def __reduce__(self) -> tuple[type[BackupCopyProvider], tuple[()]]:
         # Pickle by reference, with no state: nothing configured here may reach the Pulumi state.
@@ -157,11 +139,9 @@ class BackupCopyProvider(ResourceProvider):
         self._stack_region = str(region) if region else None
         self._clients = AwsClients(str(profile) if profile else None)
         scale = time_scale()
-        self._poll = PollPolicy().scaled(scale)
-        self._backoff = Backoff().scaled(scale)
-        self._slots = CopySlots(self._poll, self._backoff)
+        self._gateway = AwsGateway(self._clients, PollPolicy().scaled(scale), Backoff().scaled(scale))
         # Only the provider process is configured: there the engine's address is on the command line.
-        self._progress = ProgressReporter.from_environment()
+        self._copies = Copies(self._gateway, LeasePolicy().scaled(scale), ProgressReporter.from_environment())
         # Serve every engine call while copies wait, as many copies at once as AWS allows; hear Cancel.
         serve_engine()
 
@@ -191,56 +171,57 @@ class BackupCopyProvider(ResourceProvider):
         return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Start (or adopt the unrecorded copy of an earlier run), wait for AVAILABLE, then claim the copy.
+        """Start the copy (or adopt this resource's unrecorded one), wait for AVAILABLE, claim it last.
 
         Nothing here deletes a copy except one AWS reports FAILED: after any other failure the copy stays,
-        unrecorded, and the next Create adopts it (see :mod:`pulumi_fsx_copy.ownership`).
+        unrecorded and released, and the next Create of this resource adopts it (see ``ownership``).
         """
         spec = _CopySpec.from_props(props)
+        request = spec.request()
         deadline = Deadline(spec.wait_timeout_minutes * 60)
+
+        def finish(backup: dict[str, Any], claim: str) -> dict[str, Any]:
+            outs = self._outputs(spec.region, props, backup, managed_keys=spec.tags)
+            outs["tags_all"] = {**outs["tags_all"], OWNER_TAG: claim_value(claim)}  # as AWS holds it once claimed
+            outs["claim"] = claim
+            return outs
+
         try:
-            ENGINE_CANCEL.check()  # a Create that arrives after Cancel starts no copy
-            backup, shared = self._start_copy(spec, deadline)
+            deadline.cancel.check()  # a Create that arrives after Cancel starts no copy
+            backup_id, outs = self._copies.create(request, deadline, finish)
         except WaitCancelled:
-            raise _cancelled(spec, None) from None
-        backup_id = str(backup["BackupId"])
-        try:
-            if spec.wait_for_available:
-                backup = self._wait_until_confirmed(spec, backup, deadline)
-            else:
-                backup = self._describe(spec.region, backup_id, deadline, spec.context("DescribeBackups", backup_id))
-            ENGINE_CANCEL.check()  # an engine gone or cancelling will not record the copy: leave it unclaimed
-            backup = self._claim(spec, backup, deadline)
-        except WaitCancelled:
-            raise _cancelled(spec, backup_id) from None
-        except (CopyTimeoutError, CopyFailedError, CopyDeletedError):
+            raise _cancelled(request) from None
+        except (CopyTimeoutError, CopyFailedError, OwnershipConflictError):
             raise
         except BackupCopyError as err:
+            if err.backup_id is None or err.operation == "CopyBackup":
+                raise
             raise err.with_message(
-                f"{err} The copy {backup_id} this run started or resumed in '{spec.region}' is kept: "
-                "re-running `pulumi up` finds it and resumes it."
+                f"{err} The copy {err.backup_id} this run started or resumed in '{spec.region}' is kept, "
+                "unrecorded: the next `pulumi up` that creates this resource adopts it; `pulumi destroy` deletes it."
             ) from None
-        if shared:
-            self._shared.add(backup_id)
-        return CreateResult(backup_id, self._outputs(spec.region, props, backup, managed_keys=spec.tags))
+        return CreateResult(backup_id, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Describe the copy; report it deleted when it is gone (for ``BackupCopy.get``: raise, saying where)."""
+        """Describe the copy; report it deleted when it is gone (for ``BackupCopy.get``: raise, saying where).
+
+        Also reports (a warning naming each) this resource's copies that no state records: a destroy deletes them.
+        """
         region = str(props.get("region") or self._default_region() or "")
-        context = ErrorContext(operation="DescribeBackups", region=region, backup_id=id_)
         problem = backup_id_problem(id_, "the ID given to BackupCopy.get")
         if problem:
             raise InvalidInputError(f"{problem}.", operation="DescribeBackups", region=region or None)
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
-        try:
-            backup = self._describe(region, id_, deadline, context)
-        except CopyNotFoundError:
-            # Forgetting a copy that exists leaks it (a later destroy would not delete it): look again.
-            found = self._confirm_missing(region, id_, deadline, context)
-            if found is None:
-                return _gone(id_, region, props)
-            backup = found
-        if backup.get("Lifecycle") == "DELETED":
+        backup = self._gateway.find_backup(region, id_, deadline)
+        identity = _identity_of(props)
+        if identity is not None and props.get("backup_id"):
+            for orphan in self._copies.orphans(region, identity, id_, deadline):
+                pulumi.log.warn(
+                    f"copy {orphan['BackupId']} in '{region}' ({orphan.get('Lifecycle')}) was made for this resource "
+                    "by a run that did not finish, and no state records it: `pulumi destroy` of this resource "
+                    "deletes it, or delete it in AWS."
+                )
+        if backup is None:
             return _gone(id_, region, props)
         base = dict(props)
         base.setdefault("region", region)
@@ -255,237 +236,32 @@ class BackupCopyProvider(ResourceProvider):
         changes = tag_changes(olds.get("tags") or {}, news.get("tags") or {})
         backup = {"BackupId": id_, "ResourceARN": olds.get("arn")}
         if changes.to_set:
-            self._tag(region, backup, changes.to_set, deadline)
+            self._gateway.tag(region, backup, changes.to_set, deadline)
         if changes.to_remove:
-            self._untag(region, backup, changes.to_remove, deadline)
-        context = ErrorContext(operation="DescribeBackups", region=region, backup_id=id_)
-        described = self._describe(region, id_, deadline, context)
+            self._gateway.untag(region, backup, changes.to_remove, deadline)
+        described = self._gateway.describe_backup(region, id_, deadline)
         outs = self._outputs(region, news, described, managed_keys=news.get("tags") or {}, known=olds)
+        outs["claim"] = olds.get("claim")
         self._require_usable_key(region, id_, outs.get("kms_key_id"), outs["kms_key_state"])
         return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Delete the copy, retrying while it is busy, and wait until it is gone.
-
-        Safety net: a copy a Create of this process handed to the engine although some state already held
-        it (an explicit client_request_token makes AWS hand back the same copy) is both the new resource's
-        and the old one's. The engine then deletes "the old resource" of a replacement, which is the copy
-        the new resource holds: it is kept, with a warning, rather than leave the new resource without it.
-        """
-        if id_ in self._shared:
-            pulumi.log.warn(
-                f"copy {id_} was not deleted: this run's create returned that same copy (its client_request_token "
-                "names it), so the new resource holds it. Use another client_request_token for a new copy."
-            )
-            return
+        """Delete the copy if this record owns it (its claim), wait until it is gone, then delete this
+        resource's copies that no state records. A copy this record does not own is left, with a warning."""
         region = str(props.get("region") or self._default_region() or "")
         timeout = props.get("wait_timeout_minutes") or DEFAULT_WAIT_TIMEOUT_MINUTES
+        claim = props.get("claim")
         try:
-            self._delete_copy(region, id_, Deadline(float(timeout) * 60))
+            self._copies.delete(
+                region, id_, str(claim) if claim else None, _identity_of(props), Deadline(float(timeout) * 60)
+            )
         except WaitCancelled:
             raise CopyCancelledError(
                 f"Pulumi was cancelled while deleting copy {id_} in '{region}'. A deletion already requested goes "
                 "on in AWS; the copy stays in the stack until the next `pulumi up` or `pulumi destroy` sees it gone."
             ) from None
 
-    # -- steps ---------------------------------------------------------------------------------
-
-    def _start_copy(self, spec: _CopySpec, deadline: Deadline) -> tuple[dict[str, Any], bool]:
-        """The copy this Create works on, and whether some state already held it.
-
-        With a client_request_token, CopyBackup decides (AWS hands back the token's copy). Otherwise the
-        Region's copies are listed: a FAILED one of this resource is deleted, an unrecorded live one is
-        adopted, and failing that a new copy is started with a token fresh for this call.
-        """
-        digest = identity_digest(spec.identity, {k: getattr(spec, k) for k in REPLACING_INPUTS})
-        ownership = ownership_tags(digest, spec.identity, recorded=False)
-        if spec.client_request_token:
-            # Only the ownership tags go with the user's token: tag edits must not change its parameters.
-            backup = self._copy_backup(spec, spec.client_request_token, ownership, deadline)
-            if backup.get("Lifecycle") == "FAILED":
-                self._delete_copy(spec.region, str(backup["BackupId"]), deadline)
-            if backup.get("Lifecycle") in ("FAILED", "DELETED"):
-                raise IdempotencyConflictError(
-                    f"client_request_token '{spec.client_request_token}' names copy that was deleted or failed in "
-                    f"'{spec.region}'; AWS hands it back instead of making a new copy. Use another "
-                    "client_request_token, or remove it so the provider makes a new copy.",
-                    **spec.context("CopyBackup").fields(None),
-                )
-            ours = _tag_map(backup).get(IDENTITY_TAG) == digest and not is_recorded(backup)
-            return backup, not ours
-        found = find_own(self._list_region(spec.region, deadline), digest)
-        for failed in found.failed:
-            self._delete_copy(spec.region, str(failed["BackupId"]), deadline)
-        if found.adoptable is not None:
-            return found.adoptable, False
-        return self._copy_backup(spec, fresh_token(digest), {**spec.tags, **ownership}, deadline), False
-
-    def _copy_backup(self, spec: _CopySpec, token: str, tags: Mapping[str, str], deadline: Deadline) -> dict[str, Any]:
-        """CopyBackup, retried with the same token (so a lost answer does not make a second copy)."""
-        request: dict[str, Any] = {
-            "ClientRequestToken": token,
-            "SourceBackupId": spec.source_backup_id,
-            "SourceRegion": spec.source_region,
-            "CopyTags": spec.copy_tags,
-            "Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())],
-        }
-        if spec.kms_key_id:
-            request["KmsKeyId"] = spec.kms_key_id
-        fsx = self._clients.fsx(spec.region)
-        context = spec.context("CopyBackup", token=token)
-        return dict(self._call(context, deadline, partial(fsx.copy_backup, **request))["Backup"])
-
-    def _claim(self, spec: _CopySpec, backup: dict[str, Any], deadline: Deadline) -> dict[str, Any]:
-        """The last step of a successful Create: the declared tags, and the claim that a state holds the copy.
-
-        When TagResource fails, AWS may have applied it all the same (an answer lost on the way back): the
-        copy is described, and a claim that landed counts. Left claimed but unreturned, the copy would be
-        one the next Create may not adopt.
-        """
-        tags = {**spec.tags, RECORDED_TAG: "true"}
-        backup_id = str(backup["BackupId"])
-        try:
-            self._tag(spec.region, backup, tags, deadline)
-        except BackupCopyError:
-            described = self._describe(spec.region, backup_id, deadline, spec.context("DescribeBackups", backup_id))
-            if not is_recorded(described) or any(_tag_map(described).get(k) != v for k, v in tags.items()):
-                raise
-            return described
-        return {**backup, "Tags": [{"Key": k, "Value": v} for k, v in {**_tag_map(backup), **tags}.items()]}
-
-    def _wait_until_available(self, spec: _CopySpec, backup: dict[str, Any], deadline: Deadline) -> dict[str, Any]:
-        backup_id = str(backup["BackupId"])
-        context = spec.context("DescribeBackups", backup_id)
-        started = _creation_time(backup) or datetime.now(timezone.utc)
-        tracker = self._poll.tracker()
-        while True:
-            lifecycle = backup.get("Lifecycle")
-            self._progress.report(current_urn(), backup_id, lifecycle, backup.get("ProgressPercent"), spec.region)
-            if lifecycle in ("AVAILABLE", "FAILED", "DELETED"):
-                self._slots.release(spec.region, backup_id)
-            if lifecycle == "AVAILABLE":
-                return backup
-            if lifecycle == "FAILED":
-                message = (backup.get("FailureDetails") or {}).get("Message") or "no reason given"
-                self._delete_copy(spec.region, backup_id, Deadline(CALL_TIMEOUT_SECONDS))
-                raise CopyFailedError(
-                    f"copy {backup_id} of {spec.source_backup_id} ('{spec.source_region}' -> '{spec.region}') "
-                    f"FAILED: {message}. The failed copy was deleted; fix the cause and re-run `pulumi up`.",
-                    **context.fields(None),
-                )
-            if lifecycle == "DELETED":
-                raise CopyDeletedError(
-                    f"copy {backup_id} in '{spec.region}' was deleted outside Pulumi while it was being "
-                    "made. Re-run `pulumi up` to make a new copy.",
-                    **context.fields(None),
-                )
-            if deadline.expired():
-                raise CopyTimeoutError(
-                    f"copy {backup_id} of {spec.source_backup_id} into '{spec.region}' is still {lifecycle} "
-                    f"({backup.get('ProgressPercent', 0)}%) after {spec.wait_timeout_minutes:g} minutes "
-                    "(wait_timeout_minutes). The copy goes on in AWS: re-running `pulumi up` resumes waiting "
-                    "on this same copy; raise wait_timeout_minutes for large backups.",
-                    **context.fields(None),
-                )
-            elapsed = (datetime.now(timezone.utc) - started).total_seconds()
-            tracker.observe(elapsed, backup.get("ProgressPercent"))
-            deadline.sleep(tracker.next_delay(elapsed))
-            try:
-                backup = self._describe(spec.region, backup_id, deadline, context)
-            except CopyNotFoundError:
-                backup = {"BackupId": backup_id, "Lifecycle": "DELETED"}
-
-    def _wait_until_confirmed(self, spec: _CopySpec, backup: dict[str, Any], deadline: Deadline) -> dict[str, Any]:
-        """Wait for AVAILABLE; when the wait finds the copy gone, make sure before giving up on it.
-
-        DescribeBackups may not see a copy CopyBackup just made (eventual consistency), and a DR copy must
-        not be abandoned on one such answer: the wait resumes while DescribeBackups still finds the copy.
-        """
-        backup_id = str(backup["BackupId"])
-        context = spec.context("DescribeBackups", backup_id)
-        while True:
-            try:
-                return self._wait_until_available(spec, backup, deadline)
-            except CopyDeletedError:
-                found = self._confirm_missing(spec.region, backup_id, deadline, context)
-                if found is None:
-                    raise
-                backup = found
-
-    def _confirm_missing(
-        self, region: str, backup_id: str, deadline: Deadline, context: ErrorContext
-    ) -> dict[str, Any] | None:
-        """Describe a backup reported missing again, a few times with backoff: the backup if it is there
-        after all (and not DELETED), else None."""
-        for attempt in range(MISSING_CONFIRMATIONS):
-            if not deadline.sleep(self._backoff.delay(attempt)) and attempt:
-                break
-            try:
-                backup = self._describe(region, backup_id, deadline, context)
-            except CopyNotFoundError:
-                continue
-            return None if backup.get("Lifecycle") == "DELETED" else backup
-        return None
-
-    def _delete_copy(self, region: str, backup_id: str, deadline: Deadline) -> None:
-        context = ErrorContext(operation="DeleteBackup", region=region, backup_id=backup_id)
-        describe = ErrorContext(operation="DescribeBackups", region=region, backup_id=backup_id)
-        while True:
-            try:
-                self._call(context, deadline, lambda: self._clients.fsx(region).delete_backup(BackupId=backup_id))
-            except CopyNotFoundError:
-                # Never report a copy gone on DeleteBackup's word alone: a destroy that "succeeds" while
-                # the copy lives leaks it for good. DescribeBackups must agree; if it still sees the copy,
-                # delete it again.
-                found = self._confirm_missing(region, backup_id, deadline, describe)
-                if found is None:
-                    return
-                if deadline.expired():
-                    raise AwsServiceError(
-                        f"DeleteBackup answered that backup {backup_id} does not exist in '{region}', but "
-                        f"DescribeBackups still lists it ({found.get('Lifecycle')}). Re-run `pulumi destroy`; "
-                        "if it persists, delete the backup in the FSx console.",
-                        **context.fields(None),
-                    ) from None
-                continue
-            break
-        while True:
-            try:
-                backup = self._describe(region, backup_id, deadline, describe)
-            except CopyNotFoundError:
-                return
-            if backup.get("Lifecycle") == "DELETED":
-                return
-            if not deadline.sleep(self._poll.min_delay):
-                raise BackupInUseError(
-                    f"backup {backup_id} in '{region}' is still {backup.get('Lifecycle')} after "
-                    f"{deadline.seconds / 60:g} minutes. Re-run `pulumi destroy` to go on waiting.",
-                    **context.fields(None),
-                )
-
-    def _describe(self, region: str, backup_id: str, deadline: Deadline, context: ErrorContext) -> dict[str, Any]:
-        response = self._call(
-            context, deadline, lambda: self._clients.fsx(region).describe_backups(BackupIds=[backup_id])
-        )
-        backups = response.get("Backups") or []
-        if not backups:
-            raise CopyNotFoundError(
-                f"backup {backup_id} was not found in '{region}'.", **context.fields("BackupNotFound")
-            )
-        return dict(backups[0])
-
-    def _tag(self, region: str, backup: Mapping[str, Any], tags: Mapping[str, str], deadline: Deadline) -> None:
-        arn = str(backup.get("ResourceARN"))
-        context = ErrorContext(
-            operation="TagResource", region=region, backup_id=str(backup["BackupId"]), secrets=tuple(tags.values())
-        )
-        pairs = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
-        self._call(context, deadline, lambda: self._clients.fsx(region).tag_resource(ResourceARN=arn, Tags=pairs))
-
-    def _untag(self, region: str, backup: Mapping[str, Any], keys: list[str], deadline: Deadline) -> None:
-        arn = str(backup.get("ResourceARN"))
-        context = ErrorContext(operation="UntagResource", region=region, backup_id=str(backup["BackupId"]))
-        self._call(context, deadline, lambda: self._clients.fsx(region).untag_resource(ResourceARN=arn, TagKeys=keys))
+    # -- outputs and KMS ---------------------------------------------------------------------------
 
     def _outputs(
         self,
@@ -515,9 +291,7 @@ class BackupCopyProvider(ResourceProvider):
             return None
         context = ErrorContext(operation="DescribeKey", region=region, kms_key_id=key_arn)
         try:
-            metadata = self._call(
-                context, Deadline(KMS_LOOKUP_SECONDS), lambda: self._clients.kms(region).describe_key(KeyId=key_arn)
-            )["KeyMetadata"]
+            metadata = self._gateway.describe_key(region, key_arn, Deadline(KMS_LOOKUP_SECONDS), context)
         except BackupCopyError:  # KMS cannot tell: keep what was known; a bug in our code propagates
             return previous
         state = metadata.get("KeyState")
@@ -555,10 +329,8 @@ class BackupCopyProvider(ResourceProvider):
             return reference
         context = ErrorContext(operation="DescribeKey", region=region, backup_id=backup_id, kms_key_id=reference)
         try:
-            response = self._call(
-                context, Deadline(KMS_LOOKUP_SECONDS), lambda: self._clients.kms(region).describe_key(KeyId=reference)
-            )
-            return str(response["KeyMetadata"]["Arn"])
+            metadata = self._gateway.describe_key(region, reference, Deadline(KMS_LOOKUP_SECONDS), context)
+            return str(metadata["Arn"])
         except (BackupCopyError, KeyError, TypeError) as err:
             raise KmsKeyError(
                 f"cannot tell whether kms_key_id {reference} and {other} name the same KMS key: KMS DescribeKey "
@@ -568,45 +340,6 @@ class BackupCopyProvider(ResourceProvider):
             ) from None
 
     # -- plumbing ------------------------------------------------------------------------------
-
-    def _call(self, context: ErrorContext, deadline: Deadline, call: Callable[[], T]) -> T:
-        """Make one AWS call, retrying what may succeed later, and map what fails to a BackupCopyError."""
-        attempt = 0
-        transient = 0
-        while True:
-            try:
-                return call()
-            except (ClientError, BotoCoreError, BackupCopyError) as exc:
-                error = map_error(exc, context, retried=attempt)
-                if isinstance(exc, BackupCopyError) or not is_retryable(exc, context.operation):
-                    raise error from None
-                transient = transient + 1 if isinstance(error, _TRANSIENT_ERRORS) else 0
-                if transient > MAX_TRANSIENT_RETRIES or not self._wait_to_retry(context, error, attempt, deadline):
-                    raise error from None
-                attempt += 1
-
-    def _wait_to_retry(self, context: ErrorContext, error: BackupCopyError, attempt: int, deadline: Deadline) -> bool:
-        """Sleep before retry ``attempt``; a full copy quota waits until a copy in progress is predicted to end."""
-        if isinstance(error, CopyLimitExceededError) and context.operation == "CopyBackup":
-            region = context.region
-            return self._slots.wait_for_slot(region, attempt, lambda: self._list_region(region, deadline), deadline)
-        return deadline.sleep(self._backoff.delay(attempt))
-
-    def _list_region(self, region: str, deadline: Deadline) -> list[dict[str, Any]]:
-        """Every backup in ``region``, retried like any call; a listing names no backup, so a "not found"
-        answer means one went away while it was listed: list again."""
-        context = ErrorContext(operation="DescribeBackups", region=region, backup_id="the Region's backups")
-        for attempt in range(MISSING_CONFIRMATIONS):
-            try:
-                return self._call(context, deadline, lambda: self._list_backups(region))
-            except CopyNotFoundError:
-                deadline.sleep(self._backoff.delay(attempt))
-        return self._call(context, deadline, lambda: self._list_backups(region))
-
-    def _list_backups(self, region: str) -> list[dict[str, Any]]:
-        """Every backup in ``region`` (DescribeBackups, all pages; AWS's own errors, unmapped)."""
-        pages = self._clients.fsx(region).get_paginator("describe_backups").paginate()
-        return [dict(backup) for page in pages for backup in page.get("Backups") or []]
 
     def _default_region(self) -> str | None:
         """The stack's aws:region, else the environment's (AWS_REGION, AWS_DEFAULT_REGION, profile)."""
@@ -637,26 +370,16 @@ def _gone(id_: str, region: str, props: Mapping[str, Any]) -> ReadResult:
     )
 
 
-def _tag_map(backup: Mapping[str, Any]) -> dict[str, str]:
-    return {str(t["Key"]): str(t.get("Value", "")) for t in backup.get("Tags") or []}
+def _cancelled(request: CopyRequest) -> CopyCancelledError:
+    """The error of a Create the engine cancelled (Ctrl-C): nothing is deleted, nothing was claimed.
 
-
-def _cancelled(spec: _CopySpec, backup_id: str | None) -> CopyCancelledError:
-    """The error of a Create the engine cancelled (Ctrl-C): nothing is deleted, the next `pulumi up` resumes.
-
-    The copy is still unrecorded (see :mod:`pulumi_fsx_copy.ownership`): the next Create adopts it.
+    A copy this Create started or adopted stays unrecorded and released: the next Create of this resource adopts it.
     """
-    route = f"{spec.source_backup_id} ('{spec.source_region}' -> '{spec.region}')"
-    if backup_id is None:
-        return CopyCancelledError(
-            f"Pulumi was cancelled before the copy of {route} was known to have started. A copy AWS already "
-            "started goes on there; the next `pulumi up` resumes it, or starts the copy if there is none.",
-            **spec.context("CopyBackup").fields(None),
-        )
     return CopyCancelledError(
-        f"Pulumi was cancelled while waiting for copy {backup_id} of {route}. The copy goes on in AWS and "
-        "was not deleted; the next `pulumi up` resumes waiting on this same copy.",
-        **spec.context("DescribeBackups", backup_id).fields(None),
+        f"Pulumi was cancelled while copying {request.route}. A copy AWS already started goes on there, "
+        "unrecorded: the next `pulumi up` adopts it (or starts the copy if there is none), `pulumi destroy` "
+        "deletes it.",
+        **request.context("CopyBackup").fields(None),
     )
 
 
@@ -686,7 +409,7 @@ def _outputs(
     from_aws: bool = False,
 ) -> dict[str, Any]:
     """The resource's outputs: its inputs, plus what AWS says of the copy."""
-    tags_all = _tag_map(backup)
+    tags_all = tag_map(backup)
     file_system = backup.get("FileSystem") or {}
     volume = backup.get("Volume") or {}
     created = _creation_time(backup)

@@ -9,6 +9,7 @@ import pulumi
 import pulumi.dynamic
 
 from .errors import InvalidInputError
+from .ownership import resource_identity
 from .provider import BackupCopyProvider
 from .schema import INPUT_ORDER, OUTPUT_NAMES
 from .validation import backup_id_problem
@@ -241,9 +242,9 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_ORDER}
         props["resource_identity"] = _identity(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))
-        if _may_hold_secrets(props["tags"]):
-            # The engine keeps `tags` secret when the input was, but `tags_all` repeats those values.
-            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["tags_all"]))
+        # `tags_all` is every tag AWS holds on the copy: the declared ones (secret when given as secrets), the
+        # source's (copy_tags), ones added in AWS. The program cannot know which may be secret, so it always is.
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["tags_all"]))
         super().__init__(BackupCopyProvider(), resource_name, props, opts)
 
     @staticmethod
@@ -265,27 +266,25 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         return copy
 
 
-def _may_hold_secrets(tags: Any) -> bool:
-    """Whether ``tags`` may carry a secret: it is an Output, or holds one (plain strings cannot be secret)."""
-    if isinstance(tags, pulumi.Output):
-        return True
-    return isinstance(tags, Mapping) and any(isinstance(value, pulumi.Output) for value in tags.values())
-
-
 def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
-    """Who this copy belongs to: the organization, then the parent's URN (which holds the project, the stack
-    and the whole parent type chain; the engine keeps URNs unique) or, without a parent, the project and
-    stack, then the name. Known in preview. It only tags copies (see ``ownership``): changing it (a rename
-    with aliases, another organization) neither updates nor replaces the copy.
+    """Who this copy belongs to (``ownership.resource_identity``): the organization, project, stack, the
+    parent's URN (which holds the whole parent type chain; the engine keeps URNs unique), this resource's type
+    and name, as a JSON list, so no two resources spell the same. Known in preview. It only tags copies:
+    changing it (a rename with aliases, another organization) neither updates nor replaces the copy.
     """
     organization = pulumi.get_organization() or "organization"
+    project, stack = pulumi.get_project(), pulumi.get_stack()
     parent = opts.parent if opts is not None else None
     if parent is None:
-        return pulumi.Output.from_input(f"{organization}/{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}")
+        return pulumi.Output.from_input(resource_identity(organization, project, stack, None, _TYPE, resource_name))
     # The URN's value without its dependency on the parent: depending on a component means depending on its
     # children, this resource among them (a cycle). The child is registered after its parent's URN anyway.
     urn = parent.urn
     parent_urn: pulumi.Output[str] = pulumi.Output(
         set(), cast(Awaitable[str], urn.future()), urn.is_known(), urn.is_secret()
     )
-    return pulumi.Output.concat(organization, "/", parent_urn, "/", resource_name)
+    return parent_urn.apply(lambda known: resource_identity(organization, project, stack, known, _TYPE, resource_name))
+
+
+_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
+"""The engine's type token of a BackupCopy (``pulumi.dynamic.Resource`` with module ``fsx``, name ``BackupCopy``)."""

@@ -69,6 +69,7 @@ OUTPUTS: tuple[OutputField, ...] = (
     OutputField("size_in_bytes"),
     OutputField("kms_key_state"),
     OutputField("kms_key_id_requested", hidden=True),
+    OutputField("claim", hidden=True),  # the copy's claim (ownership.py): delete deletes only a copy carrying it
 )
 """Every output beyond the inputs (``kms_key_id`` is an input whose output is the key's ARN)."""
 

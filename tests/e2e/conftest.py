@@ -21,6 +21,7 @@ from pulumi_fsx_copy.testing.automation import emulator_stack
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_CLI = REPO / ".tools" / "bin"
 
+
 @pytest.fixture(scope="session")
 def pulumi_cli() -> str:
     """The ``pulumi`` the tests run (with the project's provider launcher first on PATH)."""

@@ -35,9 +35,11 @@ def test_up_then_tags_in_place_then_destroy(make_stack: MakeStack, fsx_remote: R
     stack = make_stack(dr_program, config={"sourceBackupId": source, "vaultRegion": "eu-west-1"})
 
     outputs = stack.up().outputs
-    dr, clone, vault = outputs["dr_backup_ids"].value[REGION], outputs["clone_backup_id"].value, outputs[
-        "vault_backup_id"
-    ].value
+    dr, clone, vault = (
+        outputs["dr_backup_ids"].value[REGION],
+        outputs["clone_backup_id"].value,
+        outputs["vault_backup_id"].value,
+    )
     assert lifecycle(REGION, dr) == lifecycle(SOURCE_REGION, clone) == lifecycle("eu-west-1", vault) == "AVAILABLE"
     assert tags_of(REGION, dr).items() >= {"app": "genomics", "purpose": "dr"}.items()
 
@@ -84,13 +86,15 @@ def test_another_key_replaces_the_copy_new_one_available_before_the_old_is_delet
     assert new != old
     assert log.ops() == {"dr": ["create-replacement", "replace", "delete-replaced"]}
     created = next(
-        i for i, e in enumerate(log.events)
+        i
+        for i, e in enumerate(log.events)
         if e.res_outputs_event is not None and e.res_outputs_event.metadata.op == auto.OpType.CREATE_REPLACEMENT
     )
     outputs_of_new = log.events[created].res_outputs_event.metadata.new  # type: ignore[union-attr]
     assert outputs_of_new is not None and outputs_of_new.outputs["lifecycle"] == "AVAILABLE"
     deleting = next(
-        i for i, e in enumerate(log.events)
+        i
+        for i, e in enumerate(log.events)
         if e.resource_pre_event is not None and e.resource_pre_event.metadata.op == auto.OpType.DELETE_REPLACED
     )
     assert created < deleting, "the old copy was deleted before the new one was AVAILABLE"

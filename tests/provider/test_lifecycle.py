@@ -19,7 +19,7 @@ from pulumi_fsx_copy import (
     KmsKeyError,
     SourceBackupNotFoundError,
 )
-from pulumi_fsx_copy.ownership import RECORDED_TAG, RESOURCE_TAG, without_ownership
+from pulumi_fsx_copy.ownership import OWNER_TAG, RESOURCE_TAG, without_ownership
 from pulumi_fsx_copy.testing import InProcessEmulator
 
 Props = Callable[..., dict[str, Any]]
@@ -41,7 +41,7 @@ def test_create_copies_across_regions_and_reports_outputs(
     assert outs["tags"] == {"purpose": "dr"}
     # tags_all: the copied and declared tags, and the provider's ownership tags (the copy is claimed).
     assert without_ownership(outs["tags_all"]) == {"team": "storage", "env": "prod", "purpose": "dr"}
-    assert outs["tags_all"][RECORDED_TAG] == "true"
+    assert outs["tags_all"][OWNER_TAG] == f"claim:{outs['claim']}"
     assert outs["tags_all"][RESOURCE_TAG] == "project/stack/dr-copy"
     assert outs["file_system_type"] == "LUSTRE" and outs["file_system_id"].startswith("fs-")
     assert outs["resource_type"] == "FILE_SYSTEM"
@@ -118,7 +118,7 @@ def test_timeout_names_the_copy_and_rerun_resumes_it(
         provider.create(props(wait_timeout_minutes=0.01))
     [copy] = copies_in(DR_REGION)
     assert copy["BackupId"] in str(caught.value)
-    assert "re-running `pulumi up` resumes" in str(caught.value)
+    assert "the next `pulumi up` that creates this resource resumes waiting on it" in str(caught.value)
     resumed = provider.create(props())
     assert resumed.id == copy["BackupId"]
     assert (resumed.outs or {})["lifecycle"] == "AVAILABLE"
@@ -254,7 +254,7 @@ def test_update_changes_only_managed_tags(provider: BackupCopyProvider, props: P
     assert outs["tags"] == {"purpose": "dr-2", "tier": "gold"}
     # The copied source tags stay; the removed managed tag is gone.
     assert without_ownership(outs["tags_all"]) == {"team": "storage", "env": "prod", "purpose": "dr-2", "tier": "gold"}
-    assert outs["tags_all"][RECORDED_TAG] == "true"
+    assert outs["tags_all"][OWNER_TAG] == f"claim:{outs['claim']}"
 
 
 def test_delete_is_idempotent(provider: BackupCopyProvider, props: Props) -> None:

@@ -17,11 +17,12 @@ from pulumi.dynamic.config import Config
 
 from pulumi_fsx_copy import (
     BackupCopyProvider,
+    IdempotencyConflictError,
     KmsKeyError,
     ThrottledError,
 )
-from pulumi_fsx_copy.ownership import IDENTITY_TAG, RECORDED_TAG, RESOURCE_TAG
-from pulumi_fsx_copy.provider import MAX_TRANSIENT_RETRIES
+from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
+from pulumi_fsx_copy.ownership import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG
 from pulumi_fsx_copy.testing import InProcessEmulator
 
 Props = Callable[..., dict[str, Any]]
@@ -39,7 +40,7 @@ def tags_of(backup_id: str) -> dict[str, str]:
 def test_forced_replacement_then_delete_of_the_old_keeps_the_new(provider: BackupCopyProvider, props: Props) -> None:
     """The engine's `up --replace`: Check without olds, Create with the same inputs, Delete of the old ID."""
     old = provider.create(props())
-    assert tags_of(old.id)[RECORDED_TAG] == "true"
+    assert tags_of(old.id)[OWNER_TAG] == f"claim:{(old.outs or {})['claim']}"
     new = provider.create(provider.check({}, props()).inputs)
     assert new.id != old.id
     provider.delete(old.id, old.outs or {})
@@ -47,15 +48,27 @@ def test_forced_replacement_then_delete_of_the_old_keeps_the_new(provider: Backu
     assert kept["BackupId"] == new.id and kept["Lifecycle"] == "AVAILABLE"
 
 
-def test_replacement_with_a_user_token_never_deletes_the_copy_it_holds(
+def test_replacement_with_a_user_token_fails_and_never_deletes_the_copy_it_holds(
     provider: BackupCopyProvider, props: Props
 ) -> None:
-    """A user's client_request_token makes AWS hand back the same copy: the delete of "the old" one keeps it."""
+    """A user's client_request_token makes AWS hand back the same copy, which the old record holds: the
+    replacement's Create fails naming the token, and the old record's copy stays, owned by it alone."""
     old = provider.create(props(client_request_token="my-token"))
-    new = provider.create(props(client_request_token="my-token"))
-    assert new.id == old.id
-    provider.delete(old.id, old.outs or {})
-    assert [c["BackupId"] for c in copies_in(DR_REGION)] == [new.id]
+    with pytest.raises(IdempotencyConflictError, match="my-token") as caught:
+        provider.create(props(client_request_token="my-token"))
+    assert "a state already records" in str(caught.value)
+    assert [c["BackupId"] for c in copies_in(DR_REGION)] == [old.id]
+    assert tags_of(old.id)[OWNER_TAG] == f"claim:{(old.outs or {})['claim']}"
+
+
+def test_delete_leaves_a_copy_whose_claim_is_not_the_recorded_one(provider: BackupCopyProvider, props: Props) -> None:
+    """A state entry that lists a copy it does not own (its claim differs) never deletes it, in any process."""
+    held = provider.create(props())
+    stale_entry = {**(held.outs or {}), "claim": "0123456789abcdef"}
+    BackupCopyProvider().delete(held.id, stale_entry)  # a new process: no memory of the create
+    assert [c["BackupId"] for c in copies_in(DR_REGION)] == [held.id]
+    provider.delete(held.id, held.outs or {})
+    assert copies_in(DR_REGION) == []
 
 
 # -- 2. identities ------------------------------------------------------------------------------------
@@ -95,7 +108,7 @@ def test_transient_storm_after_copy_started_keeps_the_copy_and_rerun_adopts_it(
         provider.create(props(tags={"purpose": SECRET_VALUE}))
     [kept] = copies_in(DR_REGION)
     message = str(caught.value)
-    assert kept["BackupId"] in message and "re-running `pulumi up` finds it and resumes it" in message
+    assert kept["BackupId"] in message and "the next `pulumi up` that creates this resource adopts it" in message
     assert "deleted" not in message and SECRET_VALUE not in message
     fsx_emulator.reset_calls()
     resumed = provider.create(props(tags={"purpose": SECRET_VALUE}))
@@ -103,7 +116,7 @@ def test_transient_storm_after_copy_started_keeps_the_copy_and_rerun_adopts_it(
     assert (resumed.outs or {})["lifecycle"] == "AVAILABLE"
     assert fsx_emulator.calls("CopyBackup") == 0
     assert [c["BackupId"] for c in copies_in(DR_REGION)] == [resumed.id]
-    assert tags_of(resumed.id)[RECORDED_TAG] == "true"
+    assert tags_of(resumed.id)[OWNER_TAG] == f"claim:{(resumed.outs or {})['claim']}"
 
 
 # -- 4. FAILED copies --------------------------------------------------------------------------------

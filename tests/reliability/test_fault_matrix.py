@@ -26,7 +26,7 @@ from reliability_support import (
 )
 
 from pulumi_fsx_copy import EndpointUnreachableError
-from pulumi_fsx_copy.provider import MAX_TRANSIENT_RETRIES
+from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 
 pytestmark = pytest.mark.scenario(

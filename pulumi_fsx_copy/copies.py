@@ -1,0 +1,360 @@
+"""A copy's life in AWS, as the ownership protocol allows it: start or adopt, wait, claim; delete what is owned.
+
+The provider translates between the engine and these steps; :mod:`pulumi_fsx_copy.ownership` decides whose a
+copy is; :mod:`pulumi_fsx_copy.gateway` makes the calls. Nothing here deletes a copy except one AWS reports
+FAILED that no state records, one this record's claim owns, or an unrecorded one of this resource when it is
+destroyed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pulumi
+
+from .errors import (
+    BackupCopyError,
+    CopyDeletedError,
+    CopyFailedError,
+    CopyNotFoundError,
+    CopyTimeoutError,
+    ErrorContext,
+    IdempotencyConflictError,
+    OwnershipConflictError,
+)
+from .gateway import UNCANCELLABLE, AwsGateway
+from .kms import parse_key_reference
+from .ownership import (
+    FREE,
+    LEGACY_RECORDED_TAG,
+    OWNER_TAG,
+    RESERVED_PREFIX,
+    Identity,
+    Lease,
+    LeaseLost,
+    LeasePolicy,
+    Ownership,
+    deletion,
+    fresh_token,
+    is_live,
+    new_claim,
+    owner_of,
+    ownership_tags,
+    tag_map,
+    unrecorded,
+)
+from .progress import ProgressReporter, current_urn
+from .waiting import Deadline
+
+CALL_TIMEOUT_SECONDS = 300.0
+"""Steps that do not wait on copies give AWS this long to answer."""
+RELEASE_SECONDS = 30.0
+MANAGED_KEY_ALIAS = "alias/aws/fsx"
+
+
+@dataclass(frozen=True)
+class CopyRequest:
+    """What one Create asks for (the checked inputs, typed)."""
+
+    source_backup_id: str
+    source_region: str
+    region: str
+    kms_key_id: str | None
+    copy_tags: bool
+    tags: dict[str, str]
+    client_request_token: str | None
+    wait_for_available: bool
+    identity: Identity
+
+    def context(self, operation: str, backup_id: str = "?", **extra: str) -> ErrorContext:
+        return ErrorContext(
+            operation=operation,
+            region=self.region,
+            source_region=self.source_region,
+            source_backup_id=self.source_backup_id,
+            backup_id=backup_id,
+            kms_key_id=self.kms_key_id or "(the FSx-managed default key)",
+            extra=extra,
+            secrets=tuple(self.tags.values()),
+        )
+
+    @property
+    def route(self) -> str:
+        return f"{self.source_backup_id} ('{self.source_region}' -> '{self.region}')"
+
+
+Finish = Callable[[dict[str, Any], str], dict[str, Any]]
+"""Turns the copy (as last described) and its claim into the resource's outputs; runs before the claim."""
+
+
+class Copies:
+    """Create, read and delete copies through the gateway, as the ownership protocol allows."""
+
+    def __init__(self, gateway: AwsGateway, policy: LeasePolicy, progress: ProgressReporter) -> None:
+        self.gateway = gateway
+        self.policy = policy
+        self.progress = progress
+
+    def _ownership(self, request: CopyRequest, deadline: Deadline) -> Ownership:
+        gateway = self.gateway
+        region = request.region
+
+        def write_owner(backup: Mapping[str, Any], value: str, seconds: float) -> None:
+            secrets = tuple(request.tags.values())
+            gateway.tag(region, backup, {OWNER_TAG: value}, Deadline(seconds, UNCANCELLABLE), secrets)
+
+        return Ownership(
+            read_tags=lambda backup: gateway.list_tags(region, backup, Deadline(CALL_TIMEOUT_SECONDS, UNCANCELLABLE)),
+            write_owner=write_owner,
+            policy=self.policy,
+            sleep=deadline.sleep,
+        )
+
+    # -- create ------------------------------------------------------------------------------------
+
+    def create(self, request: CopyRequest, deadline: Deadline, finish: Finish) -> tuple[str, dict[str, Any]]:
+        """Start a copy (or adopt this resource's unrecorded one), wait for it, and claim it as the last step.
+
+        On any failure the copy stays, unrecorded and released: the next Create of this resource adopts it,
+        and a destroy deletes it.
+        """
+        ownership = self._ownership(request, deadline)
+        lease = self._start_or_adopt(request, ownership, deadline)
+        backup_id = str(lease.backup["BackupId"])
+        claimed = False
+        try:
+            if request.wait_for_available:
+                backup = self._wait_until_available(request, lease, deadline)
+            else:
+                backup = self.gateway.describe_backup(request.region, backup_id, deadline)
+            lease.check()
+            claim = new_claim()
+            outputs = finish(backup, claim)  # every step that can fail or be cancelled comes before the claim
+            deadline.cancel.check()  # an engine gone or cancelling will not record the copy: leave it unclaimed
+            claimed = self._claim(request, ownership, lease, claim)
+            return backup_id, outputs
+        except LeaseLost:
+            raise self._taken_over(request, backup_id) from None
+        finally:
+            if not claimed:
+                ownership.release(lease)
+
+    def _start_or_adopt(self, request: CopyRequest, ownership: Ownership, deadline: Deadline) -> Lease:
+        """This Create's lease on the copy it works on."""
+        if request.client_request_token:
+            return self._start_with_token(request, ownership, deadline)
+        copies = self.gateway.list_copies(request.region, deadline)
+        for failed in unrecorded(copies, request.identity, any_inputs=False):
+            if failed.get("Lifecycle") == "FAILED" and _released(failed, self.policy):
+                self.gateway.delete_backup(request.region, str(failed["BackupId"]), deadline)
+        candidates = [b for b in unrecorded(copies, request.identity, any_inputs=False) if is_live(b)]
+        for candidate in candidates:
+            if not self._matches(request, candidate, deadline):
+                continue
+            lease = ownership.acquire(candidate)
+            if lease is not None:
+                self._restore_tags(request, lease.backup, deadline)
+                return lease
+        holder, owner = ownership.new_lease()
+        token = fresh_token(request.identity)
+        backup = self._copy_backup(
+            request, token, {**request.tags, **ownership_tags(request.identity, owner)}, deadline
+        )
+        return ownership.hold(backup, holder)
+
+    def _start_with_token(self, request: CopyRequest, ownership: Ownership, deadline: Deadline) -> Lease:
+        """With the user's client_request_token, AWS decides which copy: the one the token made, if any.
+
+        The declared tags go with CopyBackup (so a tag set AWS refuses fails before any copy), with an owner tag
+        that is the same on every call (``free``), so a re-run's request matches the first one's.
+        """
+        token = str(request.client_request_token)
+        tags = {**request.tags, **ownership_tags(request.identity, FREE)}
+        backup = self._copy_backup(request, token, tags, deadline)
+        backup_id = str(backup["BackupId"])
+        owner = owner_of(tag_map(backup))
+        problem = None
+        if backup.get("Lifecycle") in ("FAILED", "DELETED"):
+            problem = f"names copy {backup_id}, which is {backup.get('Lifecycle')}"
+        elif not request.identity.made_for(backup):
+            problem = f"names copy {backup_id}, made for another resource or with other inputs"
+        elif owner.recorded:
+            problem = (
+                f"names copy {backup_id}, which a state already records (this resource's own before a replacement, "
+                "or another stack's): a replacement needs a new copy, and AWS hands back the same one for this token"
+            )
+        lease = None if problem else ownership.acquire(backup)
+        if lease is None:
+            raise IdempotencyConflictError(
+                f"client_request_token '{token}' {problem or f'names copy {backup_id}, which another run works on'} "
+                f"in '{request.region}'. Nothing was deleted. Set another client_request_token (or remove it, so "
+                "each create gets a fresh one).",
+                **request.context("CopyBackup", backup_id).fields(None),
+            )
+        return lease
+
+    def _copy_backup(
+        self, request: CopyRequest, token: str, tags: Mapping[str, str], deadline: Deadline
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "ClientRequestToken": token,
+            "SourceBackupId": request.source_backup_id,
+            "SourceRegion": request.source_region,
+            "CopyTags": request.copy_tags,
+            "Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())],
+        }
+        if request.kms_key_id:
+            body["KmsKeyId"] = request.kms_key_id
+        return self.gateway.copy_backup(request.context("CopyBackup", token=token), deadline, body)
+
+    def _matches(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> bool:
+        """Whether AWS's own description of ``backup`` is a copy of what ``request`` asks (tags aside)."""
+        if backup.get("SourceBackupId") not in (None, request.source_backup_id):
+            return False
+        if backup.get("SourceBackupRegion") not in (None, request.source_region):
+            return False
+        key = request.kms_key_id or MANAGED_KEY_ALIAS
+        parsed = parse_key_reference(key)
+        if parsed is not None and parsed.kind == "key_arn":
+            return backup.get("KmsKeyId") in (None, key)
+        context = request.context("DescribeKey", str(backup.get("BackupId")))
+        try:
+            arn = self.gateway.describe_key(request.region, key, deadline, context).get("Arn")
+        except BackupCopyError:
+            return False  # cannot tell: make a new copy rather than adopt one encrypted with another key
+        return backup.get("KmsKeyId") in (None, arn)
+
+    def _restore_tags(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> None:
+        """An adopted copy gets exactly the declared tags: an earlier run's tags that are neither declared nor
+        copied from the source are removed (they may hold a secret the current program no longer declares)."""
+        current = {k: v for k, v in tag_map(backup).items() if not k.startswith((RESERVED_PREFIX, "aws:"))}
+        current.pop(LEGACY_RECORDED_TAG, None)
+        copied: dict[str, str] = {}
+        if request.copy_tags and any(k not in request.tags for k in current):
+            source = self.gateway.describe_backup(request.source_region, request.source_backup_id, deadline)
+            copied = tag_map(source)
+        leftovers = sorted(k for k, v in current.items() if k not in request.tags and copied.get(k) != v)
+        if leftovers:
+            self.gateway.untag(request.region, backup, leftovers, deadline)
+        changed = {k: v for k, v in request.tags.items() if current.get(k) != v}
+        if changed:
+            self.gateway.tag(request.region, backup, changed, deadline)
+
+    def _claim(self, request: CopyRequest, ownership: Ownership, lease: Lease, claim: str) -> bool:
+        """Claim the copy; Cancel is not heard from here until the claim is confirmed."""
+        backup_id = str(lease.backup["BackupId"])
+        try:
+            claimed = ownership.claim(lease, claim)
+        except BackupCopyError as err:
+            raise err.with_message(
+                f"{err} Copy {backup_id} in '{request.region}' is made, but whether it was recorded could not be "
+                f"confirmed: if its {OWNER_TAG} tag reads 'claim:{claim}', no state records it and no run will "
+                "adopt it; delete it by hand once a new `pulumi up` has made this resource's copy."
+            ) from None
+        if not claimed:
+            raise self._taken_over(request, backup_id)
+        return True
+
+    def _taken_over(self, request: CopyRequest, backup_id: str) -> OwnershipConflictError:
+        return OwnershipConflictError(
+            f"copy {backup_id} of {request.route} was taken over by another run while this one was stopped (a "
+            "lease not renewed for too long): this run records nothing. Re-run `pulumi up`: it adopts the copy "
+            "if that run left it unrecorded, or makes this resource its own.",
+            **request.context("TagResource", backup_id).fields(None),
+        )
+
+    def _wait_until_available(self, request: CopyRequest, lease: Lease, deadline: Deadline) -> dict[str, Any]:
+        """Poll until AVAILABLE. A FAILED copy (this run's, by its lease) is deleted; a copy that looks gone is
+        described again before it is given up (DescribeBackups may miss a new copy)."""
+        backup = dict(lease.backup)
+        backup_id = str(backup["BackupId"])
+        context = request.context("DescribeBackups", backup_id)
+        started = _creation_time(backup) or datetime.now(timezone.utc)
+        tracker = self.gateway.poll.tracker()
+        while True:
+            lifecycle = backup.get("Lifecycle")
+            self.progress.report(current_urn(), backup_id, lifecycle, backup.get("ProgressPercent"), request.region)
+            if lifecycle in ("AVAILABLE", "FAILED", "DELETED"):
+                self.gateway.slots.release(request.region, backup_id)
+            if lifecycle == "AVAILABLE":
+                return backup
+            if lifecycle == "FAILED":
+                message = (backup.get("FailureDetails") or {}).get("Message") or "no reason given"
+                lease.stop_renewing()
+                self.gateway.delete_backup(request.region, backup_id, Deadline(CALL_TIMEOUT_SECONDS))
+                raise CopyFailedError(
+                    f"copy {backup_id} of {request.route} FAILED: {message}. The failed copy was deleted; fix the "
+                    "cause and re-run `pulumi up`.",
+                    **context.fields(None),
+                )
+            if lifecycle == "DELETED":
+                raise CopyDeletedError(
+                    f"copy {backup_id} in '{request.region}' was deleted outside Pulumi while it was being made. "
+                    "Re-run `pulumi up` to make a new copy.",
+                    **context.fields(None),
+                )
+            if deadline.expired():
+                raise CopyTimeoutError(
+                    f"copy {backup_id} of {request.route} is still {lifecycle} ({backup.get('ProgressPercent', 0)}%) "
+                    f"after {deadline.seconds / 60:g} minutes (wait_timeout_minutes). The copy goes on in AWS, "
+                    "unrecorded: the next `pulumi up` that creates this resource resumes waiting on it, `pulumi "
+                    "refresh` reports it, `pulumi destroy` deletes it. Raise wait_timeout_minutes for large backups.",
+                    **context.fields(None),
+                )
+            elapsed = (datetime.now(timezone.utc) - started).total_seconds()
+            tracker.observe(elapsed, backup.get("ProgressPercent"))
+            deadline.sleep(tracker.next_delay(elapsed))
+            lease.check()
+            found = self.gateway.find_backup(request.region, backup_id, deadline, context)
+            backup = found if found is not None else {"BackupId": backup_id, "Lifecycle": "DELETED"}
+
+    # -- read and delete ---------------------------------------------------------------------------
+
+    def orphans(self, region: str, identity: Identity, keep: str, deadline: Deadline) -> list[dict[str, Any]]:
+        """This resource's copies that no state records and no run holds (``keep`` aside)."""
+        copies = self.gateway.list_copies(region, deadline)
+        return [
+            b
+            for b in unrecorded(copies, identity, any_inputs=True)
+            if str(b.get("BackupId")) != keep and is_live(b) and _released(b, self.policy)
+        ]
+
+    def delete(
+        self, region: str, backup_id: str, claim: str | None, identity: Identity | None, deadline: Deadline
+    ) -> None:
+        """Delete the recorded copy if this record owns it (else warn and leave it), then this resource's orphans."""
+        found = self.gateway.find_backup(region, backup_id, deadline)
+        if found is not None:
+            verdict = deletion(self.gateway.list_tags(region, found, deadline), claim)
+            if verdict.allowed:
+                self.gateway.delete_backup(region, backup_id, deadline)
+            else:
+                pulumi.log.warn(
+                    f"copy {backup_id} in '{region}' was not deleted: {verdict.reason}. It is removed from this "
+                    "stack only; delete it in AWS if no one needs it."
+                )
+        if identity is None:
+            return
+        for orphan in self.orphans(region, identity, backup_id, deadline):
+            orphan_id = str(orphan["BackupId"])
+            pulumi.log.info(f"deleting copy {orphan_id} in '{region}': this resource's, recorded by no state")
+            try:
+                self.gateway.delete_backup(region, orphan_id, deadline)
+            except CopyNotFoundError:
+                continue
+
+
+def _released(backup: Mapping[str, Any], policy: LeasePolicy) -> bool:
+    """Whether no run holds ``backup`` by its tags alone: released, or a lease stale by its own stamp."""
+    owner = owner_of(tag_map(backup))
+    return owner.kind != "lease" or policy.stale_by_clock(owner)
+
+
+def _creation_time(backup: Mapping[str, Any]) -> datetime | None:
+    created = backup.get("CreationTime")
+    if isinstance(created, datetime):
+        return created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+    return None
