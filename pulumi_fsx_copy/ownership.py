@@ -179,7 +179,8 @@ def owner_of(tags: Mapping[str, str]) -> Owner:
 
 
 def lease_value(holder: str, now: float | None = None) -> str:
-    return f"lease:{holder}:{int(now if now is not None else time.time())}"
+    """The owner tag of a lease held by ``holder``, stamped ``now`` (to the millisecond, so every renewal differs)."""
+    return f"lease:{holder}:{now if now is not None else time.time():.3f}"
 
 
 def claim_value(claim: str) -> str:

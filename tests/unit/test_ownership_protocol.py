@@ -1,0 +1,269 @@
+"""The ownership protocol over a copy's tags (ownership.py), with a tag store in memory: identities, who may
+delete, leases taken over only when no live run holds them, races between runs, claims read back."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pulumi_fsx_copy.errors import ThrottledError
+from pulumi_fsx_copy.ownership import (
+    FREE,
+    LEGACY_RECORDED_TAG,
+    OWNER_TAG,
+    RESOURCE_TAG,
+    Identity,
+    LeaseLost,
+    LeasePolicy,
+    Ownership,
+    claim_value,
+    deletion,
+    fresh_token,
+    lease_value,
+    owner_of,
+    ownership_tags,
+    resource_identity,
+    unrecorded,
+)
+from pulumi_fsx_copy.tags import tag_problems
+
+INPUTS = {"source_backup_id": "backup-0123456789abcdef0", "region": "us-west-2", "copy_tags": False}
+TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
+ME = Identity.of(resource_identity("org", "dr", "prod", None, TYPE, "copy"), INPUTS)
+POLICY = LeasePolicy(renew=0.05, stale=0.3, skew=0.1, settle=0.05)
+
+
+# -- identity --------------------------------------------------------------------------------------
+
+
+def test_names_holding_slashes_never_spell_another_resource() -> None:
+    """`b/c` under component `a` and `c` under component `a/b` (issue 15, 2a)."""
+    parent = "urn:pulumi:prod::dr::acme:Site::"
+    one = resource_identity("org", "dr", "prod", parent + "a", TYPE, "b/c")
+    other = resource_identity("org", "dr", "prod", parent + "a/b", TYPE, "c")
+    assert one != other
+    assert Identity.of(one, INPUTS).who != Identity.of(other, INPUTS).who
+
+
+def test_identity_separates_the_resource_from_its_inputs() -> None:
+    same = Identity.of(resource_identity("org", "dr", "prod", None, TYPE, "copy"), dict(INPUTS))
+    assert same == ME
+    moved = Identity.of(resource_identity("org", "dr", "prod", None, TYPE, "copy"), {**INPUTS, "region": "eu-west-1"})
+    assert moved.who == ME.who and moved.what != ME.what
+    other_org = Identity.of(resource_identity("org-b", "dr", "prod", None, TYPE, "copy"), INPUTS)
+    assert other_org.who != ME.who
+
+
+def test_tokens_are_fresh_valid_and_short() -> None:
+    tokens = {fresh_token(ME) for _ in range(100)}
+    assert len(tokens) == 100
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]{1,63}", token) for token in tokens)
+
+
+@given(st.text(max_size=400))
+def test_ownership_tags_are_always_valid_tags(name: str) -> None:
+    identity = Identity.of(resource_identity("org", "dr", "prod", None, TYPE, name), INPUTS)
+    for owner in (FREE, lease_value("ab" * 8), claim_value("cd" * 8)):
+        tags = ownership_tags(identity, owner)
+        assert tag_problems(tags) == []
+        assert len(tags[RESOURCE_TAG]) <= 256
+
+
+# -- who may delete --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tags", "recorded", "allowed"),
+    [
+        ({OWNER_TAG: claim_value("c1")}, "c1", True),
+        ({OWNER_TAG: claim_value("c2")}, "c1", False),  # another record's copy
+        ({OWNER_TAG: lease_value("h")}, "c1", False),  # a run works on it
+        ({OWNER_TAG: FREE}, "c1", False),
+        ({}, "c1", False),  # the owner tag was removed outside Pulumi
+        ({LEGACY_RECORDED_TAG: "true"}, None, True),  # a state and a copy from before claims
+        ({}, None, True),
+        ({OWNER_TAG: claim_value("c1")}, None, False),  # an old state entry never deletes a claimed copy
+    ],
+)
+def test_a_copy_is_deleted_only_by_the_record_whose_claim_it_carries(
+    tags: dict[str, str], recorded: str | None, allowed: bool
+) -> None:
+    verdict = deletion(tags, recorded)
+    assert verdict.allowed is allowed
+    assert allowed or verdict.reason
+
+
+def _backup(
+    backup_id: str, lifecycle: str, owner: str | None, identity: Identity = ME, minute: int = 0
+) -> dict[str, Any]:
+    tags = ownership_tags(identity, owner or FREE)
+    if owner is None:
+        del tags[OWNER_TAG]
+    return {
+        "BackupId": backup_id,
+        "ResourceARN": f"arn:aws:fsx:us-west-2:123456789012:backup/{backup_id}",
+        "Lifecycle": lifecycle,
+        "CreationTime": datetime(2024, 1, 1, 0, minute, tzinfo=timezone.utc),
+        "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
+    }
+
+
+def test_only_unrecorded_copies_of_this_resource_are_candidates_available_first() -> None:
+    other = Identity.of(resource_identity("org", "dr", "prod", None, TYPE, "other"), INPUTS)
+    moved = Identity.of(resource_identity("org", "dr", "prod", None, TYPE, "copy"), {**INPUTS, "copy_tags": True})
+    backups = [
+        _backup("backup-copying", "COPYING", FREE, minute=5),
+        _backup("backup-available", "AVAILABLE", lease_value("x"), minute=1),
+        _backup("backup-claimed", "AVAILABLE", claim_value("c")),
+        _backup("backup-other", "AVAILABLE", FREE, identity=other),
+        _backup("backup-moved", "AVAILABLE", FREE, identity=moved),
+    ]
+    assert [b["BackupId"] for b in unrecorded(backups, ME, any_inputs=False)] == ["backup-available", "backup-copying"]
+    assert {b["BackupId"] for b in unrecorded(backups, ME, any_inputs=True)} == {
+        "backup-available",
+        "backup-copying",
+        "backup-moved",
+    }
+
+
+# -- leases ----------------------------------------------------------------------------------------
+
+
+class TagStore:
+    """One copy's tags in AWS; writes land after ``latency`` seconds (as a slow TagResource would)."""
+
+    def __init__(self, owner: str | None, latency: float = 0.0) -> None:
+        self.tags: dict[str, str] = {} if owner is None else {OWNER_TAG: owner}
+        self.latency = latency
+        self.fail_writes = 0
+        self.lock = threading.Lock()
+
+    def read(self, _backup: Mapping[str, Any]) -> dict[str, str]:
+        with self.lock:
+            return dict(self.tags)
+
+    def write(self, _backup: Mapping[str, Any], value: str, _seconds: float) -> None:
+        if self.fail_writes:
+            self.fail_writes -= 1
+            raise ThrottledError("throttled", code="ThrottlingException", operation="TagResource")
+        time.sleep(self.latency)
+        with self.lock:
+            self.tags[OWNER_TAG] = value
+
+
+def protocol(store: TagStore, policy: LeasePolicy = POLICY) -> Ownership:
+    def sleep(seconds: float) -> bool:
+        time.sleep(seconds)
+        return True
+
+    return Ownership(store.read, store.write, policy, sleep)
+
+
+BACKUP = _backup("backup-0123456789abcdef0", "COPYING", None)
+
+
+def test_a_free_copy_is_taken_over_and_renewed_until_released() -> None:
+    store = TagStore(FREE)
+    ownership = protocol(store)
+    lease = ownership.acquire(BACKUP)
+    assert lease is not None
+    first = store.tags[OWNER_TAG]
+    assert owner_of(store.tags).value == lease.holder
+    time.sleep(POLICY.renew * 4)
+    assert owner_of(store.tags).value == lease.holder
+    ownership.release(lease)
+    assert store.tags[OWNER_TAG] == FREE
+    assert first.startswith(f"lease:{lease.holder}:")
+
+
+def test_a_lease_that_is_renewed_is_never_taken_over() -> None:
+    """Two `up`s with the same names (two backends): the second sees the first renew and goes its own way."""
+    store = TagStore(FREE)
+    live = protocol(store)
+    held = live.acquire(BACKUP)
+    assert held is not None
+    assert protocol(store).acquire(BACKUP) is None
+    assert owner_of(store.tags).value == held.holder
+    live.release(held)
+
+
+def test_a_lease_unchanged_for_the_stale_time_is_taken_over() -> None:
+    """A run that died without releasing (its process killed): the next run waits `stale`, then adopts."""
+    store = TagStore(lease_value("dead"))
+    lease = protocol(store).acquire(BACKUP)
+    assert lease is not None and owner_of(store.tags).value == lease.holder
+    lease.stop_renewing()
+
+
+def test_a_lease_stale_by_its_own_stamp_is_taken_over_at_once() -> None:
+    store = TagStore(lease_value("dead", time.time() - 3600))
+    started = time.monotonic()
+    lease = protocol(store, LeasePolicy(renew=60, stale=120, skew=60, settle=0.01)).acquire(BACKUP)
+    assert lease is not None and time.monotonic() - started < 30
+    lease.stop_renewing()
+
+
+def test_a_claimed_copy_is_never_taken_over() -> None:
+    store = TagStore(claim_value("someone"))
+    assert protocol(store).acquire(BACKUP) is None
+    assert store.tags[OWNER_TAG] == claim_value("someone")
+
+
+def test_of_runs_taking_over_at_once_exactly_one_wins() -> None:
+    for _ in range(5):
+        store = TagStore(FREE, latency=0.01)
+        results: list[Any] = []
+
+        def run(store: TagStore = store, results: list[Any] = results) -> None:
+            results.append(protocol(store).acquire(BACKUP))
+
+        runs = [threading.Thread(target=run) for _ in range(4)]
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join()
+        winners = [lease for lease in results if lease is not None]
+        assert len(winners) == 1
+        assert owner_of(store.tags).value == winners[0].holder
+        winners[0].stop_renewing()
+
+
+def test_a_run_whose_lease_was_taken_over_stops_renewing_and_claims_nothing() -> None:
+    store = TagStore(FREE)
+    ownership = protocol(store)
+    lease = ownership.acquire(BACKUP)
+    assert lease is not None
+    usurper = lease_value("usurper")
+    store.tags[OWNER_TAG] = usurper  # another run judged this one gone
+    time.sleep(POLICY.renew * 4)
+    with pytest.raises(LeaseLost):
+        lease.check()
+    assert ownership.claim(lease, "mine") is False
+    assert store.tags[OWNER_TAG] == usurper
+
+
+def test_the_claim_is_read_back_and_a_failed_claim_says_why() -> None:
+    store = TagStore(FREE)
+    ownership = protocol(store)
+    lease = ownership.acquire(BACKUP)
+    assert lease is not None
+    store.fail_writes = 1
+    with pytest.raises(ThrottledError):
+        ownership.claim(lease, "mine")  # the write failed and the tag still holds the lease: AWS's error
+    assert owner_of(store.tags).kind == "lease"
+    lease = ownership.acquire(BACKUP) or pytest.fail("the run's own released lease")
+    ownership.release(lease)
+    lease = ownership.acquire(BACKUP)
+    assert lease is not None
+    assert ownership.claim(lease, "mine") is True
+    assert store.tags[OWNER_TAG] == claim_value("mine")
+    ownership.release(lease)  # after a claim, releasing changes nothing
+    assert store.tags[OWNER_TAG] == claim_value("mine")
