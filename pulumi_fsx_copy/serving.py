@@ -29,6 +29,21 @@ pool's workers when the first resource call arrives) fixes both from inside the 
   connections :data:`ENGINE_GONE_CHECKS` checks in a row, every wait ends as on Cancel (copies go on in
   AWS, unclaimed) and the process exits.
 
+  **Only a refused connection means gone.** A port nobody listens on refuses at once (the kernel answers
+  the SYN with a reset): that is what a dead engine leaves. Every other outcome counts as alive and breaks
+  the run of refusals: a connect that times out is what a live but stopped engine gives (SIGSTOP,
+  ``docker pause``, a debugger; its kernel completes handshakes only while its accept backlog has room,
+  then drops SYNs) and what a loaded machine gives; a name that does not resolve is a resolver's problem;
+  "address not available" (``EADDRNOTAVAIL``: no local port or address to connect from) and "host/network
+  unreachable" are this side's or the network's state, not the engine's -- on loopback a dead engine is
+  refused, never unreachable. A dead engine's port refuses on every check, so a doubtful check counted
+  as alive only delays the exit by a check; counted as gone, it would kill the provider of a live engine,
+  abandoning every wait and the engine's calls.
+  Each check closes its connection at once (a FIN: a gRPC server that accepts it reads EOF and drops it
+  quietly). A stopped engine cannot accept them, so they queue in its backlog, one per check, up to the
+  kernel's cap (``somaxconn``); the checks after that time out, which counts as alive, and the engine
+  drops the queued ones when it resumes.
+
 What it touches beyond public APIs: the main thread's frame locals (``sys._current_frames``),
 ``grpc`` server internals (``_Server._state``, its ``thread_pool``, ``lock`` and ``generic_handlers``
 list) and ``ThreadPoolExecutor._threads`` / ``_thread_name_prefix`` / ``_max_workers``. Each is checked
@@ -63,7 +78,10 @@ MAX_WORKERS: Final = 256
 
 CANCEL_METHOD: Final = "/pulumirpc.ResourceProvider/Cancel"
 ENGINE_CHECK_SECONDS: Final = 0.5
-"""Pause between two checks of the engine's address, and how long a check waits for a connection."""
+"""Pause between two checks of the engine's address."""
+ENGINE_CONNECT_SECONDS: Final = 5.0
+"""How long a check waits for a connection. A refusal comes at once on Linux and macOS; Windows retries a
+refused SYN for about two seconds before it reports the refusal. A timeout counts as alive."""
 ENGINE_GONE_CHECKS: Final = 2
 """Checks in a row (:data:`ENGINE_CHECK_SECONDS` apart) refused on every address after which the engine is gone."""
 _DYNAMIC_MAIN: Final = "pulumi.dynamic.__main__"
@@ -107,8 +125,8 @@ def install(signal: CancelSignal = ENGINE_CANCEL) -> Serving:
 def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int], object] = os._exit) -> None:
     """Return when the engine at ``address`` is gone, after ending every wait and (by default) the process.
 
-    Gone means: refused on every address :data:`ENGINE_GONE_CHECKS` checks in a row (any failure to
-    connect counts as refused). An address that cannot be parsed is not watched.
+    Gone means: refused on every address :data:`ENGINE_GONE_CHECKS` checks in a row (see the module's
+    docstring for why nothing else counts). An address that cannot be parsed is not watched.
     """
     try:
         host, port = engine_host_port(address)
@@ -118,7 +136,7 @@ def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int
     refused = 0
     while refused < ENGINE_GONE_CHECKS:
         time.sleep(ENGINE_CHECK_SECONDS)
-        refused = refused + 1 if _refuses(host, port, ENGINE_CHECK_SECONDS) else 0
+        refused = refused + 1 if _refuses(host, port, ENGINE_CONNECT_SECONDS) else 0
     signal.set()
     _say(
         f"the Pulumi engine at {address} is gone (was `pulumi up` killed?): ending every wait, "
@@ -147,18 +165,23 @@ def engine_host_port(address: str) -> tuple[str, int]:
 
 
 def _refuses(host: str, port: int, timeout: float) -> bool:
-    """Whether no address of ``host`` takes a connection to ``port``."""
+    """Whether every address of ``host`` refuses a connection to ``port``: the only sign that the engine is
+    gone. A connection, a timeout, a resolution failure or any other error is no such sign."""
     try:
         addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:  # socket.gaierror included
-        return True
+        return False
+    if not addresses:
+        return False
     for family, kind, proto, _, sockaddr in addresses:
         try:
             with socket.socket(family, kind, proto) as connection:  # closed at once, whatever happens
                 connection.settimeout(timeout)
                 connection.connect(sockaddr)
-        except OSError:
+        except ConnectionRefusedError:
             continue
+        except OSError:  # timed out (a stopped engine, a full backlog), unreachable, no local port...
+            return False
         return False  # connected: the engine listens
     return True
 
