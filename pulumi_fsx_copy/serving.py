@@ -24,9 +24,25 @@ pool's workers when the first resource call arrives) fixes both from inside the 
 * **the engine going away**: the engine starts each plugin in a process group of its own, and a killed
   ``pulumi up`` (SIGKILL, a CI job cancelled) leaves the provider running, waiting on its copies for hours
   and then claiming them (``pulumi-fsx-copy:recorded=true``), so the next ``up`` could not adopt them and
-  would make a second copy. :func:`install` watches the engine's address (the plugin's last argument):
-  once it refuses connections :data:`ENGINE_GONE_CHECKS` times in a row, every wait ends as on Cancel
-  (copies go on in AWS, unclaimed) and the process exits.
+  would make a second copy. :func:`install` watches the engine's address (the plugin's last argument,
+  ``host:port`` or ``[v6addr]:port``; a name is tried on each address it resolves to): once it refuses
+  connections :data:`ENGINE_GONE_CHECKS` checks in a row, every wait ends as on Cancel (copies go on in
+  AWS, unclaimed) and the process exits.
+
+  **Only a refused connection means gone.** A port nobody listens on refuses at once (the kernel answers
+  the SYN with a reset): that is what a dead engine leaves. Every other outcome counts as alive and breaks
+  the run of refusals: a connect that times out is what a live but stopped engine gives (SIGSTOP,
+  ``docker pause``, a debugger; its kernel completes handshakes only while its accept backlog has room,
+  then drops SYNs) and what a loaded machine gives; a name that does not resolve is a resolver's problem;
+  "address not available" (``EADDRNOTAVAIL``: no local port or address to connect from) and "host/network
+  unreachable" are this side's or the network's state, not the engine's -- on loopback a dead engine is
+  refused, never unreachable. A dead engine's port refuses on every check, so a doubtful check counted
+  as alive only delays the exit by a check; counted as gone, it would kill the provider of a live engine,
+  abandoning every wait and the engine's calls.
+  Each check closes its connection at once (a FIN: a gRPC server that accepts it reads EOF and drops it
+  quietly). A stopped engine cannot accept them, so they queue in its backlog, one per check, up to the
+  kernel's cap (``somaxconn``); the checks after that time out, which counts as alive, and the engine
+  drops the queued ones when it resumes.
 
 What it touches beyond public APIs: the main thread's frame locals (``sys._current_frames``),
 ``grpc`` server internals (``_Server._state``, its ``thread_pool``, ``lock`` and ``generic_handlers``
@@ -55,15 +71,19 @@ from google.protobuf import empty_pb2
 from .progress import engine_address_from_argv
 from .waiting import ENGINE_CANCEL, CancelSignal
 
-__all__ = ["CANCEL_METHOD", "MAX_WORKERS", "Serving", "apply", "install"]
+__all__ = ["CANCEL_METHOD", "MAX_WORKERS", "Serving", "apply", "engine_host_port", "install", "watch_engine"]
 
 MAX_WORKERS: Final = 256
 """Engine calls the provider process serves at once (the SDK's pool serves 4). Threads start on demand."""
 
 CANCEL_METHOD: Final = "/pulumirpc.ResourceProvider/Cancel"
 ENGINE_CHECK_SECONDS: Final = 0.5
+"""Pause between two checks of the engine's address."""
+ENGINE_CONNECT_SECONDS: Final = 5.0
+"""How long a check waits for a connection. A refusal comes at once on Linux and macOS; Windows retries a
+refused SYN for about two seconds before it reports the refusal. A timeout counts as alive."""
 ENGINE_GONE_CHECKS: Final = 2
-"""Refused connections in a row (:data:`ENGINE_CHECK_SECONDS` apart) after which the engine is gone."""
+"""Checks in a row (:data:`ENGINE_CHECK_SECONDS` apart) refused on every address after which the engine is gone."""
 _DYNAMIC_MAIN: Final = "pulumi.dynamic.__main__"
 _PREFIX: Final = "pulumi_fsx_copy"
 
@@ -103,26 +123,72 @@ def install(signal: CancelSignal = ENGINE_CANCEL) -> Serving:
 
 
 def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int], object] = os._exit) -> None:
-    """Return when the engine at ``address`` is gone, after ending every wait and (by default) the process."""
-    host, port = address.rsplit(":", 1)
+    """Return when the engine at ``address`` is gone, after ending every wait and (by default) the process.
+
+    Gone means: refused on every address :data:`ENGINE_GONE_CHECKS` checks in a row (see the module's
+    docstring for why nothing else counts). An address that cannot be parsed is not watched.
+    """
+    try:
+        host, port = engine_host_port(address)
+    except ValueError as error:
+        _say(f"not watching the Pulumi engine ({error}); a killed `pulumi up` leaves this provider running.")
+        return
     refused = 0
     while refused < ENGINE_GONE_CHECKS:
         time.sleep(ENGINE_CHECK_SECONDS)
-        try:
-            socket.create_connection((host, int(port)), timeout=ENGINE_CHECK_SECONDS).close()
-            refused = 0
-        except OSError:
-            refused += 1
+        refused = refused + 1 if _refuses(host, port, ENGINE_CONNECT_SECONDS) else 0
     signal.set()
-    with contextlib.suppress(OSError):  # the engine read our stderr: the pipe is likely broken with it
-        print(
-            f"{_PREFIX}: the Pulumi engine at {address} is gone (was `pulumi up` killed?): ending every wait, "
-            "the copies go on in AWS unclaimed and the next `pulumi up` adopts them; exiting.",
-            file=sys.stderr,
-            flush=True,
-        )
+    _say(
+        f"the Pulumi engine at {address} is gone (was `pulumi up` killed?): ending every wait, "
+        "the copies go on in AWS unclaimed and the next `pulumi up` adopts them; exiting."
+    )
     time.sleep(ENGINE_CHECK_SECONDS)  # the cancelled calls answer (to nobody) and the waits end
     exit_process(0)
+
+
+def engine_host_port(address: str) -> tuple[str, int]:
+    """The host (brackets removed from an IPv6 literal) and port of ``host:port`` or ``[v6addr]:port``.
+
+    Raises ValueError for anything else.
+    """
+    if address.startswith("["):
+        host, bracket, port = address[1:].partition("]:")
+        if not bracket or not host:
+            raise ValueError(f"{address!r} is not [IPv6-address]:port")
+    else:
+        host, colon, port = address.rpartition(":")
+        if not colon or not host or ":" in host:  # an IPv6 literal must be in brackets
+            raise ValueError(f"{address!r} is not host:port")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{address!r} has no port in 1-65535")
+    return host, int(port)
+
+
+def _refuses(host: str, port: int, timeout: float) -> bool:
+    """Whether every address of ``host`` refuses a connection to ``port``: the only sign that the engine is
+    gone. A connection, a timeout, a resolution failure or any other error is no such sign."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:  # socket.gaierror included
+        return False
+    if not addresses:
+        return False
+    for family, kind, proto, _, sockaddr in addresses:
+        try:
+            with socket.socket(family, kind, proto) as connection:  # closed at once, whatever happens
+                connection.settimeout(timeout)
+                connection.connect(sockaddr)
+        except ConnectionRefusedError:
+            continue
+        except OSError:  # timed out (a stopped engine, a full backlog), unreachable, no local port...
+            return False
+        return False  # connected: the engine listens
+    return True
+
+
+def _say(line: str) -> None:
+    with contextlib.suppress(OSError):  # the engine read our stderr: the pipe is likely broken with it
+        print(f"{_PREFIX}: {line}", file=sys.stderr, flush=True)
 
 
 def apply(signal: CancelSignal, thread: threading.Thread | None = None) -> Serving:
