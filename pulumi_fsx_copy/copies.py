@@ -17,6 +17,7 @@ import pulumi
 
 from .errors import (
     BackupCopyError,
+    CopyCancelledError,
     CopyDeletedError,
     CopyFailedError,
     CopyNotFoundError,
@@ -47,7 +48,7 @@ from .ownership import (
     unrecorded,
 )
 from .progress import ProgressReporter, current_urn
-from .waiting import Deadline
+from .waiting import Deadline, WaitCancelled
 
 CALL_TIMEOUT_SECONDS = 300.0
 """Steps that do not wait on copies give AWS this long to answer."""
@@ -122,7 +123,10 @@ class Copies:
         and a destroy deletes it.
         """
         ownership = self._ownership(request, deadline)
-        lease = self._start_or_adopt(request, ownership, deadline)
+        try:
+            lease = self._start_or_adopt(request, ownership, deadline)
+        except WaitCancelled:
+            raise cancelled(request, None) from None
         backup_id = str(lease.backup["BackupId"])
         claimed = False
         try:
@@ -138,6 +142,8 @@ class Copies:
             return backup_id, outputs
         except LeaseLost:
             raise self._taken_over(request, backup_id) from None
+        except WaitCancelled:
+            raise cancelled(request, backup_id) from None
         finally:
             if not claimed:
                 ownership.release(lease)
@@ -345,6 +351,25 @@ class Copies:
                 self.gateway.delete_backup(region, orphan_id, deadline)
             except CopyNotFoundError:
                 continue
+
+
+def cancelled(request: CopyRequest, backup_id: str | None) -> CopyCancelledError:
+    """The error of a Create the engine cancelled (Ctrl-C): nothing is deleted, nothing was claimed.
+
+    The copy stays unrecorded and released (see :mod:`pulumi_fsx_copy.ownership`): the next Create adopts it.
+    """
+    if backup_id is None:
+        return CopyCancelledError(
+            f"Pulumi was cancelled before the copy of {request.route} was known to have started. A copy AWS "
+            "already started goes on there; the next `pulumi up` resumes it, or starts the copy if there is none.",
+            **request.context("CopyBackup").fields(None),
+        )
+    return CopyCancelledError(
+        f"Pulumi was cancelled while waiting for copy {backup_id} of {request.route}. The copy goes on in AWS "
+        "and was not deleted; the next `pulumi up` resumes waiting on this same copy (or, if this resource is "
+        "not created again, `pulumi destroy` deletes it).",
+        **request.context("DescribeBackups", backup_id).fields(None),
+    )
 
 
 def _released(backup: Mapping[str, Any], policy: LeasePolicy) -> bool:

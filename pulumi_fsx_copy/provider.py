@@ -30,7 +30,7 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .clients import AwsClients, new_session
-from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest
+from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, cancelled
 from .diffing import diff_properties
 from .errors import (
     BackupCopyError,
@@ -190,8 +190,8 @@ class BackupCopyProvider(ResourceProvider):
             deadline.cancel.check()  # a Create that arrives after Cancel starts no copy
             backup_id, outs = self._copies.create(request, deadline, finish)
         except WaitCancelled:
-            raise _cancelled(request) from None
-        except (CopyTimeoutError, CopyFailedError, OwnershipConflictError):
+            raise cancelled(request, None) from None
+        except (CopyTimeoutError, CopyFailedError, CopyCancelledError, OwnershipConflictError):
             raise
         except BackupCopyError as err:
             if err.backup_id is None or err.operation == "CopyBackup":
@@ -367,19 +367,6 @@ def _gone(id_: str, region: str, props: Mapping[str, Any]) -> ReadResult:
         operation="DescribeBackups",
         region=region,
         backup_id=id_,
-    )
-
-
-def _cancelled(request: CopyRequest) -> CopyCancelledError:
-    """The error of a Create the engine cancelled (Ctrl-C): nothing is deleted, nothing was claimed.
-
-    A copy this Create started or adopted stays unrecorded and released: the next Create of this resource adopts it.
-    """
-    return CopyCancelledError(
-        f"Pulumi was cancelled while copying {request.route}. A copy AWS already started goes on there, "
-        "unrecorded: the next `pulumi up` adopts it (or starts the copy if there is none), `pulumi destroy` "
-        "deletes it.",
-        **request.context("CopyBackup").fields(None),
     )
 
 

@@ -68,6 +68,7 @@ from typing import Any, Final
 import grpc
 from google.protobuf import empty_pb2
 
+from .ownership import HELD_LEASES
 from .progress import engine_address_from_argv
 from .waiting import ENGINE_CANCEL, CancelSignal
 
@@ -84,6 +85,8 @@ ENGINE_CONNECT_SECONDS: Final = 5.0
 refused SYN for about two seconds before it reports the refusal. A timeout counts as alive."""
 ENGINE_GONE_CHECKS: Final = 2
 """Checks in a row (:data:`ENGINE_CHECK_SECONDS` apart) refused on every address after which the engine is gone."""
+LEASE_RELEASE_SECONDS: Final = 20.0
+"""Once the engine is gone, how long the watcher lets cancelled Creates release their leases before exiting."""
 _DYNAMIC_MAIN: Final = "pulumi.dynamic.__main__"
 _PREFIX: Final = "pulumi_fsx_copy"
 
@@ -142,6 +145,9 @@ def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int
         f"the Pulumi engine at {address} is gone (was `pulumi up` killed?): ending every wait, "
         "the copies go on in AWS unclaimed and the next `pulumi up` adopts them; exiting."
     )
+    # Each cancelled Create releases its copy's lease (``free``) so that the next `pulumi up` adopts it at once
+    # rather than wait for the lease to go stale: let them, within bounds, before the process ends.
+    HELD_LEASES.wait_released(LEASE_RELEASE_SECONDS)
     time.sleep(ENGINE_CHECK_SECONDS)  # the cancelled calls answer (to nobody) and the waits end
     exit_process(0)
 
