@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 
-from . import cli, concurrency, preview, process, state, throughput, waits
+from . import cli, concurrency, listing, preview, process, state, throughput, waits
 from .common import RESULTS_PATH, Result, print_table, write_results
 
 SECTIONS = {
@@ -19,6 +19,7 @@ SECTIONS = {
     "state": state,
     "concurrency": concurrency,
     "cli": cli,
+    "listing": listing,
 }
 
 

@@ -109,5 +109,11 @@ def print_table(results: list[Result], out: Callable[[str], None] = print) -> No
 
 
 def write_results(results: list[Result], meta: Mapping[str, Any]) -> None:
-    records = [asdict(r) for r in results]
+    """Write ``results``; the figures of sections not run this time (``--only``) are kept from the last run."""
+    ran = {r.section for r in results}
+    kept: list[dict[str, Any]] = []
+    if RESULTS_PATH.exists():
+        previous = json.loads(RESULTS_PATH.read_text()).get("results", [])
+        kept = [r for r in previous if r.get("section") not in ran]
+    records = kept + [asdict(r) for r in results]
     RESULTS_PATH.write_text(json.dumps({"meta": dict(meta), "results": records}, indent=2) + "\n")

@@ -393,7 +393,7 @@ class Ownership:
         owner = owner_of(self.read_tags(lease.backup))
         if owner.kind != "lease" or owner.value != lease.holder:
             raise LeaseLost()
-        self.write_owner(lease.backup, lease_value(lease.holder), self.policy.settle / 2)
+        self.write_owner(lease.backup, lease_value(lease.holder), self.policy.renew)
 
     def release(self, lease: Lease) -> None:
         """Give the copy back (``free``) if it is still this run's, so the next run adopts it at once."""
@@ -415,14 +415,19 @@ class Ownership:
         owner = owner_of(self.read_tags(lease.backup))
         if owner.kind != "lease" or owner.value != lease.holder:
             return False
-        return self._write_and_confirm(lease.backup, claim_value(claim), owner.raw)
+        # Retried for up to `renew` seconds: no run takes a lease over before it is `stale`, so the claim of a
+        # lease just read as ours can land that late and still be the last write.
+        return self._write_and_confirm(lease.backup, claim_value(claim), owner.raw, self.policy.renew)
 
-    def _write_and_confirm(self, backup: Mapping[str, Any], value: str, before: str | None) -> bool:
-        """Write the owner tag, let it settle, read it back: True when it reads ``value``, False when another
-        run's value is there. When the write failed and the tag still reads ``before``, the write's error."""
+    def _write_and_confirm(
+        self, backup: Mapping[str, Any], value: str, before: str | None, seconds: float | None = None
+    ) -> bool:
+        """Write the owner tag (within ``seconds``, default ``settle / 2``), let it settle, read it back: True
+        when it reads ``value``, False when another run's value is there. When the write failed and the tag
+        still reads ``before``, the write's error."""
         failure: BackupCopyError | None = None
         try:
-            self.write_owner(backup, value, self.policy.settle / 2)
+            self.write_owner(backup, value, self.policy.settle / 2 if seconds is None else seconds)
         except BackupCopyError as err:  # the write may have landed all the same: the read-back decides
             failure = err
         self._sleep_through(self.policy.settle)

@@ -8,6 +8,7 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_fsx_copy import BackupCopyProvider
+from pulumi_fsx_copy.waiting import Deadline
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_the_copy_slot_listing_follows_short_pages(aws: Aws, provider: BackupCop
     copies = [aws.copy(source)["BackupId"] for _ in range(3)]
     assert aws.emulator.current_settings()["page_size"] == 1
 
-    listed = provider._list_backups(DEST)
+    listed = provider._gateway.list_copies(DEST, Deadline(60))
 
     assert [backup["BackupId"] for backup in listed] == copies
     assert {backup["Lifecycle"] for backup in listed} == {"COPYING"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,8 +66,8 @@ def test_keyword_and_args_forms_register_the_same_inputs(mocks: RecordingMocks) 
         assert a.typ == b.typ == TYPE
         for key, value in inputs.items():
             assert a.inputs[key] == b.inputs[key] == value
-        assert a.inputs["resource_identity"] == "organization/dr/prod/a"
-        assert b.inputs["resource_identity"] == "organization/dr/prod/b"
+        assert json.loads(a.inputs["resource_identity"]) == ["v2", "organization", "dr", "prod", "", TYPE, "a"]
+        assert json.loads(b.inputs["resource_identity"]) == ["v2", "organization", "dr", "prod", "", TYPE, "b"]
         assert "__provider" in a.inputs
 
     return pulumi.Output.all(by_keywords.backup_id, by_args.backup_id).apply(check)
@@ -126,9 +127,9 @@ def test_multi_region_copy_makes_one_child_per_region(mocks: RecordingMocks) -> 
         assert west.inputs["tags"] == {"purpose": "dr", "tier": "gold"}
         assert eu.inputs["tags"] == {"purpose": "dr", "tier": "silver"}
         # Children are parented, so their identities (and ownership tags) differ from a top-level twin.
-        identity = west.inputs["resource_identity"]
-        assert identity.startswith("organization/urn:pulumi:prod::dr::")
-        assert identity.endswith("pulumi-fsx-copy:index:MultiRegionBackupCopy::dr/dr-us-west-2")
+        _, organization, _, _, parent, _, name = json.loads(west.inputs["resource_identity"])
+        assert (organization, name) == ("organization", "dr-us-west-2")
+        assert parent.startswith("urn:pulumi:prod::dr::") and parent.endswith("MultiRegionBackupCopy::dr")
         assert backup_ids["us-west-2"] != backup_ids["eu-west-1"]
 
     return fanout.backup_ids.apply(check)
@@ -231,7 +232,7 @@ def test_identity_names_the_organization(acme_mocks: RecordingMocks) -> Any:
     copy = BackupCopy("a", source_backup_id="backup-0123456789abcdef0")
 
     def check(_: Any) -> None:
-        assert _by_name(acme_mocks, "a").inputs["resource_identity"] == "acme/dr/prod/a"
+        assert json.loads(_by_name(acme_mocks, "a").inputs["resource_identity"])[1:4] == ["acme", "dr", "prod"]
 
     return copy.backup_id.apply(check)
 
@@ -252,6 +253,6 @@ def test_identity_holds_the_whole_parent_chain(mocks: RecordingMocks) -> Any:
     def check(_: Any) -> None:
         identities = [r.inputs["resource_identity"] for r in mocks.registered if r.name == "copy"]
         assert len(identities) == 2 and identities[0] != identities[1]
-        assert all("acme:index:Inner::inner/copy" in identity for identity in identities)
+        assert all(json.loads(identity)[4].endswith("acme:index:Inner::inner") for identity in identities)
 
     return pulumi.Output.all(*(copy.backup_id for copy in copies)).apply(check)

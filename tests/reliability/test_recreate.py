@@ -70,25 +70,32 @@ def test_failed_copy_is_cleaned_up_and_the_rerun_makes_a_new_one(
     ledger.assert_no_leak()
 
 
-@pytest.mark.parametrize("token", [None, "my-token"])
 def test_forced_replacement_keeps_the_new_copy(
-    engine: ProviderProcess, fsx_remote: RemoteEmulator, source: str, ledger: Ledger, token: str | None
+    engine: ProviderProcess, fsx_remote: RemoteEmulator, source: str, ledger: Ledger
 ) -> None:
     """`up --replace` as the engine drives it: Check without old inputs, Create with the same inputs, then
-    Delete of the old ID. The new resource's copy survives; with a user's client_request_token (AWS hands back
-    the same copy) the delete of "the old one" is skipped with a warning."""
-    news = checked(engine, inputs(source, client_request_token=token))
+    Delete of the old ID. The new resource's copy survives, the old one is deleted."""
+    news = checked(engine, inputs(source))
     old_id, old_outs = engine.create("dr-copy", news)
     ledger.created(DR_REGION, old_id)
-    again = checked(engine, inputs(source, client_request_token=token))
-    new_id, new_outs = engine.create("dr-copy", again)
-    assert new_outs["lifecycle"] == "AVAILABLE"
-    assert (new_id == old_id) == (token is not None)
+    new_id, new_outs = engine.create("dr-copy", checked(engine, inputs(source)))
+    assert new_outs["lifecycle"] == "AVAILABLE" and new_id != old_id
     engine.delete("dr-copy", old_id, old_outs, old_inputs=news)
-    if new_id != old_id:
-        ledger.deleted(DR_REGION, old_id)
+    ledger.deleted(DR_REGION, old_id)
     ledger.created(DR_REGION, new_id)
     ledger.assert_no_leak()
     assert live_copy_ids(DR_REGION) == {new_id}
-    if token is not None:
-        assert f"copy {old_id} was not deleted" in engine.stderr_text
+
+
+def test_forced_replacement_with_a_user_token_fails_and_keeps_the_held_copy(
+    engine: ProviderProcess, fsx_remote: RemoteEmulator, source: str, ledger: Ledger
+) -> None:
+    """With a user's client_request_token AWS hands back the held copy: the replacement's Create fails
+    (IdempotencyConflictError), and the engine, seeing the failure, deletes nothing."""
+    news = checked(engine, inputs(source, client_request_token="my-token"))
+    old_id, _ = engine.create("dr-copy", news)
+    ledger.created(DR_REGION, old_id)
+    with pytest.raises(ProviderError, match="IdempotencyConflictError"):
+        engine.create("dr-copy", checked(engine, inputs(source, client_request_token="my-token")))
+    ledger.assert_no_leak()
+    assert live_copy_ids(DR_REGION) == {old_id}

@@ -16,3 +16,48 @@ if _seconds:
     import pulumi_fsx_copy.clients as _clients
 
     _clients._CLIENT_CONFIG = _clients._CLIENT_CONFIG.merge(Config(read_timeout=float(_seconds)))
+
+# With ``PFC_TEST_THROTTLE_EVERY=N``, every N-th FSx DescribeBackups call of the provider answers
+# ThrottlingException (as a busy account's does), before it reaches the emulator.
+_every = os.environ.get("PFC_TEST_THROTTLE_EVERY")
+# With ``PFC_TEST_KMS_GATE=PATH``, each KMS DescribeKey first creates ``PATH.reached``, waits until ``PATH``
+# exists, then answers ThrottlingException: a test holds the provider inside its KMS look-up.
+_gate = os.environ.get("PFC_TEST_KMS_GATE")
+if _every or _gate:
+    import itertools
+    import threading
+    import time
+    from pathlib import Path
+    from typing import Any
+
+    from botocore.exceptions import ClientError
+
+    import pulumi_fsx_copy.clients as _clients
+
+    _count = itertools.count(1)
+    _lock = threading.Lock()
+
+    def _throttled(operation: str) -> ClientError:
+        error: Any = {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}
+        return ClientError(error, operation)
+
+    def _before_call(model: Any, **_: Any) -> None:
+        if _every and model.name == "DescribeBackups":
+            with _lock:
+                n = next(_count)
+            if n % int(_every) == 0:
+                raise _throttled("DescribeBackups")
+        if _gate and model.name == "DescribeKey":
+            Path(_gate + ".reached").touch()
+            while not Path(_gate).exists():
+                time.sleep(0.02)
+            raise _throttled("DescribeKey")
+
+    _make = _clients.AwsClients._new_client
+
+    def _make_with_faults(self: Any, service: str, region: str) -> Any:
+        client = _make(self, service, region)
+        client.meta.events.register("before-call", _before_call)
+        return client
+
+    _clients.AwsClients._new_client = _make_with_faults  # type: ignore[method-assign]

@@ -1,0 +1,89 @@
+"""The Region listing before CopyBackup: DescribeBackups calls with 0 / 2,000 / 20,000 unrelated backups in the
+destination, clean and with 5% of listing calls throttled; the create must succeed in every case.
+
+Create lists the destination's copies (``backup-type`` = ``USER_INITIATED``, which every copy has) so that a
+re-run adopts the copy an unfinished run left. Unrelated backups are measured two ways: AUTOMATIC (a DR
+Region's own daily backups, which the filter skips) and USER_INITIATED (backups or copies of other stacks,
+the worst case: they match the filter). Pages hold 50 backups (AWS's most); in-process emulator.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from .common import DR_REGION, SOURCE_REGION, Result, set_fake_aws_env
+
+SIZES = (0, 2_000, 20_000)
+THROTTLED = 0.05
+PAGE = 50
+
+
+def _measure(count: int, backup_type: str, throttled: float) -> tuple[int, int, bool]:
+    """(DescribeBackups calls before CopyBackup, throttled answers, create succeeded) for one create."""
+    import moto
+    from botocore.exceptions import ClientError
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+
+    from pulumi_fsx_copy import BackupCopyProvider
+    from pulumi_fsx_copy.testing import InProcessEmulator
+
+    with moto.mock_aws():
+        emulator = InProcessEmulator()
+        emulator.configure(copy_seconds=0, page_size=PAGE)
+        source = emulator.seed_backup(SOURCE_REGION)
+        for _ in range(count):
+            emulator.seed_backup(DR_REGION, backup_type=backup_type)
+        provider = BackupCopyProvider()
+        provider.configure(ConfigureRequest(Config({"aws:region": DR_REGION}, "bench")))
+        rng = random.Random(15)
+        throttles = [0]
+
+        def throttle(model: Any, **_: Any) -> None:
+            if model.name == "DescribeBackups" and rng.random() < throttled:
+                throttles[0] += 1
+                raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, model.name)
+
+        provider._clients.fsx(DR_REGION).meta.events.register("before-call", throttle)
+        before_copy: list[int] = []
+        copy_backup = provider._gateway.copy_backup
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            before_copy.append(emulator.calls("DescribeBackups", DR_REGION))
+            return copy_backup(*args, **kwargs)
+
+        provider._gateway.copy_backup = counted  # type: ignore[method-assign]
+        emulator.reset_calls()
+        checked = provider.check(
+            {}, {"source_backup_id": source, "source_region": SOURCE_REGION, "resource_identity": "bench/listing"}
+        )
+        try:
+            provider.create(checked.inputs)
+            ok = True
+        except Exception:
+            ok = False
+        return (before_copy[0] if before_copy else -1), throttles[0], ok
+
+
+def run(results: list[Result], *, quick: bool = False) -> None:
+    set_fake_aws_env()
+    sizes = SIZES[:2] if quick else SIZES
+    for backup_type in ("AUTOMATIC", "USER_INITIATED"):
+        for count in sizes:
+            for rate in (0.0, THROTTLED):
+                calls, throttles, ok = _measure(count, backup_type, rate)
+                matching = count if backup_type == "USER_INITIATED" else 0
+                bound = matching // PAGE + 1
+                label = f"{count:,} {backup_type} backups" + (f", {rate:.0%} throttled" if rate else "")
+                results.append(
+                    Result(
+                        "listing",
+                        f"DescribeBackups before CopyBackup, {label}",
+                        calls,
+                        "calls",
+                        goal=f"create succeeds; <= {bound} pages" + (" + retries" if rate else ""),
+                        met=ok and (calls <= bound + throttles),
+                        note=f"{throttles} throttled answers retried" if rate else "",
+                    )
+                )

@@ -1,0 +1,119 @@
+"""Ownership faults only a driver of the provider process can place (issue 15: 3, 6, 7, 8): Cancel inside the
+steps before the claim, a tag value in AWS's CopyBackup message, throttled listing pages, a token whose
+tags AWS refuses."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf import empty_pb2
+from provider_driver import ProviderError
+from reliability_support import DR_REGION, copies, fsx, inputs, start_provider
+
+from pulumi_fsx_copy.ownership import FREE, OWNER_TAG
+from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+
+SECRET = "s3cr3t-In-Aws-Message"
+
+
+def _owner(backup_id: str) -> str:
+    backup = fsx(DR_REGION).describe_backups(BackupIds=[backup_id])["Backups"][0]
+    return {t["Key"]: t["Value"] for t in backup.get("Tags", [])}[OWNER_TAG]
+
+
+def _wait_for(path: Path, seconds: float = 120) -> None:
+    end = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < end, f"never reached {path.name}"
+        time.sleep(0.05)
+
+
+def test_cancel_during_the_kms_look_up_leaves_the_copy_unclaimed_for_the_next_run(
+    fsx_server: EmulatorServer, fsx_remote: RemoteEmulator, tmp_path: Path
+) -> None:
+    """Issue 15, 3: every step that can be cancelled comes before the claim. Cancel while the outputs' KMS
+    look-up is retried: a CopyCancelledError (not a raw WaitCancelled), nothing claimed, and the next run's
+    Create adopts the same copy."""
+    source = fsx_remote.seed_backup("us-east-1")
+    gate = tmp_path / "kms-gate"
+    process = start_provider(fsx_server.url, PFC_TEST_KMS_GATE=str(gate))
+    try:
+        checked = process.check("dr-copy", {}, inputs(source)).inputs
+        with ThreadPoolExecutor(1) as pool:
+            create = pool.submit(process.create, "dr-copy", checked)
+            _wait_for(Path(str(gate) + ".reached"))
+            process._call("Cancel", empty_pb2.Empty())
+            gate.touch()
+            with pytest.raises(ProviderError) as caught:
+                create.result(timeout=120)
+        assert "CopyCancelledError" in str(caught.value) and "WaitCancelled" not in str(caught.value)
+    finally:
+        process.stop()
+    [copy] = copies(DR_REGION)
+    assert _owner(copy["BackupId"]) == FREE
+
+    fsx_remote.reset_calls()
+    again = start_provider(fsx_server.url)
+    try:
+        backup_id, outs = again.create("dr-copy", again.check("dr-copy", {}, inputs(source)).inputs)
+    finally:
+        again.stop()
+    assert backup_id == copy["BackupId"] and fsx_remote.calls("CopyBackup") == 0
+    assert _owner(backup_id) == f"claim:{outs['claim']}"
+
+
+def test_a_tag_value_in_aws_copy_backup_message_is_withheld(
+    fsx_server: EmulatorServer, fsx_remote: RemoteEmulator
+) -> None:
+    """Issue 15, 6: CopyBackup sends the declared tags; AWS's message may repeat one, and the error never does."""
+    source = fsx_remote.seed_backup("us-east-1")
+    process = start_provider(fsx_server.url)
+    try:
+        checked = process.check("dr-copy", {}, inputs(source, tags={"credential": SECRET})).inputs
+        fsx_remote.fail_next("CopyBackup", "BadRequest", message=f"Tag value {SECRET} of key credential is invalid")
+        with pytest.raises(ProviderError) as caught:
+            process.create("dr-copy", checked)
+    finally:
+        process.stop()
+    assert "InvalidInputError" in str(caught.value) and "[copying" in str(caught.value)
+    assert SECRET not in str(caught.value)
+    assert copies(DR_REGION) == []
+
+
+def test_a_throttled_page_is_retried_on_its_own(fsx_server: EmulatorServer, fsx_remote: RemoteEmulator) -> None:
+    """Issue 15, 7: with 200 other copies in the destination (20 pages) and every 5th DescribeBackups throttled,
+    the create lists every page and makes its copy (a restart of the whole listing on a throttle never would)."""
+    fsx_remote.configure(page_size=10)
+    source = fsx_remote.seed_backup("us-east-1")
+    for _ in range(200):
+        fsx_remote.seed_backup(DR_REGION)
+    process = start_provider(fsx_server.url, PFC_TEST_THROTTLE_EVERY="5")
+    try:
+        backup_id, outs = process.create("dr-copy", process.check("dr-copy", {}, inputs(source)).inputs)
+    finally:
+        process.stop()
+    assert outs["lifecycle"] == "AVAILABLE" and [c["BackupId"] for c in copies(DR_REGION)] == [backup_id]
+
+
+def test_a_token_with_more_tags_than_aws_allows_fails_before_any_copy(
+    fsx_server: EmulatorServer, fsx_remote: RemoteEmulator
+) -> None:
+    """Issue 15, 8: client_request_token, copy_tags and 47 declared tags: the declared tags go with CopyBackup,
+    so AWS refuses the request itself; no whole copy is made only for its claim to fail on every re-run."""
+    source = fsx_remote.seed_backup("us-east-1", tags={"team": "storage", "env": "prod"})
+    declared: dict[str, Any] = {f"k{i}": f"value-{i}" for i in range(47)}
+    process = start_provider(fsx_server.url)
+    try:
+        bag = inputs(source, tags=declared, copy_tags=True, client_request_token="dr-token")
+        checked = process.check("dr-copy", {}, bag)
+        assert checked.failures == []
+        with pytest.raises(ProviderError) as caught:
+            process.create("dr-copy", checked.inputs)
+    finally:
+        process.stop()
+    assert "[copying" in str(caught.value) and "tags" in str(caught.value).lower(), str(caught.value)
+    assert copies(DR_REGION) == []
