@@ -45,17 +45,22 @@ def aws_test_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def fsx_emulator(aws_test_env: None) -> Iterator[InProcessEmulator]:
-    """The in-process emulator inside ``moto.mock_aws()``, reset, copies taking ``TEST_COPY_SECONDS``."""
+    """The in-process emulator inside ``moto.mock_aws()``, reset, copies taking ``TEST_COPY_SECONDS``.
+
+    At teardown the emulator is reset and taken out of moto again: later tests of the session see moto
+    exactly as it was before this fixture."""
     from moto import mock_aws
 
     from .testing import InProcessEmulator
 
-    emulator = InProcessEmulator()
-    with mock_aws():
-        emulator.reset()
-        emulator.configure(copy_seconds=TEST_COPY_SECONDS)
-        yield emulator
-    emulator.reset()
+    with InProcessEmulator() as emulator:
+        try:
+            with mock_aws():
+                emulator.reset()
+                emulator.configure(copy_seconds=TEST_COPY_SECONDS)
+                yield emulator
+        finally:
+            emulator.reset()
 
 
 @pytest.fixture(scope="session")

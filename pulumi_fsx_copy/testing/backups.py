@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import time
@@ -87,6 +88,10 @@ FILE_SYSTEM_MEMBERS: Final = (
 """What a backup's ``FileSystem`` carries: members of the model's FileSystem shape moto has values for."""
 _KEY_NAMESPACE: Final = uuid.UUID("5d3c1e2a-8f0b-4c55-9a61-6f2b7f1d0c11")
 _STATE_ATTR: Final = "_fsx_copy_state"
+_SEQUENCE: Final = itertools.count(1)
+"""Numbers backups in the order they are made: the order DescribeBackups lists them in."""
+IN_PROGRESS: Final = ("PENDING", "CREATING", "TRANSFERRING", "COPYING")
+"""The lifecycles of a backup not finished yet."""
 
 
 class FsxError(Exception):
@@ -187,6 +192,7 @@ class EmulatedBackup(BaseModel):
         release_seconds: float = 0.0,
     ) -> None:
         self.backend = backend
+        self.sequence = next(_SEQUENCE)
         self.backup_id = new_id("backup")
         self.resource_arn = (
             f"arn:{get_partition(backend.region_name)}:fsx:{backend.region_name}:"
@@ -209,6 +215,7 @@ class EmulatedBackup(BaseModel):
         self.source_backup_region = source.backend.region_name if source else None
         self.deleted_tags: list[dict[str, str]] = []
         self.restoring = False
+        self.restoring_file_system_id: str | None = None
 
     @property
     def file_system_id(self) -> str:
@@ -349,8 +356,8 @@ def managed_key_arn(region: str, account_id: str | None = None) -> str:
 
 
 def resolve_kms_key(account_id: str, region: str, key_ref: str | None) -> str:
-    """The ARN of the enabled KMS key ``key_ref`` (key ID, key ARN, alias name or alias ARN) names
-    in ``region``; the FSx-managed key's when None; else ``InvalidDestinationKmsKey``."""
+    """The ARN of the enabled symmetric encryption KMS key ``key_ref`` (key ID, key ARN, alias name or
+    alias ARN) names in ``region``; the FSx-managed key's when None; else ``InvalidDestinationKmsKey``."""
     kms = kms_backends[account_id][region]
     if key_ref is None:
         return managed_key(kms).arn
@@ -365,9 +372,14 @@ def resolve_kms_key(account_id: str, region: str, key_ref: str | None) -> str:
         key = kms.keys[kms.any_id_to_key_id(key_ref)]
     except (KeyError, AttributeError, TypeError):
         raise invalid from None
-    if key.key_state != "Enabled":
+    if key.key_state != "Enabled" or not is_symmetric_encryption_key(key):
         raise invalid
     return str(key.arn)
+
+
+def is_symmetric_encryption_key(key: Key) -> bool:
+    """Whether ``key`` is a symmetric encryption key, the only kind FSx encrypts with (no RSA, ECC, HMAC)."""
+    return key.key_spec == "SYMMETRIC_DEFAULT" and key.key_usage in (None, "ENCRYPT_DECRYPT")
 
 
 def source_key_usable(account_id: str, region: str, key_arn: str) -> bool:

@@ -1,10 +1,13 @@
 """Requests checked against botocore's FSx service model, as AWS checks them before acting.
 
-botocore checks only a few bounds client-side (``min``, required members, types); AWS refuses the
-rest -- a list or string over its ``max``, a string off its ``pattern`` -- with a
-``ValidationException`` before the operation runs.  :func:`validate` does the same for any FSx
-operation, from the model's own shapes.  Messages name the member and the constraint, never the value
-(a tag value could be a secret).
+botocore checks a request client-side (required members, types, ``min``) unless told not to, and checks
+nothing of its ``max`` or ``pattern``; any other client sends whatever it likes.  AWS first reads the
+JSON body -- a member of the wrong JSON type (a string where the model has a boolean, a number or a
+list, ...) or a body that is not a JSON object is a ``SerializationException`` -- then validates it: a
+missing required member, a list or string over its ``max``, a string off its ``pattern`` or enum is a
+``ValidationException``; both before the operation runs, both HTTP 400.  :func:`validate` does the same
+for any FSx operation, from the model's own shapes.  Messages name the member and the constraint, never
+the value (a tag value could be a secret).
 """
 
 from __future__ import annotations
@@ -75,28 +78,86 @@ def _violation(shape: Shape, value: Any) -> str | None:
     return None
 
 
+_JSON_TYPES: Final[dict[str, tuple[type[Any], ...]]] = {
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+    "string": (str,),
+    "blob": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "double": (int, float),
+    "timestamp": (int, float, str),
+}
+"""The JSON values AWS JSON 1.1 reads each shape type from (``null`` always means "not given")."""
+
+
+def _member_path(path: str, name: str) -> str:
+    member = name[0].lower() + name[1:]
+    return f"{path}.{member}" if path else member
+
+
+def _type_error(shape: Shape, value: Any, path: str) -> str | None:
+    """Where ``value`` is not of the JSON type ``shape`` is read from, if anywhere (the first place)."""
+    if value is None:
+        return None
+    expected = _JSON_TYPES.get(shape.type_name)
+    wrong = expected is not None and (
+        not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected)
+    )
+    if wrong:
+        return f"Unexpected value type at '{path or 'request'}': expected a JSON {shape.type_name} value."
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        for name, member in shape.members.items():
+            problem = _type_error(member, value.get(name), _member_path(path, name))
+            if problem is not None:
+                return problem
+    elif isinstance(shape, ListShape) and isinstance(value, list):
+        for index, item in enumerate(value):
+            problem = _type_error(shape.member, item, f"{path}.{index + 1}.member")
+            if problem is not None:
+                return problem
+    return None
+
+
 def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
     violation = _violation(shape, value)
     if violation is not None:
         found.append(f"Value at '{path}' failed to satisfy constraint: {violation}")
     if isinstance(shape, StructureShape) and isinstance(value, dict):
+        required = set(shape.required_members)
         for name, member in shape.members.items():
-            if name in value:
-                member_path = name[0].lower() + name[1:]
-                _walk(member, value[name], f"{path}.{member_path}" if path else member_path, found)
+            member_path = _member_path(path, name)
+            if value.get(name) is not None:
+                _walk(member, value[name], member_path, found)
+            elif name in required:
+                found.append(f"Value null at '{member_path}' failed to satisfy constraint: Member must not be null")
     elif isinstance(shape, ListShape) and isinstance(value, list):
         for index, item in enumerate(value):
-            _walk(shape.member, item, f"{path}.{index + 1}.member", found)
+            item_path = f"{path}.{index + 1}.member"
+            if item is None:
+                found.append(f"Value null at '{item_path}' failed to satisfy constraint: Member must not be null")
+            else:
+                _walk(shape.member, item, item_path, found)
 
 
-def validate(operation: str, params: dict[str, Any]) -> None:
-    """Refuse ``params`` of FSx ``operation`` with ``ValidationException`` if they break the model."""
+def validate(operation: str, params: Any) -> None:
+    """Refuse the request body ``params`` (parsed JSON) of FSx ``operation`` as AWS would:
+    ``SerializationException`` if it is not of the model's JSON types, ``ValidationException`` if it
+    breaks the model's constraints (required members, lengths, patterns, enums, ranges)."""
+    if not isinstance(params, dict):
+        raise FsxError("SerializationException", "The request body must be a JSON object.")
     try:
         shape = service_model().operation_model(operation).input_shape
     except Exception:  # an action the model does not know: moto answers it as it does
         return
     if shape is None:
         return
+    problem = _type_error(shape, params, "")
+    if problem is not None:
+        raise FsxError("SerializationException", problem)
     found: list[str] = []
     _walk(shape, params, "", found)
     if found:

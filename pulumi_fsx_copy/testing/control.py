@@ -9,6 +9,7 @@ process, :class:`~.remote.RemoteEmulator` posts it to a server, whose table of c
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import TracebackType
 from typing import Any, Final
 
 from .models import MODEL
@@ -37,6 +38,11 @@ class Emulator:
         with error ``code`` (any FSx error shape, ThrottlingException, ...)."""
         self._invoke("fail_next", operation=operation, code=code, count=count, message=message, region=region)
 
+    def crash_next(self, operation: str, *, count: int = 1, region: str | None = None) -> None:
+        """Make the next ``count`` calls of ``operation`` raise an unexpected exception inside the emulator
+        (as a bug would); the client gets AWS's answer to its own failures, ``InternalServerError`` (500)."""
+        self._invoke("crash_next", operation=operation, count=count, region=region)
+
     def break_next(
         self, operation: str, kind: str, *, count: int = 1, seconds: float = 0.0, region: str | None = None
     ) -> None:
@@ -57,9 +63,25 @@ class Emulator:
         """Pin a backup's ``Lifecycle`` (e.g. CREATING, later AVAILABLE)."""
         self._invoke("set_lifecycle", region=region, backup_id=backup_id, lifecycle=lifecycle, account_id=account_id)
 
-    def set_restoring(self, region: str, backup_id: str, restoring: bool = True, account_id: str | None = None) -> None:
-        """Mark a backup as being restored from (DeleteBackup answers ``BackupRestoring``), or not."""
-        self._invoke("set_restoring", region=region, backup_id=backup_id, restoring=restoring, account_id=account_id)
+    def set_restoring(
+        self,
+        region: str,
+        backup_id: str,
+        restoring: bool = True,
+        account_id: str | None = None,
+        file_system_id: str | None = None,
+    ) -> str | None:
+        """Mark a backup as being restored from, or not: DeleteBackup answers ``BackupRestoring`` with the
+        ``FileSystemId`` being restored (``file_system_id``, or a new ID); returns that ID when restoring."""
+        result = self._invoke(
+            "set_restoring",
+            region=region,
+            backup_id=backup_id,
+            restoring=restoring,
+            account_id=account_id,
+            file_system_id=file_system_id,
+        )
+        return None if result is None else str(result)
 
     def calls(self, operation: str | None = None, region: str | None = None) -> int:
         """FSx calls that reached the emulator since the last reset (injected failures included)."""
@@ -117,11 +139,26 @@ CONTROLS: Final = frozenset(name for name in vars(Emulator) if not name.startswi
 
 
 class InProcessEmulator(Emulator):
-    """The emulator living in this process (installed into moto on construction); use it inside
-    ``moto.mock_aws()``, which owns moto's backends: :meth:`reset` leaves them to it."""
+    """The emulator living in this process: installed into moto on construction, taken out again by
+    :meth:`close` (or at the end of its ``with`` block), which leaves moto exactly as it found it.
+
+    Use it inside ``moto.mock_aws()``, which owns moto's backends: :meth:`reset` leaves them to it.
+    """
 
     def __init__(self) -> None:
-        install()
+        self._installation = install()
 
     def _invoke(self, control: str, **arguments: Any) -> Any:
         return getattr(MODEL, control)(**arguments)
+
+    def close(self) -> None:
+        """Undo this emulator's install (moto is restored once no other install is in force)."""
+        self._installation.uninstall()
+
+    def __enter__(self) -> InProcessEmulator:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -17,16 +17,18 @@ switchable through :class:`Settings`), are listed in ``docs/emulator.md``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, Final
 
 from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
-from moto.utilities.paginator import Paginator
 from moto.utilities.utils import get_partition
 
 from .backups import (
@@ -35,6 +37,7 @@ from .backups import (
     COPY_LIMIT,
     DEFAULT_DEPLOYMENT,
     FILE_SYSTEM_MEMBERS,
+    IN_PROGRESS,
     LIFECYCLES,
     OPT_IN_REGIONS,
     PAGE_LIMIT,
@@ -83,7 +86,8 @@ class Settings:
     reuse_token_after_delete: bool = True
     """A CopyBackup token reused after its copy was deleted returns that copy, DELETED (False: a new copy)."""
     delete_while_copying: bool = False
-    """DeleteBackup of a copy still COPYING goes through (False: BackupInProgress)."""
+    """DeleteBackup of a backup not finished yet (PENDING, CREATING, TRANSFERRING, COPYING) goes through
+    (False: BackupInProgress)."""
     opt_in_regions: tuple[str, ...] = OPT_IN_REGIONS
     """Regions where cross-Region copies (from or to) are refused with InvalidRegion."""
     multi_az_unsupported_regions: tuple[str, ...] = ()
@@ -99,6 +103,8 @@ class Fault:
     remaining: int
     message: str | None
     region: str | None
+    crash: bool = False
+    """Instead of an AWS error, the call raises an unexpected exception inside the emulator (as a bug would)."""
 
 
 NETWORK_FAULT_KINDS: Final = ("drop", "lose_response", "delay")
@@ -198,6 +204,14 @@ class FsxCopyModel:
         with self.lock:
             self._faults.append(Fault(operation, code, count, message, region))
 
+    def crash_next(self, operation: str, *, count: int = 1, region: str | None = None) -> None:
+        """Make the next ``count`` calls of ``operation`` raise an unexpected exception inside the emulator,
+        as a bug would: the client gets what AWS answers its own failures with (InternalServerError, 500)."""
+        if count < 1:
+            raise EmulatorError("count must be at least 1")
+        with self.lock:
+            self._faults.append(Fault(operation, "InternalServerError", count, None, region, crash=True))
+
     def break_next(
         self,
         operation: str,
@@ -272,10 +286,21 @@ class FsxCopyModel:
         with self.lock:
             self._seeded(region, backup_id, account_id).lifecycle_override = lifecycle
 
-    def set_restoring(self, region: str, backup_id: str, restoring: bool = True, account_id: str | None = None) -> None:
-        """Mark a backup as being restored from (DeleteBackup answers ``BackupRestoring``) or not."""
+    def set_restoring(
+        self,
+        region: str,
+        backup_id: str,
+        restoring: bool = True,
+        account_id: str | None = None,
+        file_system_id: str | None = None,
+    ) -> str | None:
+        """Mark a backup as being restored from (DeleteBackup answers ``BackupRestoring`` naming the file
+        system being restored, ``file_system_id`` or a new ID) or not; the file system's ID, if restoring."""
         with self.lock:
-            self._seeded(region, backup_id, account_id).restoring = restoring
+            backup = self._seeded(region, backup_id, account_id)
+            backup.restoring = restoring
+            backup.restoring_file_system_id = (file_system_id or new_id("fs")) if restoring else None
+            return backup.restoring_file_system_id
 
     def max_in_progress(self, region: str, account_id: str | None = None) -> int:
         """The most copies ever in progress at once into ``region`` of the account."""
@@ -316,6 +341,8 @@ class FsxCopyModel:
                 raise EmulatorError(f"unknown {name} {value!r}; one of {', '.join(allowed)}")
         if resource_type == "VOLUME" and file_system_type not in ("ONTAP", "OPENZFS"):
             raise EmulatorError("volume backups need file_system_type ONTAP or OPENZFS")
+        if file_system_type == "LUSTRE" and (deployment_type or "").startswith("SCRATCH"):
+            raise EmulatorError("FSx backs up only persistent Lustre file systems, not scratch ones")
         if any(is_reserved(key) for key in tags or {}):
             raise EmulatorError("tags starting with 'aws:' go in aws_tags")
         if any(not is_reserved(key) for key in aws_tags or {}):
@@ -390,6 +417,21 @@ class FsxCopyModel:
             file_system = backend.file_systems.get(file_system_id or "")
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
+            self._check_backup_supported(file_system)
+            now = time.monotonic()
+            for other in backups_of(backend).values():
+                if (
+                    isinstance(other, EmulatedBackup)
+                    and not other.is_copy
+                    and other.file_system_id == file_system.file_system_id
+                    and other.volume_id == volume_id
+                    and other.lifecycle_at(now) in ("PENDING", "CREATING")
+                ):
+                    target = f"volume '{volume_id}'" if volume_id else f"file system '{file_system.file_system_id}'"
+                    raise FsxError(
+                        "BackupInProgress",
+                        f"Backup '{other.backup_id}' of {target} is under way; wait for it before backing up again.",
+                    )
             backup = self._new_backup(
                 backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds
             )
@@ -518,10 +560,17 @@ class FsxCopyModel:
                     f"Backup '{backup_id}' is being copied and can't be deleted until the copy ends.",
                     BackupId=backup_id,
                 )
-            if backup.lifecycle_at(now) == "COPYING" and not self.settings.delete_while_copying:
-                raise FsxError("BackupInProgress", f"Backup '{backup_id}' is still being copied; retry later.")
+            lifecycle = backup.lifecycle_at(now)
+            if lifecycle in IN_PROGRESS and not self.settings.delete_while_copying:
+                raise FsxError(
+                    "BackupInProgress", f"Backup '{backup_id}' is {lifecycle}: it can be deleted once it ends."
+                )
             if backup.restoring:
-                raise FsxError("BackupRestoring", f"A file system is being restored from backup '{backup_id}'.")
+                raise FsxError(
+                    "BackupRestoring",
+                    f"A file system is being restored from backup '{backup_id}'.",
+                    **({"FileSystemId": backup.restoring_file_system_id} if backup.restoring_file_system_id else {}),
+                )
             backup.deleted_tags = backup.tags()
             backup.lifecycle_override = "DELETED"
             del backups_of(backend)[backup_id]
@@ -558,7 +607,14 @@ class FsxCopyModel:
                     name, values = str(item.get("Name")), set(item.get("Values") or ())
                     self._check_filter_ids(backend, everything, name, values)
                     backups = [b for b in backups if filter_value(b, name) in values]
-            page, token = self._page(backups, max_results, next_token, "backup_id", (backup_ids, filters))
+            scope = (
+                "DescribeBackups",
+                backend.account_id,
+                backend.region_name,
+                list(backup_ids or []),
+                sorted([str(f.get("Name")), sorted(f.get("Values") or [])] for f in filters or ()),
+            )
+            page, token = self._page(backups, _backup_position, max_results, next_token, scope)
             now = time.monotonic()
             return [backup.to_dict(now) for backup in page], token
 
@@ -588,28 +644,38 @@ class FsxCopyModel:
         with self.lock:
             self._check_resource(backend, arn)
             tags = list(backend.tagger.list_tags_for_resource(arn)["Tags"])
-            return self._page(tags, max_results, next_token, "Key", (arn,))
+            scope = ("ListTagsForResource", backend.account_id, backend.region_name, arn)
+            return self._page(tags, _tag_position, max_results, next_token, scope)
 
     # ---- helpers --------------------------------------------------------------------------------
 
     def _page(
-        self, items: list[Any], max_results: int | None, next_token: str | None, unique: str, request: Any
+        self,
+        items: list[Any],
+        position: Callable[[Any], bytes],
+        max_results: int | None,
+        next_token: str | None,
+        scope: Any,
     ) -> tuple[list[Any], str | None]:
-        """One page of ``items``: at most ``MaxResults``, :data:`PAGE_LIMIT` and ``page_size`` of them."""
+        """One page of ``items`` in the order of their ``position``: at most ``MaxResults``,
+        :data:`PAGE_LIMIT` and ``page_size`` of them, from just after the item ``next_token`` ended on.
+
+        A token holds the request it was issued for (a hash of ``scope``) and the position of the last
+        item it returned -- never the item itself -- so it is short (< 40 characters), opaque, and still
+        good when that item, or any other, is deleted between pages: the next page starts at the first
+        item after that position that still exists, skipping no survivor.
+        """
+        fingerprint = _fingerprint(scope)
+        ordered = sorted(items, key=position)
+        if next_token is not None:
+            after = _token_position(next_token, fingerprint)
+            ordered = [item for item in ordered if position(item) > after]
         size = min(max_results or PAGE_LIMIT, PAGE_LIMIT, self.settings.page_size)
-        try:
-            paginator = Paginator(
-                max_results=size,
-                max_results_default=PAGE_LIMIT,
-                starting_token=next_token,
-                unique_attribute=unique,
-                param_values_to_check={"request": repr(request)},
-            )
-            return paginator.paginate(items)
-        except Exception as err:  # moto's InvalidToken, or a token that does not decode
-            if next_token is None:
-                raise
-            raise FsxError("BadRequest", "The NextToken is invalid or was not issued for this request.") from err
+        page = ordered[:size]
+        if len(ordered) <= size:
+            return page, None
+        token = base64.b64encode(bytes([_TOKEN_VERSION]) + fingerprint + position(page[-1])).decode()
+        return page, token
 
     def _earlier(self, backend: FSxBackend, token: str | None, request: Request) -> EmulatedBackup | None:
         """The backup an earlier request with ``token`` made, if it had the same parameters."""
@@ -697,6 +763,24 @@ class FsxCopyModel:
         for value in sorted(values - known):
             raise FsxError(code, f"{what} '{value}' does not exist.")
 
+    @staticmethod
+    def _check_backup_supported(file_system: FileSystem) -> None:
+        """``UnsupportedOperation`` for a Lustre file system FSx does not back up: a scratch one (the default
+        deployment type is SCRATCH_1) or one linked to a data repository (ImportPath/ExportPath)."""
+        if file_system.file_system_type != "LUSTRE":
+            return
+        config: Mapping[str, Any] = file_system.lustre_configuration or {}
+        deployment = str(config.get("DeploymentType") or "SCRATCH_1")
+        if deployment.startswith("SCRATCH"):
+            raise FsxError(
+                "UnsupportedOperation",
+                f"Backups are not supported on scratch file systems ({deployment}); use a persistent deployment type.",
+            )
+        if any(config.get(name) for name in ("ImportPath", "ExportPath", "DataRepositoryConfiguration")):
+            raise FsxError(
+                "UnsupportedOperation", "Backups are not supported on file systems linked to a data repository."
+            )
+
     def _seeded(self, region: str, backup_id: str, account_id: str | None) -> EmulatedBackup:
         backup = backups_of(control_backend(account_id, region)).get(backup_id)
         if not isinstance(backup, EmulatedBackup):
@@ -743,6 +827,36 @@ class FsxCopyModel:
                 f"Backup '{backups[arn].backup_id}' is managed by AWS Backup; tag it through AWS Backup.",
                 ResourceARN=arn,
             )
+
+
+_TOKEN_VERSION: Final = 1
+_BAD_TOKEN: Final = "The NextToken is invalid or was not issued for this request."
+
+
+def _fingerprint(scope: Any) -> bytes:
+    """6 bytes standing for the request a token is issued for (operation, account, Region, parameters)."""
+    return hashlib.sha256(json.dumps(scope, sort_keys=True, default=str).encode()).digest()[:6]
+
+
+def _token_position(token: str, fingerprint: bytes) -> bytes:
+    """The position a token issued for ``fingerprint`` ended on; ``BadRequest`` for any other token."""
+    try:
+        raw = base64.b64decode(token, validate=True)
+    except ValueError:
+        raise FsxError("BadRequest", _BAD_TOKEN) from None
+    if len(raw) < 8 or raw[0] != _TOKEN_VERSION or raw[1:7] != fingerprint:
+        raise FsxError("BadRequest", _BAD_TOKEN)
+    return raw[7:]
+
+
+def _backup_position(backup: EmulatedBackup) -> bytes:
+    """Backups are listed in the order they were made."""
+    return backup.sequence.to_bytes(8, "big")
+
+
+def _tag_position(tag: Mapping[str, str]) -> bytes:
+    """Tags are listed in the order of a hash of their key (12 bytes, whatever the key's length)."""
+    return hashlib.sha256(str(tag["Key"]).encode()).digest()[:12]
 
 
 MODEL: Final = FsxCopyModel()

@@ -16,6 +16,7 @@ validation happen before moto dispatches, so this layer serializes errors itself
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Final
 
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
@@ -27,6 +28,8 @@ from moto.fsx.responses import FSxResponse
 from .backups import FsxError, fsx_backend
 from .checks import service_data, service_model, validate
 from .models import MODEL, Fault, NetworkFault
+
+_LOG: Final = logging.getLogger(__name__)
 
 NETWORK_FAULT_KEY: Final = "pulumi_fsx_copy.network_fault"
 """WSGI environ key through which an FSx action asks the server to break its connection."""
@@ -107,8 +110,28 @@ def _params(self: FSxResponse) -> dict[str, Any]:
     return params if isinstance(params, dict) else {}
 
 
+def _checked_params(self: FSxResponse, operation: str) -> dict[str, Any]:
+    """The request's JSON object, refused as AWS refuses it if it is not JSON or breaks the model."""
+    try:
+        params: Any = json.loads(self.body or "{}")
+    except ValueError:
+        raise FsxError("SerializationException", "The request body is not valid JSON.") from None
+    validate(operation, params)
+    result: dict[str, Any] = params
+    return result
+
+
+def _error_answer(self: FSxResponse, error: FsxError) -> TYPE_RESPONSE:
+    status, headers, body = error_response(error)
+    headers = {**self.response_headers, **headers}
+    headers, body = self._enrich_response(headers, body)
+    return status, headers, body
+
+
 def call_action(self: FSxResponse) -> TYPE_RESPONSE:
-    """Every FSx action: count it, fail it if a fault is due, else let moto dispatch it.
+    """Every FSx action: count it, fail it if a fault is due, refuse what AWS refuses before acting
+    (:func:`_checked_params`), else let moto dispatch it.  Any exception escaping that is answered as
+    AWS answers its own failures: ``InternalServerError`` (500) in JSON.
 
     A network fault (:meth:`~.models.FsxCopyModel.break_next`) is handed to the server through the WSGI
     environ (:data:`NETWORK_FAULT_KEY`), which drops or delays the connection; in-process it becomes the
@@ -121,16 +144,20 @@ def call_action(self: FSxResponse) -> TYPE_RESPONSE:
         return _drop_or_raise(self, network)
     try:
         fault = MODEL.record_call(operation, self.region)
+        if fault is not None and fault.crash:
+            raise RuntimeError(f"injected crash of {operation}")
         if fault is not None:
             raise injected_error(fault, operation, _params(self))
-        validate(operation, _params(self))
+        _checked_params(self, operation)
         fsx_backend(self.current_account, self.region)
         response = BaseResponse.call_action(self)
     except FsxError as error:
-        status, headers, body = error_response(error)
-        headers = {**self.response_headers, **headers}
-        headers, body = self._enrich_response(headers, body)
-        response = status, headers, body
+        response = _error_answer(self, error)
+    except Exception:  # a bug (of the emulator or moto): AWS's answer to its own failures, never HTML
+        _LOG.exception("FSx %s failed inside the emulator", operation)
+        response = _error_answer(self, FsxError("InternalServerError", "An internal error occurred; retry later."))
+    status, headers, body = response
+    response = status, {**headers, "Content-Type": _CONTENT_TYPE}, body  # FSx answers JSON 1.1, errors or not
     if network is not None:
         return _drop_or_raise(self, network, response)
     return response

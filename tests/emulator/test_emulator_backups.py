@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+from unittest.mock import ANY
+
 import pytest
 from botocore.exceptions import ClientError
 from emulator_helpers import DEST, SOURCE, Aws, error, wait_for
+
+from pulumi_fsx_copy.testing import EmulatorError
 
 
 def test_deleting_a_source_is_refused_while_copied_and_a_short_while_after(aws: Aws, source: str) -> None:
@@ -124,18 +130,10 @@ def test_a_bad_next_token_is_a_bad_request(aws: Aws, source: str) -> None:
     assert error(info)["Error"]["Code"] == "BadRequest"
 
 
-def _file_system(aws: Aws) -> str:
-    response = aws.client("fsx").create_file_system(
-        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
-    )
-    file_system_id: str = response["FileSystem"]["FileSystemId"]
-    return file_system_id
-
-
 def test_create_backup_starts_pending_and_a_copy_must_wait_until_it_is_available(aws: Aws) -> None:
     aws.emulator.configure(create_backup_seconds=1.5)
     fsx, copier = aws.client("fsx"), aws.client("fsx", "eu-west-1")
-    backup = fsx.create_backup(FileSystemId=_file_system(aws))["Backup"]
+    backup = fsx.create_backup(FileSystemId=aws.file_system())["Backup"]
 
     assert backup["Lifecycle"] == "PENDING"  # Lustre: PENDING, CREATING, TRANSFERRING, AVAILABLE
     assert backup["Type"] == "USER_INITIATED"
@@ -155,9 +153,7 @@ def test_create_backup_starts_pending_and_a_copy_must_wait_until_it_is_available
 
 
 def test_create_backup_of_other_types_starts_creating(aws: Aws) -> None:
-    file_system = aws.client("fsx").create_file_system(
-        FileSystemType="WINDOWS", StorageCapacity=32, SubnetIds=["subnet-0123456789abcdef0"]
-    )["FileSystem"]["FileSystemId"]
+    file_system = aws.file_system(file_system_type="WINDOWS")
 
     backup = aws.client("fsx").create_backup(FileSystemId=file_system)["Backup"]
 
@@ -166,7 +162,7 @@ def test_create_backup_of_other_types_starts_creating(aws: Aws) -> None:
 
 
 def test_create_backup_with_the_same_token_gives_the_same_backup(aws: Aws) -> None:
-    file_system = _file_system(aws)
+    file_system = aws.file_system()
     fsx = aws.client("fsx")
 
     first = fsx.create_backup(FileSystemId=file_system, ClientRequestToken="backup-1")["Backup"]
@@ -192,12 +188,14 @@ def test_a_retried_delete_with_its_token_answers_deleted(aws: Aws, source: str) 
 
 
 def test_deleting_a_backup_being_restored_is_refused(aws: Aws, source: str) -> None:
-    aws.emulator.set_restoring(SOURCE, source)
+    restored = aws.emulator.set_restoring(SOURCE, source)
     fsx = aws.client("fsx", SOURCE)
 
     with pytest.raises(ClientError) as info:
         fsx.delete_backup(BackupId=source)
     assert error(info)["Error"]["Code"] == "BackupRestoring"
+    assert restored is not None and re.fullmatch(r"fs-[0-9a-f]{17}", restored)
+    assert error(info)["FileSystemId"] == restored  # the member of the model's BackupRestoring shape
 
     aws.emulator.set_restoring(SOURCE, source, restoring=False)
     assert fsx.delete_backup(BackupId=source)["Lifecycle"] == "DELETED"
@@ -218,3 +216,119 @@ def test_create_backup_of_an_unknown_file_system_is_not_found(aws: Aws) -> None:
         aws.client("fsx").create_backup(FileSystemId="fs-0123456789abcdef0")
 
     assert error(info)["Error"]["Code"] == "FileSystemNotFound"
+
+
+def test_the_file_system_being_restored_can_be_named(aws: Aws, source: str) -> None:
+    aws.emulator.set_restoring(SOURCE, source, file_system_id="fs-0123456789abcdef0")
+
+    with pytest.raises(ClientError) as info:
+        aws.client("fsx", SOURCE).delete_backup(BackupId=source)
+
+    assert error(info)["FileSystemId"] == "fs-0123456789abcdef0"
+
+
+# ---- one backup at a time, and only of what FSx backs up ---------------------------------------
+
+
+def test_a_second_backup_of_a_file_system_while_the_first_is_under_way_is_refused(aws: Aws) -> None:
+    aws.emulator.configure(create_backup_seconds=60)
+    file_system = aws.file_system()
+    fsx = aws.client("fsx")
+    first = fsx.create_backup(FileSystemId=file_system, ClientRequestToken="first")["Backup"]
+
+    with pytest.raises(ClientError) as info:
+        fsx.create_backup(FileSystemId=file_system)
+    assert error(info)["Error"]["Code"] == "BackupInProgress"
+    assert fsx.create_backup(FileSystemId=file_system, ClientRequestToken="first")["Backup"] == {
+        **first,
+        "ProgressPercent": ANY,
+        "Lifecycle": ANY,
+    }  # a retry of the first is not a second backup
+    fsx.create_backup(FileSystemId=aws.file_system())  # another file system is not held up
+
+    aws.emulator.set_lifecycle(DEST, first["BackupId"], "AVAILABLE")
+    assert fsx.create_backup(FileSystemId=file_system)["Backup"]["Lifecycle"] == "PENDING"
+
+
+@pytest.mark.parametrize("lifecycle", ["PENDING", "CREATING"])
+def test_a_backup_of_a_volume_while_one_is_pending_or_creating_is_refused(aws: Aws, lifecycle: str) -> None:
+    seeded = aws.emulator.seed_backup(DEST, file_system_type="ONTAP", resource_type="VOLUME", lifecycle=lifecycle)
+    volume_id = aws.describe(seeded)["Volume"]["VolumeId"]
+
+    with pytest.raises(ClientError) as info:
+        aws.client("fsx").create_backup(VolumeId=volume_id)
+    assert error(info)["Error"]["Code"] == "BackupInProgress"
+
+    aws.emulator.set_lifecycle(DEST, seeded, "AVAILABLE")
+    assert aws.client("fsx").create_backup(VolumeId=volume_id)["Backup"]["ResourceType"] == "VOLUME"
+
+
+def test_a_copy_in_progress_does_not_hold_up_a_backup_of_its_file_system(aws: Aws) -> None:
+    aws.emulator.configure(copy_seconds=60)
+    file_system = aws.file_system(SOURCE)
+    fsx = aws.client("fsx", SOURCE)
+    backup = fsx.create_backup(FileSystemId=file_system)["Backup"]["BackupId"]
+    aws.emulator.set_lifecycle(SOURCE, backup, "AVAILABLE")
+    aws.client("fsx", SOURCE).copy_backup(SourceBackupId=backup)  # in-Region copy: same file system ID
+
+    assert fsx.create_backup(FileSystemId=file_system)["Backup"]["Lifecycle"] == "PENDING"
+
+
+@pytest.mark.parametrize(
+    "lustre",
+    [
+        None,
+        {"DeploymentType": "SCRATCH_1"},
+        {"DeploymentType": "SCRATCH_2"},
+        {"DeploymentType": "PERSISTENT_1", "PerUnitStorageThroughput": 50, "ImportPath": "s3://bucket/prefix"},
+        {"DeploymentType": "PERSISTENT_1", "PerUnitStorageThroughput": 50, "ExportPath": "s3://bucket/prefix"},
+    ],
+    ids=["default-scratch-1", "scratch-1", "scratch-2", "import-path", "export-path"],
+)
+def test_lustre_scratch_or_linked_file_systems_cannot_be_backed_up(aws: Aws, lustre: dict[str, Any] | None) -> None:
+    kwargs = {"LustreConfiguration": lustre} if lustre is not None else {"LustreConfiguration": {}}
+    file_system = aws.file_system(**kwargs)
+
+    with pytest.raises(ClientError) as info:
+        aws.client("fsx").create_backup(FileSystemId=file_system)
+
+    assert error(info)["Error"]["Code"] == "UnsupportedOperation"
+    assert aws.backup_ids(DEST) == []
+
+
+@pytest.mark.parametrize("deployment", ["PERSISTENT_1", "PERSISTENT_2"])
+def test_persistent_unlinked_lustre_file_systems_can_be_backed_up(aws: Aws, deployment: str) -> None:
+    file_system = aws.file_system(LustreConfiguration={"DeploymentType": deployment, "PerUnitStorageThroughput": 125})
+
+    assert aws.client("fsx").create_backup(FileSystemId=file_system)["Backup"]["Lifecycle"] == "PENDING"
+
+
+def test_seeding_a_backup_of_a_scratch_lustre_file_system_is_an_emulator_error(aws: Aws) -> None:
+    with pytest.raises(EmulatorError, match="scratch"):
+        aws.emulator.seed_backup(SOURCE, deployment_type="SCRATCH_2")
+
+
+# ---- DeleteBackup of a backup not finished: one rule ---------------------------------------------
+
+
+@pytest.mark.parametrize("lifecycle", ["PENDING", "CREATING", "TRANSFERRING", "COPYING"])
+def test_deleting_a_backup_not_finished_is_refused_as_in_progress(aws: Aws, lifecycle: str) -> None:
+    backup = aws.emulator.seed_backup(DEST, lifecycle=lifecycle)
+
+    with pytest.raises(ClientError) as info:
+        aws.client("fsx").delete_backup(BackupId=backup)
+    assert error(info)["Error"]["Code"] == "BackupInProgress"
+
+    aws.emulator.configure(delete_while_copying=True)
+    assert aws.client("fsx").delete_backup(BackupId=backup)["Lifecycle"] == "DELETED"
+
+
+def test_deleting_a_backup_still_being_created_is_refused_like_a_copy_still_copying(aws: Aws) -> None:
+    aws.emulator.configure(create_backup_seconds=60)
+    backup = aws.client("fsx").create_backup(FileSystemId=aws.file_system())["Backup"]["BackupId"]
+
+    with pytest.raises(ClientError) as info:
+        aws.client("fsx").delete_backup(BackupId=backup)
+
+    assert error(info)["Error"]["Code"] == "BackupInProgress"
+    assert aws.describe(backup)["Lifecycle"] == "PENDING"

@@ -21,21 +21,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_new_mock_aws_block_sees_none_of_the_previous_copies(aws_test_env: None) -> None:
-    emulator = InProcessEmulator()
     fsx = boto3.client("fsx", region_name=DEST, config=NO_RETRIES)
-    with mock_aws():
-        source = emulator.seed_backup(SOURCE)
-        copy = fsx.copy_backup(SourceBackupId=source, SourceRegion=SOURCE, ClientRequestToken="t-1")["Backup"]
+    with InProcessEmulator() as emulator:
+        with mock_aws():
+            source = emulator.seed_backup(SOURCE)
+            copy = fsx.copy_backup(SourceBackupId=source, SourceRegion=SOURCE, ClientRequestToken="t-1")["Backup"]
 
-    with mock_aws():
-        assert fsx.describe_backups()["Backups"] == []
-        with pytest.raises(ClientError) as info:
-            fsx.describe_backups(BackupIds=[copy["BackupId"]])
-        assert info.value.response["Error"]["Code"] == "BackupNotFound"
-        source = emulator.seed_backup(SOURCE)
-        again = fsx.copy_backup(SourceBackupId=source, SourceRegion=SOURCE, ClientRequestToken="t-1")["Backup"]
-        assert again["BackupId"] != copy["BackupId"]
-        assert emulator.max_in_progress(DEST) == 1
+        with mock_aws():
+            assert fsx.describe_backups()["Backups"] == []
+            with pytest.raises(ClientError) as info:
+                fsx.describe_backups(BackupIds=[copy["BackupId"]])
+            assert info.value.response["Error"]["Code"] == "BackupNotFound"
+            source = emulator.seed_backup(SOURCE)
+            again = fsx.copy_backup(SourceBackupId=source, SourceRegion=SOURCE, ClientRequestToken="t-1")["Backup"]
+            assert again["BackupId"] != copy["BackupId"]
+            assert emulator.max_in_progress(DEST) == 1
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])

@@ -23,11 +23,9 @@ def provider(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> BackupCopyProvider:
 def test_a_backup_created_moments_before_is_copied_once_available(aws: Aws, provider: BackupCopyProvider) -> None:
     """The ``aws.fsx.Backup`` -> ``BackupCopy`` flow: CreateBackup answers PENDING, CopyBackup must wait."""
     fsx = aws.client("fsx", SOURCE)
-    file_system = fsx.create_file_system(
-        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
-    )
+    file_system = aws.file_system(SOURCE)
     aws.emulator.configure(create_backup_seconds=0.6)
-    backup = fsx.create_backup(FileSystemId=file_system["FileSystem"]["FileSystemId"])["Backup"]
+    backup = fsx.create_backup(FileSystemId=file_system)["Backup"]
     assert backup["Lifecycle"] == "PENDING"
     news = {"source_backup_id": backup["BackupId"], "source_region": SOURCE, "region": DEST, "tags": {"a": "b"}}
     checked = provider.check({}, news)
