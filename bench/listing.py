@@ -31,8 +31,7 @@ def _series(backup_type: str, sizes: tuple[int, ...]) -> list[tuple[int, float, 
     from pulumi_fsx_copy.testing import InProcessEmulator
 
     rows: list[tuple[int, float, int, int, bool]] = []
-    with moto.mock_aws():
-        emulator = InProcessEmulator()
+    with moto.mock_aws(), InProcessEmulator() as emulator:
         emulator.configure(copy_seconds=0, page_size=PAGE)
         source = emulator.seed_backup(SOURCE_REGION)
         provider = BackupCopyProvider()

@@ -145,7 +145,9 @@ class Copies:
         except WaitCancelled:
             raise cancelled(request, backup_id) from None
         finally:
-            if not claimed:
+            if claimed:
+                ownership.forget(lease)
+            else:
                 ownership.release(lease)
 
     def _start_or_adopt(self, request: CopyRequest, ownership: Ownership, deadline: Deadline) -> Lease:
@@ -162,7 +164,11 @@ class Copies:
                 continue
             lease = ownership.acquire(candidate)
             if lease is not None:
-                self._restore_tags(request, lease.backup, deadline)
+                try:
+                    self._restore_tags(request, lease.backup, deadline)
+                except BaseException:
+                    ownership.release(lease)
+                    raise
                 return lease
         holder, owner = ownership.new_lease()
         token = fresh_token(request.identity)
@@ -181,7 +187,10 @@ class Copies:
         tags = {**request.tags, **ownership_tags(request.identity, FREE)}
         backup = self._copy_backup(request, token, tags, deadline)
         backup_id = str(backup["BackupId"])
-        owner = owner_of(tag_map(backup))
+        # The copy's tags as they are now (CopyBackup's answer may predate a later run's lease or claim).
+        current = self.gateway.list_tags(request.region, backup, deadline)
+        backup = {**backup, "Tags": [{"Key": k, "Value": v} for k, v in current.items()]}
+        owner = owner_of(current)
         problem = None
         if backup.get("Lifecycle") in ("FAILED", "DELETED"):
             problem = f"names copy {backup_id}, which is {backup.get('Lifecycle')}"
@@ -334,7 +343,7 @@ class Copies:
         """Delete the recorded copy if this record owns it (else warn and leave it), then this resource's orphans."""
         found = self.gateway.find_backup(region, backup_id, deadline)
         if found is not None:
-            verdict = deletion(self.gateway.list_tags(region, found, deadline), claim)
+            verdict = deletion(tag_map(found), claim)
             if verdict.allowed:
                 self.gateway.delete_backup(region, backup_id, deadline)
             else:

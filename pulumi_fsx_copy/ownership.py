@@ -295,7 +295,6 @@ class Lease:
 
     def stop_renewing(self) -> None:
         self._stop.set()
-        self._protocol.held.discard(self)
 
     def check(self) -> None:
         if self.lost:
@@ -403,7 +402,14 @@ class Ownership:
             if owner.kind == "lease" and owner.value == lease.holder:
                 self.write_owner(lease.backup, FREE, self.policy.settle / 2)
         except BackupCopyError:
-            return  # unreleased, the lease goes stale and the next run takes it over
+            pass  # unreleased, the lease goes stale and the next run takes it over
+        finally:
+            self.held.discard(lease)
+
+    def forget(self, lease: Lease) -> None:
+        """This run is done with ``lease`` (claimed): stop renewing it; nothing is written."""
+        lease.stop_renewing()
+        self.held.discard(lease)
 
     def claim(self, lease: Lease, claim: str) -> bool:
         """The last step of a successful Create: turn this run's lease into the claim a state records.
