@@ -35,6 +35,8 @@ from typing import Any, Final, TextIO
 import grpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
+from .sdk_internals import request_urn, running_as_dynamic_provider
+
 __all__ = [
     "ENGINE_ADDRESS_ENV",
     "ProgressReporter",
@@ -50,7 +52,6 @@ LOG_TIMEOUT_SECONDS: Final = 2.0
 MAX_CONSECUTIVE_FAILURES: Final = 3
 PERCENT_STEP: Final = 10
 
-_DYNAMIC_MAIN: Final = "pulumi.dynamic.__main__"
 _TERMINAL: Final = frozenset({"AVAILABLE", "FAILED", "DELETED"})
 _ADDRESS: Final = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$")
 _PREFIX: Final = "pulumi_fsx_copy"
@@ -79,28 +80,9 @@ def engine_address_from_argv(args: Sequence[str]) -> str | None:
     return None
 
 
-def _running_as_dynamic_provider() -> bool:
-    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    return getattr(spec, "name", None) == _DYNAMIC_MAIN
-
-
 def current_urn() -> str | None:
-    """The URN of the resource whose gRPC request this thread is serving, or None.
-
-    ``pulumi.dynamic``'s servicer methods (``Create(self, request, context)`` and the like) hold the
-    engine's request, URN included, in a local named ``request`` below the provider on this thread's
-    stack.  Returns None when no such frame exists (in-process use, a future SDK that renames it).
-    """
-    frame = sys._getframe(1)
-    try:
-        while frame is not None:
-            urn = getattr(frame.f_locals.get("request"), "urn", None)
-            if isinstance(urn, str) and urn.startswith("urn:pulumi:"):
-                return urn
-            frame = frame.f_back  # type: ignore[assignment]
-        return None
-    finally:
-        del frame
+    """The URN of the resource whose gRPC request this thread is serving, or None (see ``sdk_internals``)."""
+    return request_urn()
 
 
 def format_message(backup_id: str, lifecycle: str | None, percent: int | None, region: str) -> str:
@@ -168,7 +150,7 @@ class ProgressReporter:
         process is the dynamic provider (``python -m pulumi.dynamic ENGINE``); fallback to stderr."""
         override = os.environ.get(ENGINE_ADDRESS_ENV, "").strip()
         address: str | None = override if _ADDRESS.match(override) else None
-        if address is None and _running_as_dynamic_provider():
+        if address is None and running_as_dynamic_provider():
             address = engine_address_from_argv(sys.argv[1:])
         return cls(address, stream=sys.stderr if stream is None else stream)
 

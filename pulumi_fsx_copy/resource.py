@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
-from typing import Any, cast, overload
+from collections.abc import Mapping
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
@@ -12,6 +12,7 @@ from .errors import InvalidInputError
 from .ownership import resource_identity
 from .provider import BackupCopyProvider
 from .schema import INPUT_ORDER, OUTPUT_NAMES
+from .sdk_internals import without_dependencies
 from .validation import backup_id_problem
 
 
@@ -279,10 +280,7 @@ def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi
         return pulumi.Output.from_input(resource_identity(organization, project, stack, None, _TYPE, resource_name))
     # The URN's value without its dependency on the parent: depending on a component means depending on its
     # children, this resource among them (a cycle). The child is registered after its parent's URN anyway.
-    urn = parent.urn
-    parent_urn: pulumi.Output[str] = pulumi.Output(
-        set(), cast(Awaitable[str], urn.future()), urn.is_known(), urn.is_secret()
-    )
+    parent_urn = without_dependencies(parent.urn)
     return parent_urn.apply(lambda known: resource_identity(organization, project, stack, known, _TYPE, resource_name))
 
 

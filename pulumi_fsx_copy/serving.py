@@ -44,12 +44,11 @@ pool's workers when the first resource call arrives) fixes both from inside the 
   kernel's cap (``somaxconn``); the checks after that time out, which counts as alive, and the engine
   drops the queued ones when it resumes.
 
-What it touches beyond public APIs: the main thread's frame locals (``sys._current_frames``),
-``grpc`` server internals (``_Server._state``, its ``thread_pool``, ``lock`` and ``generic_handlers``
-list) and ``ThreadPoolExecutor._threads`` / ``_thread_name_prefix`` / ``_max_workers``. Each is checked
-before use; when one is missing, :func:`install` changes nothing it cannot finish, writes one line on
-stderr (the engine shows a dynamic provider's stderr) and the provider keeps working at the SDK's
-concurrency. ``tests/concurrency`` fails if an upgrade of the SDK or grpc stops either from applying.
+What it relies on beyond public APIs (the SDK's gRPC server, its worker pool and handlers) is in
+:mod:`pulumi_fsx_copy.sdk_internals`, each reliance checked: when one is missing, :func:`install` changes
+nothing it cannot finish, writes one line on stderr (the engine shows a dynamic provider's stderr) and the
+provider keeps working at the SDK's concurrency. ``tests/concurrency`` fails if an upgrade of the SDK or
+grpc stops either from applying.
 """
 
 from __future__ import annotations
@@ -61,7 +60,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -70,6 +68,7 @@ from google.protobuf import empty_pb2
 
 from .ownership import HELD_LEASES
 from .progress import engine_address_from_argv
+from .sdk_internals import grpc_server_running, put_handler_first, running_as_dynamic_provider, widen_pool
 from .waiting import ENGINE_CANCEL, CancelSignal
 
 __all__ = ["CANCEL_METHOD", "MAX_WORKERS", "Serving", "apply", "engine_host_port", "install", "watch_engine"]
@@ -87,7 +86,6 @@ ENGINE_GONE_CHECKS: Final = 2
 """Checks in a row (:data:`ENGINE_CHECK_SECONDS` apart) refused on every address after which the engine is gone."""
 LEASE_RELEASE_SECONDS: Final = 20.0
 """Once the engine is gone, how long the watcher lets cancelled Creates release their leases before exiting."""
-_DYNAMIC_MAIN: Final = "pulumi.dynamic.__main__"
 _PREFIX: Final = "pulumi_fsx_copy"
 
 _Behaviour = Callable[[empty_pb2.Empty, grpc.ServicerContext], empty_pb2.Empty]
@@ -114,7 +112,7 @@ def install(signal: CancelSignal = ENGINE_CANCEL) -> Serving:
     global _INSTALLED
     with _LOCK:
         if _INSTALLED is None:
-            if not _running_as_dynamic_provider():
+            if not running_as_dynamic_provider():
                 return Serving(workers=None, cancel_heard=False, problems=("not the dynamic provider process",))
             _INSTALLED = apply(signal)
             for problem in _INSTALLED.problems:
@@ -206,7 +204,7 @@ def apply(signal: CancelSignal, thread: threading.Thread | None = None) -> Servi
 
 
 def _apply(signal: CancelSignal, thread: threading.Thread) -> Serving:
-    found = _server_state_of(thread)
+    found = grpc_server_running(thread)
     if found is None:
         return Serving(
             workers=None,
@@ -215,55 +213,18 @@ def _apply(signal: CancelSignal, thread: threading.Thread) -> Serving:
         )
     state, pool = found
     problems: list[str] = []
-    workers = _widen(pool, problems)
+    workers = widen_pool(pool, MAX_WORKERS)
+    if workers is None:
+        problems.append(_problem("its worker pool", "ThreadPoolExecutor has no integer _max_workers", _SLOW))
     cancel_heard = _hear_cancel(state, signal, problems)
     return Serving(workers=workers, cancel_heard=cancel_heard, problems=tuple(problems))
 
 
-def _server_state_of(thread: threading.Thread) -> tuple[Any, ThreadPoolExecutor] | None:
-    """The ``_state`` of the gRPC server whose worker pool runs ``thread``, and that pool.
-
-    The SDK's ``main()`` holds its server in a local while the main thread waits in it, so the servers
-    are looked for in the locals of the main thread's frames.
-    """
-    frame = sys._current_frames().get(threading.main_thread().ident or -1)
-    while frame is not None:
-        for value in list(frame.f_locals.values()):
-            state = getattr(value, "_state", None) if isinstance(value, grpc.Server) else None
-            pool = getattr(state, "thread_pool", None)
-            if isinstance(pool, ThreadPoolExecutor) and _runs_on(pool, thread):
-                return state, pool
-        frame = frame.f_back
-    return None
-
-
-def _runs_on(pool: ThreadPoolExecutor, thread: threading.Thread) -> bool:
-    """Whether ``thread`` is a worker of ``pool``. A worker runs its first call before the pool adds it to
-    ``_threads``, but it is named after the pool from the start."""
-    prefix = getattr(pool, "_thread_name_prefix", None)
-    return thread in getattr(pool, "_threads", ()) or (isinstance(prefix, str) and thread.name.startswith(f"{prefix}_"))
-
-
-def _widen(pool: ThreadPoolExecutor, problems: list[str]) -> int | None:
-    current = getattr(pool, "_max_workers", None)
-    if not isinstance(current, int):
-        problems.append(_problem("its worker pool", "ThreadPoolExecutor has no integer _max_workers", _SLOW))
-        return None
-    widened = max(current, MAX_WORKERS)
-    pool._max_workers = widened
-    return widened
-
-
 def _hear_cancel(state: Any, signal: CancelSignal, problems: list[str]) -> bool:
-    handlers = getattr(state, "generic_handlers", None)
-    lock = getattr(state, "lock", None)
-    if not isinstance(handlers, list) or lock is None:
+    heard = put_handler_first(state, lambda sdk_handlers: _CancelHandler(signal, sdk_handlers))
+    if not heard:
         problems.append(_problem("its Cancel", "the gRPC server keeps no list of generic handlers", _DEAF))
-        return False
-    with lock:
-        sdk_handlers = list(handlers)
-        handlers.insert(0, _CancelHandler(signal, sdk_handlers))
-    return True
+    return heard
 
 
 class _CancelHandler(grpc.GenericRpcHandler):  # type: ignore[misc]
@@ -301,11 +262,6 @@ class _CallDetails(grpc.HandlerCallDetails):  # type: ignore[misc]
     def __init__(self, method: str, invocation_metadata: Any) -> None:
         self.method = method
         self.invocation_metadata = invocation_metadata
-
-
-def _running_as_dynamic_provider() -> bool:
-    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    return getattr(spec, "name", None) == _DYNAMIC_MAIN
 
 
 _SLOW: Final = "it serves 4 engine calls at a time, as the Pulumi SDK does: a long copy delays other operations"
