@@ -297,9 +297,12 @@ def _output_of(
         return (await task)[0]  # type: ignore[return-value]  # None only when unknown
 
     async def known() -> bool:
-        return (await task)[1]
+        try:
+            return (await task)[1]
+        except Exception:  # the value carries the error; an Output that failed is not known
+            return False
 
-    return pulumi.Output(resources, value(), known())
+    return pulumi.Output(resources, value(), asyncio.ensure_future(known()))
 
 
 def _check_age(max_age: timedelta | None, newest: SourceBackup | None, subject: str, source_region: str) -> None:
