@@ -6,11 +6,14 @@ program with the ``pulumi`` CLI on PATH, on a local file backend with a passphra
 temporary folder.  What you see is Pulumi's own output: preview (the vault copy's source is a DR copy's
 ID, unknown until it exists), up (each copy's progress in its row), a tag change, a tag removed out of band
 then refresh and up to converge, the KMS key renamed to another alias of the same key (no replacement),
-destroy.  After every step the demo checks the emulator with boto3 and exits 1 if anything is off.
+destroy.  Then the ``examples/retention`` stack (the DR Region holds copies of a file system's 3 newest backups):
+two new backups appear between two ``up``s, and the second ``up`` makes their copies before it deletes the two
+oldest.  After every step the demo checks the emulator with boto3 and exits 1 if anything is off.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -22,6 +25,7 @@ import boto3
 from pulumi import automation as auto
 
 from examples.dr.__main__ import main as dr_program
+from examples.retention.__main__ import main as retention_program
 from pulumi_fsx_copy.testing import EmulatorServer
 from pulumi_fsx_copy.testing.automation import FAKE_CREDENTIALS, EventLog, changed_inputs, emulator_stack
 
@@ -211,6 +215,55 @@ def run_demo(server: EmulatorServer, state_dir: Path) -> None:
     expect(aws.backup(SOURCE_REGION, source) is not None, "destroy must not touch the source backup")
     print("  Checked with boto3: no copy left, the source backup untouched.")
     stack.workspace.remove_stack("demo")
+    run_retention(server, state_dir, aws)
+
+
+def run_retention(server: EmulatorServer, state_dir: Path, aws: Aws) -> None:
+    """Step 8: the retention stack keeps copies of the 3 newest backups as new ones appear.
+
+    Its look-up (``newest_backups``) runs in the program's process, which for an inline program is this one: so
+    this process, not only the CLI, is pointed at the emulator.
+    """
+    os.environ.update({**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": server.url})
+    fsx = aws.client("fsx", SOURCE_REGION)
+    first = server.emulator.seed_backup(SOURCE_REGION, deployment_type="PERSISTENT_2")
+    file_system_id = str(fsx.describe_backups(BackupIds=[first])["Backups"][0]["FileSystem"]["FileSystemId"])
+    backups = [first, *(_new_backup(fsx, file_system_id) for _ in range(2))]
+    stack = emulator_stack(
+        retention_program,
+        project=PROJECT,
+        stack="retention",
+        emulator_url=server.url,
+        state_dir=state_dir,
+        config={"aws:region": SOURCE_REGION, "fileSystemId": file_system_id, "drRegions": f'["{DR_REGIONS[0]}"]'},
+        time_scale=0.05,
+    )
+    banner(f"8. Retention: the DR Region holds copies of the 3 newest backups of {file_system_id}")
+    before = dict(stack.up(on_output=print).outputs["dr_copies"].value[DR_REGIONS[0]])
+    expect(sorted(before) == sorted(backups), f"the first up should copy {backups}: {before}")
+    newer = [_new_backup(fsx, file_system_id) for _ in range(2)]
+    print(f"  Two new backups of {file_system_id}: {newer}; pulumi up:")
+    log = EventLog()
+    after = dict(stack.up(on_output=print, on_event=log.record).outputs["dr_copies"].value[DR_REGIONS[0]])
+    expect(sorted(after) == sorted([backups[2], *newer]), f"the 3 newest should be held: {after}")
+    done = [i for i, e in enumerate(log.events) if e.res_outputs_event and e.res_outputs_event.metadata.op == "create"]
+    deleted = [
+        i for i, e in enumerate(log.events) if e.resource_pre_event and e.resource_pre_event.metadata.op == "delete"
+    ]
+    expect(len(done) == 2 and len(deleted) == 2 and max(done) < min(deleted), "copies must be made before deletes")
+    for source in backups[:2]:
+        expect(aws.backup(DR_REGIONS[0], before[source]) is None, f"the copy of {source} should be deleted")
+    print(f"  Checked with boto3: copies of {newer} made (AVAILABLE) before those of {backups[:2]} were deleted.")
+    stack.destroy(on_output=print)
+    stack.workspace.remove_stack("retention")
+
+
+def _new_backup(fsx: Any, file_system_id: str) -> str:
+    """A new backup of the file system, once AVAILABLE."""
+    backup_id = str(fsx.create_backup(FileSystemId=file_system_id)["Backup"]["BackupId"])
+    while fsx.describe_backups(BackupIds=[backup_id])["Backups"][0]["Lifecycle"] != "AVAILABLE":
+        time.sleep(0.1)
+    return backup_id
 
 
 def _urn(stack: auto.Stack, name: str) -> str:

@@ -26,8 +26,16 @@ from .errors import (
     UnsupportedCopyError,
 )
 from .fanout import Destination, MultiRegionBackupCopy
+from .lookup import SourceBackup, newest_backups, newest_backups_output
 from .provider import BackupCopyProvider
 from .resource import BackupCopy, BackupCopyArgs
+from .retention import (
+    MultiRegionRetainedBackupCopies,
+    RetainedBackupCopies,
+    RetainedBackupCopiesArgs,
+    RetentionIncompleteError,
+    StaleBackupsError,
+)
 
 __all__ = [
     "AccessDeniedError",
@@ -51,11 +59,19 @@ __all__ = [
     "InvalidInputError",
     "KmsKeyError",
     "MultiRegionBackupCopy",
+    "MultiRegionRetainedBackupCopies",
     "OwnershipConflictError",
     "RegionError",
+    "RetainedBackupCopies",
+    "RetainedBackupCopiesArgs",
+    "RetentionIncompleteError",
+    "SourceBackup",
     "SourceBackupNotFoundError",
     "SourceBackupUnavailableError",
+    "StaleBackupsError",
     "TaggingError",
     "ThrottledError",
     "UnsupportedCopyError",
+    "newest_backups",
+    "newest_backups_output",
 ]

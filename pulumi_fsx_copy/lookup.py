@@ -1,0 +1,277 @@
+"""newest_backups(): the newest AVAILABLE backups of a file system or volume, read in the program process.
+
+A look-up, like a pulumi-aws data source: it calls AWS when the program runs, at ``pulumi preview`` too (the
+provider makes no AWS call at preview; this does, so that the preview shows which copies are planned). It
+reads ``DescribeBackups`` in the source Region filtered by ``file-system-id`` or ``volume-id`` (and
+``backup-type`` when asked), every page, each page retried on its own when AWS throttles or fails. Credentials
+and endpoints are botocore's standard chain, with the stack's ``aws:profile``; the Region defaults to the
+stack's ``aws:region``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pulumi
+
+from .clients import AwsClients
+from .errors import (
+    ErrorContext,
+    InvalidInputError,
+    RegionError,
+    SourceBackupNotFoundError,
+    UnsupportedCopyError,
+    is_retryable,
+    map_error,
+)
+from .regions import is_known_region, suggest_region
+from .tags import short_repr
+from .waiting import time_scale
+
+BACKUP_TYPES = ("AUTOMATIC", "USER_INITIATED", "AWS_BACKUP")
+"""FSx's backup types (botocore's FSx model, shape ``BackupType``)."""
+MAX_COUNT = 100
+"""The most backups one look-up returns (a DR Region holding more copies of one file system is a mistake)."""
+_FILE_SYSTEM_ID = re.compile(r"fs-[0-9a-f]{8,21}")
+_VOLUME_ID = re.compile(r"fsvol-[0-9a-f]{17}")
+_ATTEMPTS = 5
+_FIRST_DELAY = 1.0
+_UNCOPYABLE_STORAGE = {
+    "INTELLIGENT_TIERING": "it is a backup of a file system on the Intelligent-Tiering storage class, which FSx "
+    "cannot copy (FSx user guides, 'Copying backups': backup copy limitations)",
+}
+
+
+@dataclass(frozen=True)
+class SourceBackup:
+    """One backup :func:`newest_backups` found."""
+
+    backup_id: str
+    """The backup's ID (``backup-...``)."""
+    creation_time: datetime
+    """When FSx made it (timezone-aware, UTC)."""
+    backup_type: str
+    """``AUTOMATIC``, ``USER_INITIATED`` or ``AWS_BACKUP``."""
+    region: str
+    """The Region it is in."""
+    file_system_id: str | None = None
+    """The file system it is a backup of."""
+    file_system_type: str | None = None
+    """``LUSTRE``, ``WINDOWS``, ``ONTAP`` or ``OPENZFS``."""
+    volume_id: str | None = None
+    """The volume it is a backup of (ONTAP and OpenZFS volume backups)."""
+
+    @property
+    def created(self) -> str:
+        """``creation_time`` as ISO 8601, UTC (``2026-01-31T02:00:00Z``)."""
+        return self.creation_time.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def age_seconds(self, now: datetime | None = None) -> float:
+        """How old the backup is at ``now`` (default: now), in seconds."""
+        return ((now or datetime.now(timezone.utc)) - self.creation_time).total_seconds()
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The backup as a plain dict (for ``pulumi.export``)."""
+        return {
+            "backup_id": self.backup_id,
+            "creation_time": self.created,
+            "backup_type": self.backup_type,
+            "region": self.region,
+            "file_system_id": self.file_system_id,
+            "file_system_type": self.file_system_type,
+            "volume_id": self.volume_id,
+        }
+
+
+def newest_backups(
+    *,
+    file_system_id: str | None = None,
+    volume_id: str | None = None,
+    region: str | None = None,
+    count: int = 1,
+    backup_types: Sequence[str] | None = None,
+) -> list[SourceBackup]:
+    """The ``count`` newest ``AVAILABLE`` backups of a file system (or of a volume), newest first.
+
+    Copies (backups with a source backup) are not backups of the file system and are left out; so are backups
+    not ``AVAILABLE`` yet. A backup FSx cannot copy among them raises
+    :class:`~pulumi_fsx_copy.UnsupportedCopyError` naming it and why.
+
+    :param file_system_id: the file system (``fs-...``); give it or ``volume_id``.
+    :param volume_id: an ONTAP or OpenZFS volume (``fsvol-...``), for volume backups.
+    :param region: the Region of the backups (default: the stack's ``aws:region``, then ``AWS_REGION``).
+    :param count: how many, 1 to 100.
+    :param backup_types: only these types (default: all of ``AUTOMATIC``, ``USER_INITIATED``, ``AWS_BACKUP``).
+    :raises BackupCopyError: a subclass naming the input and the fix, or AWS's refusal, mapped.
+    """
+    name, value = _subject(file_system_id, volume_id)
+    types = _backup_types(backup_types)
+    _check_count(count)
+    where = resolve_region(region, "region")
+    filters: list[dict[str, Any]] = [{"Name": name, "Values": [value]}]
+    if types is not None:
+        filters.append({"Name": "backup-type", "Values": list(types)})
+    client = AwsClients(pulumi.Config("aws").get("profile")).fsx(where)
+    found = [
+        backup
+        for backup in _every_page(client, where, filters, subject=f"{name.replace('-', '_')} {value}")
+        if backup.get("Lifecycle") == "AVAILABLE" and not backup.get("SourceBackupId")
+    ]
+    found.sort(key=lambda b: (_created(b), str(b["BackupId"])), reverse=True)
+    newest = [_source_backup(backup, where) for backup in found[:count]]
+    for backup, raw in zip(newest, found, strict=False):
+        _refuse_uncopyable(backup, raw)
+    return newest
+
+
+def newest_backups_output(
+    *,
+    file_system_id: pulumi.Input[str | None] = None,
+    volume_id: pulumi.Input[str | None] = None,
+    region: pulumi.Input[str | None] = None,
+    count: pulumi.Input[int] = 1,
+    backup_types: pulumi.Input[Sequence[str] | None] = None,
+) -> pulumi.Output[list[SourceBackup]]:
+    """:func:`newest_backups` with inputs that may be Outputs (the ``_output`` form of a pulumi-aws data source)."""
+
+    def look(args: list[Any]) -> list[SourceBackup]:
+        return newest_backups(
+            file_system_id=args[0], volume_id=args[1], region=args[2], count=args[3], backup_types=args[4]
+        )
+
+    return pulumi.Output.all(file_system_id, volume_id, region, count, backup_types).apply(look)
+
+
+def resolve_region(region: str | None, field: str) -> str:
+    """``region``, else the stack's ``aws:region``, else ``AWS_REGION`` / ``AWS_DEFAULT_REGION``; checked offline."""
+    chosen = region or pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION")
+    chosen = chosen or os.environ.get("AWS_DEFAULT_REGION")
+    if not chosen:
+        raise RegionError(
+            f"{field} is not set and no default Region is configured. Set {field}, or `pulumi config set "
+            "aws:region REGION`, or AWS_REGION.",
+            code="NoRegion",
+        )
+    if not isinstance(chosen, str) or not is_known_region(chosen):
+        hint = suggest_region(chosen) if isinstance(chosen, str) else None
+        did_you_mean = f" (did you mean {hint!r}?)" if hint else ""
+        raise RegionError(
+            f"{field} {short_repr(chosen)} is not an AWS Region{did_you_mean}; use one like 'us-east-1'.",
+            code="InvalidRegion",
+        )
+    return chosen
+
+
+def _subject(file_system_id: str | None, volume_id: str | None) -> tuple[str, str]:
+    if (file_system_id is None) == (volume_id is None):
+        raise InvalidInputError(
+            "give exactly one of file_system_id (a file system's backups) or volume_id (an ONTAP or OpenZFS "
+            "volume's backups)" + ("; both were given" if file_system_id is not None else "")
+        )
+    if file_system_id is not None:
+        if not isinstance(file_system_id, str) or not _FILE_SYSTEM_ID.fullmatch(file_system_id):
+            raise InvalidInputError(
+                f"file_system_id {short_repr(file_system_id)} is not an FSx file system ID; use one like "
+                "'fs-0123456789abcdef0'"
+            )
+        return "file-system-id", file_system_id
+    if not isinstance(volume_id, str) or not _VOLUME_ID.fullmatch(volume_id):
+        raise InvalidInputError(
+            f"volume_id {short_repr(volume_id)} is not an FSx volume ID; use one like 'fsvol-0123456789abcdef0'"
+        )
+    return "volume-id", volume_id
+
+
+def _backup_types(backup_types: Sequence[str] | None) -> tuple[str, ...] | None:
+    if backup_types is None:
+        return None
+    if isinstance(backup_types, str) or not all(isinstance(t, str) for t in backup_types):
+        raise InvalidInputError(f"backup_types must be a list of backup types, e.g. {list(BACKUP_TYPES)}")
+    unknown = [t for t in backup_types if t not in BACKUP_TYPES]
+    if unknown or not backup_types:
+        raise InvalidInputError(
+            f"backup_types {short_repr(list(backup_types))} must name one or more of {', '.join(BACKUP_TYPES)}"
+        )
+    return tuple(dict.fromkeys(backup_types))
+
+
+def _check_count(count: object) -> None:
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+        raise InvalidInputError(f"count {short_repr(count)} must be a whole number from 1 to {MAX_COUNT}")
+
+
+def _every_page(client: Any, region: str, filters: list[dict[str, Any]], *, subject: str) -> list[dict[str, Any]]:
+    backups: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        request: dict[str, Any] = {"Filters": filters, **({"NextToken": token} if token else {})}
+        page = _call(client, request, region, subject)
+        backups.extend(page.get("Backups", []))
+        token = page.get("NextToken")
+        if not token:
+            return backups
+
+
+def _call(client: Any, request: dict[str, Any], region: str, subject: str) -> dict[str, Any]:
+    context = ErrorContext(operation="DescribeBackups", region=region)
+    delay = _FIRST_DELAY * time_scale()
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return dict(client.describe_backups(**request))
+        except Exception as exc:  # botocore's errors are mapped; anything else is re-raised by map_error
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code in ("FileSystemNotFound", "VolumeNotFound"):
+                raise SourceBackupNotFoundError(
+                    f"{subject} names nothing FSx knows in '{region}' ({code}). Check it and the Region of the "
+                    "backups (region / source_region, default aws:region).",
+                    code=code,
+                    operation="DescribeBackups",
+                    region=region,
+                ) from None
+            if attempt < _ATTEMPTS and is_retryable(exc, "DescribeBackups"):
+                time.sleep(delay)
+                delay *= 2
+                continue
+            raise map_error(exc, context, retried=attempt - 1) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _created(backup: dict[str, Any]) -> datetime:
+    value = backup["CreationTime"]
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.fromtimestamp(float(value), timezone.utc)
+
+
+def _source_backup(backup: dict[str, Any], region: str) -> SourceBackup:
+    file_system = backup.get("FileSystem") or {}
+    volume = backup.get("Volume") or {}
+    return SourceBackup(
+        backup_id=str(backup["BackupId"]),
+        creation_time=_created(backup),
+        backup_type=str(backup.get("Type", "")),
+        region=region,
+        file_system_id=file_system.get("FileSystemId") or volume.get("FileSystemId"),
+        file_system_type=file_system.get("FileSystemType"),
+        volume_id=volume.get("VolumeId"),
+    )
+
+
+def _refuse_uncopyable(backup: SourceBackup, raw: dict[str, Any]) -> None:
+    storage = (raw.get("FileSystem") or {}).get("StorageType")
+    why = _UNCOPYABLE_STORAGE.get(str(storage))
+    if why is not None:
+        raise UnsupportedCopyError(
+            f"backup {backup.backup_id} in '{backup.region}' cannot be copied: {why}. Protect this file system "
+            "another way, or choose another file system.",
+            code=None,
+            operation="DescribeBackups",
+            region=backup.region,
+            backup_id=backup.backup_id,
+        )

@@ -1,0 +1,229 @@
+"""RetainedBackupCopies through the real CLI: the DR Region holds copies of a file system's K newest backups,
+a new copy is AVAILABLE before the oldest is deleted, and a failed copy deletes nothing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pulumi
+import pytest
+from e2e_support import REGION, SOURCE_REGION, MakeStack, fsx
+from pulumi import automation as auto
+
+from examples.retention.__main__ import main as retention_program
+from pulumi_fsx_copy import RetainedBackupCopies
+from pulumi_fsx_copy.testing import RemoteEmulator
+from pulumi_fsx_copy.testing.automation import EventLog
+
+KEEP = 3
+
+
+def new_backup(file_system_id: str) -> str:
+    """A USER_INITIATED backup of the file system in the source Region, once it is AVAILABLE."""
+    client = fsx(SOURCE_REGION)
+    backup_id = str(client.create_backup(FileSystemId=file_system_id)["Backup"]["BackupId"])
+    while client.describe_backups(BackupIds=[backup_id])["Backups"][0]["Lifecycle"] != "AVAILABLE":
+        time.sleep(0.05)
+    return backup_id
+
+
+def file_system_with_backups(fsx_remote: RemoteEmulator, count: int) -> tuple[str, list[str]]:
+    """A persistent Lustre file system in the source Region with ``count`` backups, oldest first."""
+    first = fsx_remote.seed_backup(SOURCE_REGION, deployment_type="PERSISTENT_2")
+    file_system_id = str(
+        fsx(SOURCE_REGION).describe_backups(BackupIds=[first])["Backups"][0]["FileSystem"]["FileSystemId"]
+    )
+    return file_system_id, [first, *(new_backup(file_system_id) for _ in range(count - 1))]
+
+
+def dr_copies(file_system_id: str, *, available_only: bool = False) -> dict[str, str]:
+    """Source backup ID -> copy ID of the live copies of the file system's backups in the DR Region."""
+    pages = (
+        fsx(REGION)
+        .get_paginator("describe_backups")
+        .paginate(Filters=[{"Name": "file-system-id", "Values": [file_system_id]}])
+    )
+    wanted = {"AVAILABLE"} if available_only else {"AVAILABLE", "COPYING", "PENDING"}
+    return {
+        b["SourceBackupId"]: b["BackupId"]
+        for page in pages
+        for b in page["Backups"]
+        if b.get("SourceBackupId") and b["Lifecycle"] in wanted
+    }
+
+
+def retained(file_system_id: str, **options: Any) -> Callable[[], None]:
+    def program() -> None:
+        dr = RetainedBackupCopies(
+            "dr", file_system_id=file_system_id, source_region=SOURCE_REGION, region=REGION, keep=KEEP, **options
+        )
+        pulumi.export("copies", dr.backup_ids)
+        pulumi.export("newest", dr.newest_backup_id)
+        pulumi.export("newest_source", dr.newest_source_backup_id)
+        pulumi.export("rpo_seconds", dr.rpo_seconds)
+
+    return program
+
+
+@contextmanager
+def sampling_available_copies(file_system_id: str) -> Iterator[list[int]]:
+    """Counts of AVAILABLE copies in the DR Region, sampled with boto3 until the block ends."""
+    counts: list[int] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            counts.append(len(dr_copies(file_system_id, available_only=True)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield counts
+    finally:
+        stop.set()
+        sampler.join()
+
+
+def order(log: EventLog) -> list[tuple[str, str]]:
+    """(what, resource name) in the order the engine reported them: ``done`` when a create finished,
+    ``delete`` when a delete started."""
+    seen: list[tuple[str, str]] = []
+    for event in log.events:
+        done = event.res_outputs_event
+        if done is not None and done.metadata.op == auto.OpType.CREATE:
+            seen.append(("done", done.metadata.urn.rsplit("::", 1)[-1]))
+        if event.resource_pre_event is not None and event.resource_pre_event.metadata.op == auto.OpType.DELETE:
+            seen.append(("delete", event.resource_pre_event.metadata.urn.rsplit("::", 1)[-1]))
+    return seen
+
+
+def test_keep_three_of_five_backups_takes_the_three_newest(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+    file_system_id, backups = file_system_with_backups(fsx_remote, 5)
+    stack = make_stack(retained(file_system_id))
+
+    outputs = stack.up().outputs
+
+    newest = list(reversed(backups))[:KEEP]
+    copies = dict(outputs["copies"].value)
+    assert sorted(copies) == sorted(newest)
+    assert dr_copies(file_system_id, available_only=True) == copies
+    assert outputs["newest"].value == copies[backups[-1]]
+    assert outputs["newest_source"].value == backups[-1]
+    assert isinstance(outputs["rpo_seconds"].value, (int, float)) and outputs["rpo_seconds"].value >= 0
+
+
+def test_a_new_backup_is_copied_before_the_oldest_copy_is_deleted(
+    make_stack: MakeStack, fsx_remote: RemoteEmulator
+) -> None:
+    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
+    stack = make_stack(retained(file_system_id))
+    before = dict(stack.up().outputs["copies"].value)
+    fsx_remote.configure(copy_seconds=1.0)  # long enough for the sampler to see the copy in progress
+    newer = new_backup(file_system_id)
+
+    log = EventLog()
+    with sampling_available_copies(file_system_id) as counts:
+        after = dict(stack.up(on_event=log.record).outputs["copies"].value)
+
+    assert log.ops() == {f"dr-{newer}": ["create"], f"dr-{backups[0]}": ["delete"]}
+    assert order(log) == [("done", f"dr-{newer}"), ("delete", f"dr-{backups[0]}")]
+    assert sorted(after) == sorted([newer, *backups[1:]])
+    assert {k: v for k, v in after.items() if k != newer} == {k: v for k, v in before.items() if k != backups[0]}
+    assert dr_copies(file_system_id, available_only=True) == after
+    assert counts and min(counts) >= KEEP, (
+        f"the DR Region held fewer than {KEEP} AVAILABLE copies: {sorted(set(counts))}"
+    )
+
+
+@pytest.mark.parametrize("continue_on_error", [False, True], ids=["default", "continue-on-error"])
+def test_a_failed_new_copy_deletes_nothing(
+    make_stack: MakeStack, fsx_remote: RemoteEmulator, continue_on_error: bool
+) -> None:
+    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
+    stack = make_stack(retained(file_system_id))
+    before = dict(stack.up().outputs["copies"].value)
+    newer = new_backup(file_system_id)
+    fsx_remote.fail_next_copies("The source file system's KMS key was disabled")
+
+    log = EventLog()
+    with pytest.raises(auto.CommandError) as failure:
+        stack.up(on_event=log.record, continue_on_error=continue_on_error)
+
+    assert "delete" not in {op for ops in log.ops().values() for op in ops}
+    assert dr_copies(file_system_id, available_only=True) == before
+    assert "CopyFailedError" in str(failure.value)
+    if continue_on_error:
+        assert "RetentionIncompleteError" in str(failure.value) and newer in str(failure.value)
+
+    after = dict(stack.up().outputs["copies"].value)  # the next run makes the copy, then deletes the oldest
+    assert sorted(after) == sorted([newer, *backups[1:]])
+    assert dr_copies(file_system_id, available_only=True) == after
+
+
+def test_preview_shows_the_planned_creates_and_deletes(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
+    stack = make_stack(retained(file_system_id))
+    stack.up()
+    first, second = new_backup(file_system_id), new_backup(file_system_id)
+
+    log = EventLog()
+    preview = stack.preview(on_event=log.record)
+
+    assert log.ops() == {
+        f"dr-{first}": ["create"],
+        f"dr-{second}": ["create"],
+        f"dr-{backups[0]}": ["delete"],
+        f"dr-{backups[1]}": ["delete"],
+    }
+    assert preview.change_summary.get(auto.OpType.CREATE) == 2
+    assert preview.change_summary.get(auto.OpType.DELETE) == 2
+    assert len(dr_copies(file_system_id)) == KEEP, "preview made or deleted a copy"
+
+
+def test_max_age_fails_the_run_naming_the_file_system_and_the_newest_backup(
+    make_stack: MakeStack, fsx_remote: RemoteEmulator
+) -> None:
+    file_system_id, backups = file_system_with_backups(fsx_remote, 1)
+    stack = make_stack(retained(file_system_id, max_age=timedelta(hours=1)))
+    assert dict(stack.up().outputs["copies"].value).keys() == {backups[0]}
+
+    time.sleep(1.5)  # the newest backup is now older than a one-second max_age
+    stale = make_stack(retained(file_system_id, max_age=timedelta(seconds=1)))
+    with pytest.raises(auto.CommandError) as failure:
+        stale.up()
+
+    message = str(failure.value)
+    assert "StaleBackupsError" in message
+    assert file_system_id in message and backups[0] in message and "max_age" in message
+    assert dr_copies(file_system_id, available_only=True).keys() == {backups[0]}
+    with pytest.raises(auto.CommandError, match="StaleBackupsError"):
+        stale.preview()
+
+
+@pytest.mark.parametrize("keep", ["3", "2"])
+def test_the_example_program_over_two_regions(make_stack: MakeStack, fsx_remote: RemoteEmulator, keep: str) -> None:
+    file_system_id, backups = file_system_with_backups(fsx_remote, 3)
+    regions = [REGION, "eu-west-1"]
+    stack = make_stack(
+        retention_program,
+        config={
+            "fileSystemId": file_system_id,
+            "sourceRegion": SOURCE_REGION,
+            "drRegions": '["us-west-2", "eu-west-1"]',
+            "keep": keep,
+        },
+    )
+
+    outputs = stack.up().outputs
+
+    newest = list(reversed(backups))[: int(keep)]
+    copies = outputs["dr_copies"].value
+    assert sorted(copies) == sorted(regions)
+    assert all(sorted(copies[region]) == sorted(newest) for region in regions)
+    assert outputs["newest_source_backup_id"].value == backups[-1]
+    assert {region: copies[region][backups[-1]] for region in regions} == outputs["newest_dr_copies"].value
