@@ -16,6 +16,7 @@ from .sdk_internals import without_dependencies
 from .validation import backup_id_problem
 
 
+# <generated: args>
 @pulumi.input_type
 class BackupCopyArgs:
     """The inputs of a :class:`BackupCopy`."""
@@ -142,12 +143,16 @@ class BackupCopyArgs:
         pulumi.set(self, "wait_timeout_minutes", value)
 
 
+# </generated: args>
+
+
 class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     """A copy of an FSx backup made with the FSx CopyBackup API, for disaster recovery or cloning.
 
     Replaced when the source, either Region, ``copy_tags`` or the KMS key changes; ``tags`` change in place.
     """
 
+    # <generated: attributes>
     source_backup_id: pulumi.Output[str]
     """ID of the backup that was copied."""
     source_region: pulumi.Output[str]
@@ -160,8 +165,6 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     """Whether the source backup's tags were copied."""
     tags: pulumi.Output[dict[str, str]]
     """The tags this stack manages on the copy."""
-    tags_all: pulumi.Output[dict[str, str]]
-    """Every tag on the copy, copied ones included."""
     client_request_token: pulumi.Output[str | None]
     """The idempotency token given, if any."""
     wait_for_available: pulumi.Output[bool]
@@ -176,6 +179,8 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     """AVAILABLE once the copy is done (COPYING while in progress when not waiting)."""
     progress_percent: pulumi.Output[int]
     """How far the copy is, 0-100."""
+    tags_all: pulumi.Output[dict[str, str]]
+    """Every tag on the copy, copied ones included (always a secret output)."""
     file_system_id: pulumi.Output[str | None]
     """The source file system's ID."""
     file_system_type: pulumi.Output[str | None]
@@ -192,7 +197,9 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     """Size of the copy, where AWS reports it."""
     kms_key_state: pulumi.Output[str | None]
     """KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``, ``PendingDeletion``...), if KMS tells."""
+    # </generated: attributes>
 
+    # <generated: keyword overload>
     @overload
     def __init__(
         self,
@@ -209,6 +216,8 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         wait_timeout_minutes: pulumi.Input[float] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None: ...
+
+    # </generated: keyword overload>
 
     @overload
     def __init__(

@@ -1,7 +1,9 @@
 """The BackupCopy resource's schema: its inputs, its outputs, and what the provider keeps in the state.
 
-The one source of truth for names, defaults and what a change does; validation, diffing, the provider and
-the resource class all read it from here.
+The one source of truth for names, types, defaults, documentation and what a change does: validation,
+diffing and the provider read it at import; the resource class's typed parts (``BackupCopyArgs``, the keyword
+constructor, the output attributes) and the README's inputs and outputs tables are generated from it by
+``tools/schema_codegen.py``, and ``tests/unit/test_schema_codegen.py`` fails when they are stale.
 """
 
 from __future__ import annotations
@@ -25,6 +27,21 @@ class InputField:
     """The value the provider uses when the input is not given (None: none, or resolved by check)."""
     hidden: bool = False
     """Set by the resource class, never by the user."""
+    python_type: str = "str"
+    """``T`` of the constructor's ``pulumi.Input[T]``."""
+    required: bool = False
+    doc: str = ""
+    """The input's documentation (the ``BackupCopyArgs`` property, the constructor)."""
+    output_type: str = ""
+    """``T`` of the resource's ``pulumi.Output[T]`` attribute of the same name."""
+    output_doc: str = ""
+    readme_type: str = ""
+    """The README's "type" cell (the rules ``check`` applies)."""
+    readme_default: str = ""
+    readme_on_change: str = ""
+    """The README's "on change" cell when :attr:`on_change` alone does not say it."""
+    readme_output: str = ""
+    """The README's outputs row for this input, when its output says more than the input (e.g. an ARN)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,10 @@ class OutputField:
     name: str
     hidden: bool = False
     """Kept in the state for the provider's own decisions; not an attribute of the resource class."""
+    python_type: str = "str"
+    doc: str = ""
+    readme: str = ""
+    """The README's "meaning" cell (None of them for hidden outputs, which the README explains in prose)."""
 
 
 DEFAULT_WAIT_TIMEOUT_MINUTES = 360.0
@@ -41,33 +62,152 @@ MAX_WAIT_TIMEOUT_MINUTES = 43200
 """30 days: longer than any copy AWS runs, short enough to stay a real deadline."""
 
 INPUTS: tuple[InputField, ...] = (
-    InputField("source_backup_id", "replace"),
-    InputField("source_region", "replace"),  # default: region
-    InputField("region", "replace"),  # default: aws:region, then the environment
-    InputField("kms_key_id", "replace"),  # replaces only when it names another key; default: FSx-managed key
-    InputField("copy_tags", "replace", default=False),
-    InputField("tags", "update", default={}),
-    InputField("client_request_token", "record"),  # default: fresh per create (ownership.py)
-    InputField("wait_for_available", "record", default=True),
-    InputField("wait_timeout_minutes", "record", default=DEFAULT_WAIT_TIMEOUT_MINUTES),
+    InputField(
+        "source_backup_id",
+        "replace",
+        required=True,
+        doc="ID of the backup to copy (``backup-...``).",
+        output_doc="ID of the backup that was copied.",
+        readme_type="str, FSx's own backup ID rule: `backup-` + ≥ 8 lower-case hex digits, ≤ 128 characters",
+        readme_default="required",
+    ),
+    InputField(
+        "source_region",
+        "replace",  # default: region
+        doc="Region of the source backup (default: ``region``).",
+        output_doc="Region of the source backup.",
+        readme_type="str",
+        readme_default="`region`",
+    ),
+    InputField(
+        "region",
+        "replace",  # default: aws:region, then the environment
+        doc="Region of the copy (default: the stack's ``aws:region``).",
+        output_doc="Region of the copy.",
+        readme_type="str",
+        readme_default="`aws:region`, then the environment",
+    ),
+    InputField(
+        "kms_key_id",
+        "replace",  # replaces only when it names another key; default: FSx-managed key
+        doc="Key ID, key ARN, alias name or alias ARN of a KMS key in ``region`` (default: the FSx-managed key).",
+        output_doc="ARN of the KMS key the copy is encrypted with.",
+        readme_type="key ID, key ARN, alias name or alias ARN in `region`",
+        readme_default="FSx-managed key",
+        readme_on_change="replace **only if it names another key** (an ID, ARN or alias of the same key is no change)",
+        readme_output="ARN of the key the copy is really encrypted with",
+    ),
+    InputField(
+        "copy_tags",
+        "replace",
+        default=False,
+        python_type="bool",
+        doc="Copy the source backup's tags too; ``tags`` win on a clash.",
+        output_type="bool | None",
+        output_doc="Whether the source backup's tags were copied.",
+        readme_type="bool",
+        readme_default="false",
+    ),
+    InputField(
+        "tags",
+        "update",
+        default={},
+        python_type="Mapping[str, pulumi.Input[str]]",
+        doc="Tags this stack manages on the copy (changed in place).",
+        output_type="dict[str, str]",
+        output_doc="The tags this stack manages on the copy.",
+        readme_type="dict str→str, ≤ 47 (FSx's 50 less the 3 ownership tags), no `aws:` or `pulumi-fsx-copy:` keys; "
+        "or one Output of such a dict (e.g. a secret)",
+        readme_default="none",
+        readme_output="the tags this stack manages, as they are in AWS (refresh shows drift)",
+    ),
+    InputField(
+        "client_request_token",
+        "record",  # default: fresh per create (ownership.py)
+        doc="Idempotency token of CopyBackup (default: a fresh one per create; a re-run finds its copy by tags).",
+        output_type="str | None",
+        output_doc="The idempotency token given, if any.",
+        readme_type="1\u201363 of `[A-Za-z0-9_.-]`",
+        readme_default='a fresh token per create (see "How it behaves")',
+    ),
+    InputField(
+        "wait_for_available",
+        "record",
+        default=True,
+        python_type="bool",
+        doc="Wait until the copy is AVAILABLE (default true).",
+        output_type="bool",
+        output_doc="Whether create waits for the copy to become AVAILABLE.",
+        readme_type="bool",
+        readme_default="true",
+    ),
+    InputField(
+        "wait_timeout_minutes",
+        "record",
+        default=DEFAULT_WAIT_TIMEOUT_MINUTES,
+        python_type="float",
+        doc="How long create and delete may wait (default 360).",
+        output_type="float | None",
+        output_doc="How long create and delete wait.",
+        readme_type="number, 0 < n ≤ 43200",
+        readme_default="360",
+    ),
     InputField("resource_identity", "record", hidden=True),
 )
 """Every input, the user's in the order of the constructor, then the hidden ones."""
 
 OUTPUTS: tuple[OutputField, ...] = (
-    OutputField("backup_id"),
-    OutputField("arn"),
-    OutputField("lifecycle"),
-    OutputField("progress_percent"),
-    OutputField("tags_all"),
-    OutputField("file_system_id"),
-    OutputField("file_system_type"),
-    OutputField("resource_type"),
-    OutputField("volume_id"),
-    OutputField("owner_id"),
-    OutputField("creation_time"),
-    OutputField("size_in_bytes"),
-    OutputField("kms_key_state"),
+    OutputField(
+        "backup_id", doc="ID of the copy (also the resource's ID).", readme="ID of the copy (also the resource's ID)"
+    ),
+    OutputField("arn", doc="ARN of the copy.", readme="ARN of the copy"),
+    OutputField(
+        "lifecycle",
+        doc="AVAILABLE once the copy is done (COPYING while in progress when not waiting).",
+        readme="`AVAILABLE` (or `COPYING` with `wait_for_available=False`)",
+    ),
+    OutputField("progress_percent", python_type="int", doc="How far the copy is, 0-100.", readme="0\u2013100"),
+    OutputField(
+        "tags_all",
+        python_type="dict[str, str]",
+        doc="Every tag on the copy, copied ones included (always a secret output).",
+        readme="every tag on the copy, copied source tags included (always a secret output)",
+    ),
+    OutputField(
+        "file_system_id",
+        python_type="str | None",
+        doc="The source file system's ID.",
+        readme="the source's file system",
+    ),
+    OutputField(
+        "file_system_type", python_type="str | None", doc="LUSTRE, WINDOWS, ONTAP or OPENZFS.", readme="its type"
+    ),
+    OutputField(
+        "resource_type", python_type="str | None", doc="FILE_SYSTEM or VOLUME.", readme="FILE_SYSTEM or VOLUME"
+    ),
+    OutputField(
+        "volume_id",
+        python_type="str | None",
+        doc="The source volume's ID, for volume backups.",
+        readme="the source volume, for volume backups",
+    ),
+    OutputField("owner_id", doc="AWS account that owns the copy.", readme="AWS account that owns the copy"),
+    OutputField(
+        "creation_time", doc="When the copy was created (ISO 8601, UTC).", readme="when it was made (ISO 8601 UTC)"
+    ),
+    OutputField(
+        "size_in_bytes",
+        python_type="int | None",
+        doc="Size of the copy, where AWS reports it.",
+        readme="its size, where FSx reports it",
+    ),
+    OutputField(
+        "kms_key_state",
+        python_type="str | None",
+        doc="KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``, ``PendingDeletion``...), if KMS tells.",
+        readme="KMS `KeyState` of that key (`Enabled`, `Disabled`, `PendingDeletion`\u2026); refresh records it, and "
+        "`pulumi up` fails with `KmsKeyError` while it is not `Enabled`, since the copy cannot be restored",
+    ),
     OutputField("kms_key_id_requested", hidden=True),
     OutputField("claim", hidden=True),  # the copy's claim (ownership.py): delete deletes only a copy carrying it
 )
