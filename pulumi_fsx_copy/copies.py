@@ -26,13 +26,14 @@ from .errors import (
     IdempotencyConflictError,
     OwnershipConflictError,
 )
+from .facts import AWS_TAG_PREFIX
 from .gateway import UNCANCELLABLE, AwsGateway
 from .kms import parse_key_reference
 from .ownership import (
     FREE,
     LEGACY_RECORDED_TAG,
     OWNER_TAG,
-    RESERVED_PREFIX,
+    PROVIDER_TAG_PREFIX,
     Identity,
     Lease,
     LeaseLost,
@@ -245,7 +246,7 @@ class Copies:
     def _restore_tags(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> None:
         """An adopted copy gets exactly the declared tags: an earlier run's tags that are neither declared nor
         copied from the source are removed (they may hold a secret the current program no longer declares)."""
-        current = {k: v for k, v in tag_map(backup).items() if not k.startswith((RESERVED_PREFIX, "aws:"))}
+        current = {k: v for k, v in tag_map(backup).items() if not k.startswith((PROVIDER_TAG_PREFIX, AWS_TAG_PREFIX))}
         current.pop(LEGACY_RECORDED_TAG, None)
         copied: dict[str, str] = {}
         if request.copy_tags and any(k not in request.tags for k in current):

@@ -8,6 +8,7 @@ from typing import Any
 from pulumi.dynamic import DiffResult
 from pulumi.runtime.rpc import UNKNOWN
 
+from pulumi_fsx_copy.facts import Lifecycle
 from pulumi_fsx_copy.kms import same_key_offline
 from pulumi_fsx_copy.schema import INPUT_DEFAULTS, RECORDED_INPUTS, REPLACING_INPUTS, UPDATING_INPUTS
 
@@ -16,9 +17,6 @@ DEFAULT_KMS_KEY = "alias/aws/fsx"
 
 REPLACE_FIELDS = tuple(name for name in REPLACING_INPUTS if name != "kms_key_id")
 """Inputs compared as they are; ``kms_key_id`` is compared as the key it names (see ``_kms_key_differs``)."""
-
-FAILED = "FAILED"
-"""The ``lifecycle`` of a copy AWS reports failed: the diff replaces it."""
 
 
 def _is_unknown(value: object) -> bool:
@@ -75,7 +73,7 @@ def diff_properties(
     replaces = [name for name in REPLACE_FIELDS if _differs(olds, news, name)]
     if _kms_key_differs(olds, news, same_key, region_changes="region" in replaces):
         replaces.append("kms_key_id")
-    if olds.get("lifecycle") == FAILED:
+    if olds.get("lifecycle") == Lifecycle.FAILED:
         # AWS reported the copy FAILED (refresh recorded it): never keep it as if it were good.
         replaces.append("lifecycle")
     updates = [name for name in (*UPDATING_INPUTS, *RECORDED_INPUTS) if _differs(olds, news, name)]

@@ -30,6 +30,7 @@ from .errors import (
     is_retryable,
     map_error,
 )
+from .facts import Lifecycle
 from .slots import CopySlots
 from .waiting import Backoff, CancelSignal, Deadline, PollPolicy
 
@@ -134,7 +135,7 @@ class AwsGateway:
                 backup = self.describe_backup(region, backup_id, deadline, context)
             except CopyNotFoundError:
                 continue
-            return None if backup.get("Lifecycle") == "DELETED" else backup
+            return None if backup.get("Lifecycle") == Lifecycle.DELETED else backup
         return None
 
     def list_copies(self, region: str, deadline: Deadline) -> list[dict[str, Any]]:
@@ -235,7 +236,7 @@ class AwsGateway:
                 backup = self.describe_backup(region, backup_id, deadline)
             except CopyNotFoundError:
                 return
-            if backup.get("Lifecycle") == "DELETED":
+            if backup.get("Lifecycle") == Lifecycle.DELETED:
                 return
             if not deadline.sleep(self.poll.min_delay):
                 raise BackupInUseError(

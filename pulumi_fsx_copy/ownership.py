@@ -50,20 +50,20 @@ import json
 import secrets
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
 from .errors import BackupCopyError
+from .facts import GONE, MAX_TAG_VALUE_LENGTH, Lifecycle, tag_character_allowed
 
-RESERVED_PREFIX = "pulumi-fsx-copy:"
+PROVIDER_TAG_PREFIX = "pulumi-fsx-copy:"
 """Tag keys the provider owns; refused in the ``tags`` input."""
-IDENTITY_TAG = RESERVED_PREFIX + "identity"
-RESOURCE_TAG = RESERVED_PREFIX + "resource"
-OWNER_TAG = RESERVED_PREFIX + "owner"
-LEGACY_RECORDED_TAG = RESERVED_PREFIX + "recorded"
+IDENTITY_TAG = PROVIDER_TAG_PREFIX + "identity"
+RESOURCE_TAG = PROVIDER_TAG_PREFIX + "resource"
+OWNER_TAG = PROVIDER_TAG_PREFIX + "owner"
+LEGACY_RECORDED_TAG = PROVIDER_TAG_PREFIX + "recorded"
 """The owner tag of copies made before claims existed (``true`` / ``false``); read, never written."""
 OWNERSHIP_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG, OWNER_TAG)
 """The tags every copy the provider makes carries: they count against FSx's 50 tags."""
@@ -72,9 +72,6 @@ FREE = "free"
 _WHO_CHARS = 32
 _WHAT_CHARS = 16
 _NONCE_BYTES = 8
-_MAX_TAG_VALUE = 256
-_TAG_EXTRA_CHARACTERS = frozenset("_.:/=+-@")
-_GONE = frozenset({"DELETED", "FAILED"})
 
 
 # -- identity ------------------------------------------------------------------------------------
@@ -120,8 +117,8 @@ def resource_identity(
 def resource_label(identity: str) -> str:
     """The value of :data:`RESOURCE_TAG`: ``identity`` within FSx's tag value rules (characters outside
     ``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]`` become ``/``; the end is kept when it is longer than 256)."""
-    allowed = (ch if ch in _TAG_EXTRA_CHARACTERS or unicodedata.category(ch)[0] in "LZN" else "/" for ch in identity)
-    return "".join(allowed)[-_MAX_TAG_VALUE:]
+    allowed = (ch if tag_character_allowed(ch) else "/" for ch in identity)
+    return "".join(allowed)[-MAX_TAG_VALUE_LENGTH:]
 
 
 def fresh_token(identity: Identity) -> str:
@@ -194,7 +191,7 @@ def ownership_tags(identity: Identity, owner: str) -> dict[str, str]:
 
 def without_ownership(tags: Mapping[str, str]) -> dict[str, str]:
     """``tags`` without the provider's own keys."""
-    return {k: v for k, v in tags.items() if not k.startswith(RESERVED_PREFIX)}
+    return {k: v for k, v in tags.items() if not k.startswith(PROVIDER_TAG_PREFIX)}
 
 
 def tag_map(backup: Mapping[str, Any]) -> dict[str, str]:
@@ -257,12 +254,12 @@ def unrecorded(backups: Iterable[Mapping[str, Any]], identity: Identity, *, any_
     run holds, by their tags: the orphans a destroy removes, and the candidates a Create may adopt."""
     match = identity.of_resource if any_inputs else identity.made_for
     found = [dict(b) for b in backups if match(b) and not owner_of(tag_map(b)).recorded]
-    found.sort(key=lambda b: (b.get("Lifecycle") == "AVAILABLE", _created(b)), reverse=True)
+    found.sort(key=lambda b: (b.get("Lifecycle") == Lifecycle.AVAILABLE, _created(b)), reverse=True)
     return found
 
 
 def is_live(backup: Mapping[str, Any]) -> bool:
-    return backup.get("Lifecycle") not in _GONE
+    return backup.get("Lifecycle") not in GONE
 
 
 # -- the protocol's steps ------------------------------------------------------------------------

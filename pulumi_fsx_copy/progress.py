@@ -35,6 +35,7 @@ from typing import Any, Final, TextIO
 import grpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
+from .facts import ENDED
 from .sdk_internals import request_urn, running_as_dynamic_provider
 
 __all__ = [
@@ -52,7 +53,6 @@ LOG_TIMEOUT_SECONDS: Final = 2.0
 MAX_CONSECUTIVE_FAILURES: Final = 3
 PERCENT_STEP: Final = 10
 
-_TERMINAL: Final = frozenset({"AVAILABLE", "FAILED", "DELETED"})
 _ADDRESS: Final = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$")
 _PREFIX: Final = "pulumi_fsx_copy"
 
@@ -184,7 +184,7 @@ class ProgressReporter:
 
     def _due(self, urn: str | None, backup_id: str, lifecycle: str | None, percent: int | None) -> bool:
         key = (urn, backup_id)
-        if lifecycle in _TERMINAL:
+        if lifecycle in ENDED:
             self._reported.pop(key, None)
             return True
         bucket = -1 if percent is None else percent // self._step

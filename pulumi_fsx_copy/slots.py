@@ -18,10 +18,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import BackupCopyError
+from .facts import IN_PROGRESS
 from .waiting import ENGINE_CANCEL, Backoff, CancelSignal, Deadline, PollPolicy, ProgressTracker
-
-IN_PROGRESS = frozenset({"COPYING", "PENDING"})
-"""Lifecycles of a copy that holds a slot in its destination Region."""
 
 Lister = Callable[[], Iterable[Mapping[str, Any]]]
 """Lists the backups of one Region (DescribeBackups, every page); AWS failures raise a BackupCopyError."""

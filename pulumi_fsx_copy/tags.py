@@ -7,18 +7,21 @@ here ever shows a tag value (nor a whole tag map); it names the key and what is 
 from __future__ import annotations
 
 import reprlib
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pulumi.runtime.rpc import UNKNOWN
 
-MAX_TAGS = 50
-MAX_KEY_LENGTH = 128
-MAX_VALUE_LENGTH = 256
-RESERVED_PREFIX = "aws:"
-_EXTRA_CHARACTERS = frozenset("_.:/=+-@")
-_ALLOWED = "letters, digits, spaces and _ . : / = + - @"
+from .facts import (
+    AWS_TAG_PREFIX,
+    MAX_TAG_KEY_LENGTH,
+    MAX_TAG_VALUE_LENGTH,
+    MAX_TAGS,
+    TAG_CHARACTERS_IN_WORDS,
+    tag_character_allowed,
+)
+
+_ALLOWED = TAG_CHARACTERS_IN_WORDS
 _MAX_REPR = 80
 
 
@@ -48,15 +51,15 @@ class TagChanges:
 
 def _allowed(text: str) -> bool:
     """Whether ``text`` matches FSx's ``^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$``."""
-    return all(ch in _EXTRA_CHARACTERS or unicodedata.category(ch)[0] in "LZN" for ch in text)
+    return all(tag_character_allowed(ch) for ch in text)
 
 
 def _key_problem(key: object) -> str | None:
     if not isinstance(key, str):
         return f"tag key {short_repr(key)} is not a string; use a string key"
-    if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        return f"tag key {short_repr(key)} has {len(key)} characters; use 1 to {MAX_KEY_LENGTH}"
-    if key[: len(RESERVED_PREFIX)].lower() == RESERVED_PREFIX:
+    if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
+        return f"tag key {short_repr(key)} has {len(key)} characters; use 1 to {MAX_TAG_KEY_LENGTH}"
+    if key[: len(AWS_TAG_PREFIX)].lower() == AWS_TAG_PREFIX:
         return f"tag key {short_repr(key)} starts with 'aws:', which is reserved for AWS; rename the key"
     if not _allowed(key):
         return f"tag key {short_repr(key)} has characters outside {_ALLOWED}; remove them"
@@ -68,8 +71,8 @@ def _value_problem(key: object, value: object) -> str | None:
         return f"tag {short_repr(key)} has a value of type {type(value).__name__}, not a string; use a string value"
     if value == UNKNOWN:
         return None
-    if len(value) > MAX_VALUE_LENGTH:
-        return f"tag {short_repr(key)} has a value of {len(value)} characters; use at most {MAX_VALUE_LENGTH}"
+    if len(value) > MAX_TAG_VALUE_LENGTH:
+        return f"tag {short_repr(key)} has a value of {len(value)} characters; use at most {MAX_TAG_VALUE_LENGTH}"
     if not _allowed(value):
         return f"tag {short_repr(key)} has a value with characters outside {_ALLOWED}; remove them"
     return None

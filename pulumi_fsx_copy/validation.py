@@ -10,11 +10,12 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 from pulumi.runtime.rpc import UNKNOWN
 
+from pulumi_fsx_copy.facts import MAX_TAGS
 from pulumi_fsx_copy.kms import parse_key_reference
-from pulumi_fsx_copy.ownership import OWNERSHIP_TAG_KEYS, RESERVED_PREFIX
+from pulumi_fsx_copy.ownership import OWNERSHIP_TAG_KEYS, PROVIDER_TAG_PREFIX
 from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
 from pulumi_fsx_copy.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
-from pulumi_fsx_copy.tags import MAX_TAGS, short_repr, tag_problems
+from pulumi_fsx_copy.tags import short_repr, tag_problems
 
 BACKUP_ID_PATTERN = "^(backup-[0-9a-f]{8,})$"
 """FSx's own pattern of a backup ID (botocore's FSx service model, shape ``BackupId``)."""
@@ -41,9 +42,9 @@ def backup_id_problem(value: object, label: str = "source_backup_id") -> str | N
 def _tags_problem(value: object) -> str | None:
     problems = tag_problems(value)
     if isinstance(value, Mapping):
-        reserved = sorted(k for k in value if isinstance(k, str) and k.lower().startswith(RESERVED_PREFIX))
+        reserved = sorted(k for k in value if isinstance(k, str) and k.lower().startswith(PROVIDER_TAG_PREFIX))
         problems += [
-            f"tag key {short_repr(k)} starts with {RESERVED_PREFIX!r}, which the provider uses; rename the key"
+            f"tag key {short_repr(k)} starts with {PROVIDER_TAG_PREFIX!r}, which the provider uses; rename the key"
             for k in reserved
         ]
         room = MAX_TAGS - len(OWNERSHIP_TAG_KEYS)
