@@ -408,10 +408,12 @@ class BackupCopyProvider(ResourceProvider):
             return err
         profile = self._clients.profile
         setting = f"aws:profile '{profile}'" if profile else "no aws:profile"
+        if self._stack_region:
+            setting += f", aws:region '{self._stack_region}'"
         return err.with_message(
             f"{err} Note: without --run-program, `pulumi refresh` and `pulumi destroy` configure this provider "
-            f"with the stack configuration recorded in the state by the last `pulumi up` ({setting}, aws:region "
-            f"'{self._stack_region or ''}'), not the configuration as it is now. If you have changed aws:profile or "
+            f"with the stack configuration recorded in the state by the last `pulumi up` ({setting}), not the "
+            "configuration as it is now. If you have changed aws:profile or "
             "aws:region since, run `pulumi refresh --run-program` or `pulumi destroy --run-program` (they read the "
             "configuration as it is now), or `pulumi up` to record it first. AWS_PROFILE, AWS_REGION and the "
             "other AWS_* variables are always read from the command's environment."
