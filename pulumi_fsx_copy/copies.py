@@ -24,7 +24,9 @@ from .errors import (
     CopyTimeoutError,
     ErrorContext,
     IdempotencyConflictError,
+    InvalidInputError,
     OwnershipConflictError,
+    TaggingError,
 )
 from .gateway import UNCANCELLABLE, AwsGateway
 from .kms import parse_key_reference
@@ -48,6 +50,7 @@ from .ownership import (
     unrecorded,
 )
 from .progress import ProgressReporter, current_urn
+from .tags import MAX_TAGS
 from .waiting import Deadline, WaitCancelled
 
 CALL_TIMEOUT_SECONDS = 300.0
@@ -223,7 +226,34 @@ class Copies:
         }
         if request.kms_key_id:
             body["KmsKeyId"] = request.kms_key_id
-        return self.gateway.copy_backup(request.context("CopyBackup", token=token), deadline, body)
+        try:
+            return self.gateway.copy_backup(request.context("CopyBackup", token=token), deadline, body)
+        except InvalidInputError:
+            too_many = self._too_many_tags(request, tags, deadline) if request.copy_tags else None
+            if too_many is None:
+                raise
+            raise too_many from None
+
+    def _too_many_tags(self, request: CopyRequest, tags: Mapping[str, str], deadline: Deadline) -> TaggingError | None:
+        """After AWS refused CopyBackup as invalid with ``copy_tags``: a TaggingError naming ``tags`` and
+        ``copy_tags`` if the source's tags and ``tags`` (declared and ownership) make more than FSx allows."""
+        try:
+            source = self.gateway.describe_backup(request.source_region, request.source_backup_id, deadline)
+        except BackupCopyError:
+            return None  # cannot tell: AWS's own answer stands
+        copied = {k for k in tag_map(source) if not k.lower().startswith("aws:")}
+        total = len(copied | set(tags))
+        if total <= MAX_TAGS:
+            return None
+        ownership = len(tags) - len(request.tags)
+        room = max(MAX_TAGS - len(copied | (set(tags) - set(request.tags))), 0)
+        return TaggingError(
+            f"the copy of {request.route} would carry {total} tags: {len(copied)} copied from the source "
+            f"(copy_tags=True), {len(request.tags)} declared in tags and the provider's {ownership} ownership tags, "
+            f"and FSx allows {MAX_TAGS} (keys given twice count once). No copy was made. Declare fewer tags (at most "
+            f"{room} besides the source's keys), or set copy_tags=False.",
+            **request.context("CopyBackup").fields("BadRequest"),
+        )
 
     def _matches(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> bool:
         """Whether AWS's own description of ``backup`` is a copy of what ``request`` asks (tags aside)."""
