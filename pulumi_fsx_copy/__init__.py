@@ -19,8 +19,10 @@ from .errors import (
     KmsKeyError,
     OwnershipConflictError,
     RegionError,
+    RetentionIncompleteError,
     SourceBackupNotFoundError,
     SourceBackupUnavailableError,
+    StaleBackupsError,
     TaggingError,
     ThrottledError,
     UnsupportedCopyError,
@@ -33,8 +35,6 @@ from .retention import (
     MultiRegionRetainedBackupCopies,
     RetainedBackupCopies,
     RetainedBackupCopiesArgs,
-    RetentionIncompleteError,
-    StaleBackupsError,
 )
 
 __all__ = [

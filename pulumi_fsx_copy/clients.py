@@ -87,8 +87,22 @@ class AwsClients:
                 self._session = new_session(self._profile)
             return self._session.create_client(service, region_name=region, config=_CLIENT_CONFIG)
         except BotoCoreError as exc:
-            context = ErrorContext(operation=f"making the {service.upper()} client", region=region)
+            context = ErrorContext(operation=f"making the {service.upper()} client", region=region, service=service)
             raise map_error(exc, context) from None
+
+
+SERVICES = ("fsx", "kms")
+"""The services the provider calls (botocore's names)."""
+
+
+def check_endpoint_settings() -> None:
+    """Refuse an endpoint setting of any service the provider calls that is not a URL (EndpointConfigError).
+
+    Every provider operation checks them first, so a KMS setting that would only break the KMS look-up of a
+    copy's key state (which a failed look-up records as ``Unknown``) fails loudly instead.
+    """
+    for service in SERVICES:
+        _check_endpoint_settings(service)
 
 
 def _check_endpoint_settings(service: str) -> None:
@@ -104,8 +118,11 @@ def _check_endpoint_settings(service: str) -> None:
         if value and "://" not in value:
             raise EndpointConfigError(
                 f"{name} is set to {value!r}, which has no scheme. Set it to a full URL such as "
-                f"'https://{value}' (or 'http://{value}' for a local emulator), or unset it.",
+                f"'https://{value}' (or 'http://{value}' for a local emulator), or unset it. It is read from the "
+                "environment of the `pulumi` command.",
                 code="InvalidEndpoint",
+                operation=f"making the {service.upper()} client",
+                service=service,
             )
         if value:
             return

@@ -24,13 +24,16 @@ from .errors import (
     CopyTimeoutError,
     ErrorContext,
     IdempotencyConflictError,
+    InvalidInputError,
     OwnershipConflictError,
+    TaggingError,
 )
-from .facts import AWS_TAG_PREFIX
+from .facts import AWS_TAG_PREFIX, ENDED, GONE, MAX_TAGS, Lifecycle
 from .gateway import UNCANCELLABLE, AwsGateway
 from .kms import parse_key_reference
 from .ownership import (
     FREE,
+    IDENTITY_TAG,
     LEGACY_RECORDED_TAG,
     OWNER_TAG,
     PROVIDER_TAG_PREFIX,
@@ -49,6 +52,7 @@ from .ownership import (
     unrecorded,
 )
 from .progress import ProgressReporter, current_urn
+from .schema import INPUT_DEFAULTS, REPLACING_INPUTS
 from .waiting import Deadline, WaitCancelled
 
 CALL_TIMEOUT_SECONDS = 300.0
@@ -69,7 +73,31 @@ class CopyRequest:
     tags: dict[str, str]
     client_request_token: str | None
     wait_for_available: bool
+    wait_timeout_minutes: float
     identity: Identity
+
+    @classmethod
+    def from_inputs(cls, inputs: Mapping[str, Any]) -> CopyRequest:
+        """The request of ``check``'s output (Regions resolved), with the schema's defaults where none is given."""
+
+        def given(name: str) -> Any:
+            value = inputs.get(name)
+            return INPUT_DEFAULTS.get(name) if value is None or value == "" else value
+
+        region = str(given("region"))
+        fields: dict[str, Any] = {
+            "source_backup_id": str(given("source_backup_id")),
+            "source_region": str(given("source_region") or region),
+            "region": region,
+            "kms_key_id": given("kms_key_id"),
+            "copy_tags": bool(given("copy_tags")),
+            "tags": dict(given("tags")),
+            "client_request_token": given("client_request_token"),
+            "wait_for_available": bool(given("wait_for_available")),
+            "wait_timeout_minutes": float(given("wait_timeout_minutes")),
+        }
+        identity = Identity.of(str(inputs.get("resource_identity") or ""), {k: fields[k] for k in REPLACING_INPUTS})
+        return cls(**fields, identity=identity)
 
     def context(self, operation: str, backup_id: str = "?", **extra: str) -> ErrorContext:
         return ErrorContext(
@@ -157,7 +185,7 @@ class Copies:
             return self._start_with_token(request, ownership, deadline)
         copies = self.gateway.list_copies(request.region, deadline)
         for failed in unrecorded(copies, request.identity, any_inputs=False):
-            if failed.get("Lifecycle") == "FAILED" and _released(failed, self.policy):
+            if failed.get("Lifecycle") == Lifecycle.FAILED and _released(failed, self.policy):
                 self.gateway.delete_backup(request.region, str(failed["BackupId"]), deadline)
         candidates = [b for b in unrecorded(copies, request.identity, any_inputs=False) if is_live(b)]
         for candidate in candidates:
@@ -188,21 +216,8 @@ class Copies:
         tags = {**request.tags, **ownership_tags(request.identity, FREE)}
         backup = self._copy_backup(request, token, tags, deadline)
         backup_id = str(backup["BackupId"])
-        # The copy's tags as they are now (CopyBackup's answer may predate a later run's lease or claim).
-        current = self.gateway.list_tags(request.region, backup, deadline)
-        backup = {**backup, "Tags": [{"Key": k, "Value": v} for k, v in current.items()]}
-        owner = owner_of(current)
-        problem = None
-        if backup.get("Lifecycle") in ("FAILED", "DELETED"):
-            problem = f"names copy {backup_id}, which is {backup.get('Lifecycle')}"
-        elif not request.identity.made_for(backup):
-            problem = f"names copy {backup_id}, made for another resource or with other inputs"
-        elif owner.recorded:
-            problem = (
-                f"names copy {backup_id}, which a state already records (this resource's own before a replacement, "
-                "or another stack's): a replacement needs a new copy, and AWS hands back the same one for this token"
-            )
-        lease = None if problem else ownership.acquire(backup)
+        problem = self._token_problem(request, backup, deadline)
+        lease = None if problem else ownership.acquire(backup)  # acquire reads the tags as they are now
         if lease is None:
             raise IdempotencyConflictError(
                 f"client_request_token '{token}' {problem or f'names copy {backup_id}, which another run works on'} "
@@ -211,6 +226,22 @@ class Copies:
                 **request.context("CopyBackup", backup_id).fields(None),
             )
         return lease
+
+    def _token_problem(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> str | None:
+        """Why the copy a user's token names may not be this Create's (None: it may, if no run holds it)."""
+        backup_id = backup["BackupId"]
+        if backup.get("Lifecycle") in GONE:
+            return f"names copy {backup_id}, which is {backup.get('Lifecycle')}"
+        # Its tags as they are now: CopyBackup's answer may predate a later run's lease or claim.
+        now = self.gateway.list_tags(request.region, backup, deadline)
+        if now.get(IDENTITY_TAG) != request.identity.tag:
+            return f"names copy {backup_id}, made for another resource or with other inputs"
+        if owner_of(now).recorded:
+            return (
+                f"names copy {backup_id}, which a state already records (this resource's own before a replacement, "
+                "or another stack's): a replacement needs a new copy, and AWS hands back the same one for this token"
+            )
+        return None
 
     def _copy_backup(
         self, request: CopyRequest, token: str, tags: Mapping[str, str], deadline: Deadline
@@ -224,7 +255,34 @@ class Copies:
         }
         if request.kms_key_id:
             body["KmsKeyId"] = request.kms_key_id
-        return self.gateway.copy_backup(request.context("CopyBackup", token=token), deadline, body)
+        try:
+            return self.gateway.copy_backup(request.context("CopyBackup", token=token), deadline, body)
+        except InvalidInputError:
+            too_many = self._too_many_tags(request, tags, deadline) if request.copy_tags else None
+            if too_many is None:
+                raise
+            raise too_many from None
+
+    def _too_many_tags(self, request: CopyRequest, tags: Mapping[str, str], deadline: Deadline) -> TaggingError | None:
+        """After AWS refused CopyBackup as invalid with ``copy_tags``: a TaggingError naming ``tags`` and
+        ``copy_tags`` if the source's tags and ``tags`` (declared and ownership) make more than FSx allows."""
+        try:
+            source = self.gateway.describe_backup(request.source_region, request.source_backup_id, deadline)
+        except BackupCopyError:
+            return None  # cannot tell: AWS's own answer stands
+        copied = {k for k in tag_map(source) if not k.lower().startswith("aws:")}
+        total = len(copied | set(tags))
+        if total <= MAX_TAGS:
+            return None
+        ownership = len(tags) - len(request.tags)
+        room = max(MAX_TAGS - len(copied | (set(tags) - set(request.tags))), 0)
+        return TaggingError(
+            f"the copy of {request.route} would carry {total} tags: {len(copied)} copied from the source "
+            f"(copy_tags=True), {len(request.tags)} declared in tags and the provider's {ownership} ownership tags, "
+            f"and FSx allows {MAX_TAGS} (keys given twice count once). No copy was made. Declare fewer tags (at most "
+            f"{room} besides the source's keys), or set copy_tags=False.",
+            **request.context("CopyBackup").fields("BadRequest"),
+        )
 
     def _matches(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> bool:
         """Whether AWS's own description of ``backup`` is a copy of what ``request`` asks (tags aside)."""
@@ -293,11 +351,11 @@ class Copies:
         while True:
             lifecycle = backup.get("Lifecycle")
             self.progress.report(current_urn(), backup_id, lifecycle, backup.get("ProgressPercent"), request.region)
-            if lifecycle in ("AVAILABLE", "FAILED", "DELETED"):
+            if lifecycle in ENDED:
                 self.gateway.slots.release(request.region, backup_id)
-            if lifecycle == "AVAILABLE":
+            if lifecycle == Lifecycle.AVAILABLE:
                 return backup
-            if lifecycle == "FAILED":
+            if lifecycle == Lifecycle.FAILED:
                 message = (backup.get("FailureDetails") or {}).get("Message") or "no reason given"
                 lease.stop_renewing()
                 self.gateway.delete_backup(request.region, backup_id, Deadline(CALL_TIMEOUT_SECONDS))
@@ -306,7 +364,7 @@ class Copies:
                     "cause and re-run `pulumi up`.",
                     **context.fields(None),
                 )
-            if lifecycle == "DELETED":
+            if lifecycle == Lifecycle.DELETED:
                 raise CopyDeletedError(
                     f"copy {backup_id} in '{request.region}' was deleted outside Pulumi while it was being made. "
                     "Re-run `pulumi up` to make a new copy.",
@@ -325,7 +383,7 @@ class Copies:
             deadline.sleep(tracker.next_delay(elapsed))
             lease.check()
             found = self.gateway.find_backup(request.region, backup_id, deadline, context)
-            backup = found if found is not None else {"BackupId": backup_id, "Lifecycle": "DELETED"}
+            backup = found if found is not None else {"BackupId": backup_id, "Lifecycle": Lifecycle.DELETED.value}
 
     # -- read and delete ---------------------------------------------------------------------------
 

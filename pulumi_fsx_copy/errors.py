@@ -26,14 +26,17 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from .facts import AWS_TAG_PREFIX, MAX_TAGS, OPERATIONS, iam_actions
+
 
 class BackupCopyError(Exception):
     """Base of every error raised by the BackupCopy provider.
 
     Besides its message it carries what it is about, as botocore's ``ClientError`` keeps the response and
     the operation, so callers match fields, not text: ``code`` (AWS's error code, or the botocore error's
-    class name, or None when the provider itself decided), ``operation``, ``region``, ``backup_id``, and for
-    a copy ``source_backup_id`` and ``source_region``. A field the provider did not know is None.
+    class name, or None when the provider itself decided), ``operation``, ``service`` (botocore's name of
+    the AWS service called: ``fsx`` or ``kms``), ``region``, ``backup_id``, and for a copy
+    ``source_backup_id`` and ``source_region``. A field the provider did not know is None.
     """
 
     def __init__(
@@ -46,6 +49,7 @@ class BackupCopyError(Exception):
         backup_id: str | None = None,
         source_backup_id: str | None = None,
         source_region: str | None = None,
+        service: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -55,6 +59,7 @@ class BackupCopyError(Exception):
         self.backup_id = backup_id
         self.source_backup_id = source_backup_id
         self.source_region = source_region
+        self.service = service
 
     @property
     def fields(self) -> dict[str, str | None]:
@@ -70,7 +75,7 @@ class BackupCopyError(Exception):
         return (_rebuild, (type(self), self.message, self.fields))
 
 
-_FIELDS = ("code", "operation", "region", "backup_id", "source_backup_id", "source_region")
+_FIELDS = ("code", "operation", "region", "backup_id", "source_backup_id", "source_region", "service")
 
 
 def _rebuild(cls: type[BackupCopyError], message: str, fields: Mapping[str, str | None]) -> BackupCopyError:
@@ -103,6 +108,14 @@ class IdempotencyConflictError(BackupCopyError):
 
 class OwnershipConflictError(BackupCopyError):
     """Another run took over the copy this run worked on (its lease went stale): this run records nothing."""
+
+
+class StaleBackupsError(BackupCopyError):
+    """A retained file system's newest backup is older than ``max_age``: its backups have stopped."""
+
+
+class RetentionIncompleteError(BackupCopyError):
+    """A retained backup's copy was not made in this run (``--continue-on-error``); nothing was deleted."""
 
 
 class KmsKeyError(BackupCopyError):
@@ -178,6 +191,16 @@ class ErrorContext:
     extra: Mapping[str, str] = field(default_factory=dict)
     secrets: tuple[str, ...] = ()
     """Values that may be secret (tag values): AWS's own message is withheld when it repeats one."""
+    service: str | None = None
+    """botocore's name of the service called (``fsx``, ``kms``); None: the one whose API has ``operation``."""
+
+    @property
+    def service_name(self) -> str | None:
+        """The AWS service of the operation: ``service`` if given, else the one of :data:`CALLED_OPERATIONS`
+        whose API has ``operation``."""
+        if self.service:
+            return self.service
+        return next((name for name, ops in CALLED_OPERATIONS.items() if self.operation in ops), None)
 
     def fields(self, code: str | None) -> dict[str, str | None]:
         """The structured fields of an error raised in this context (see :class:`BackupCopyError`)."""
@@ -189,6 +212,7 @@ class ErrorContext:
             "backup_id": _known(self.backup_id),
             "source_backup_id": _known(self.source_backup_id) if copying or self.source_backup_id != "?" else None,
             "source_region": _known(self.source_region) if copying or self.source_region != "?" else None,
+            "service": self.service_name,
         }
 
     def where(self) -> str:
@@ -329,7 +353,7 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     ("TagResource", "BadRequest"): ErrorRule(
         TaggingError,
         "AWS refused the tags of backup {backup_id} in '{region}': {aws_message} A backup holds at most "
-        "50 tags, copied ones included; keys may not start with 'aws:'.",
+        f"{MAX_TAGS} tags, copied ones included; keys may not start with '{AWS_TAG_PREFIX}'.",
     ),
     ("ListTagsForResource", "BadRequest"): ErrorRule(
         TaggingError, "AWS refused to list the tags of backup {backup_id} in '{region}': {aws_message}"
@@ -364,8 +388,7 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     (None, "AccessDeniedException"): ErrorRule(
         AccessDeniedError,
         "the AWS credentials in use may not call {operation} in '{region}': {aws_message} Grant "
-        "fsx:CopyBackup, fsx:DescribeBackups, fsx:DeleteBackup, fsx:TagResource, fsx:UntagResource, "
-        "fsx:ListTagsForResource and the KMS permissions listed in the README.",
+        f"{', '.join(iam_actions('fsx'))} and the KMS permissions listed in the README.",
     ),
     (None, "UnrecognizedClientException"): ErrorRule(
         CredentialsError,
@@ -392,11 +415,8 @@ operation can return, or one of :data:`GENERIC_CODES`. A code that maps to nothi
 plain :class:`BackupCopyError` naming the operation, the code and AWS's message.
 """
 
-CALLED_OPERATIONS: Mapping[str, tuple[str, ...]] = {
-    "fsx": ("CopyBackup", "DeleteBackup", "DescribeBackups", "ListTagsForResource", "TagResource", "UntagResource"),
-    "kms": ("DescribeKey",),
-}
-"""The AWS operations the provider calls, by service (botocore's service names)."""
+CALLED_OPERATIONS: Mapping[str, tuple[str, ...]] = {service: tuple(ops) for service, ops in OPERATIONS.items()}
+"""The AWS operations the provider calls, by service (botocore's service names): :data:`facts.OPERATIONS`."""
 
 GENERIC_CODES = frozenset(
     {
@@ -429,7 +449,8 @@ _LOCAL_ERRORS: tuple[tuple[tuple[type[BaseException], ...], ErrorRule], ...] = (
         ErrorRule(
             CredentialsError,
             "{aws_message} (the profile comes from aws:profile, else AWS_PROFILE). Set `pulumi config set "
-            "aws:profile NAME` (or AWS_PROFILE) to a profile in ~/.aws/config or ~/.aws/credentials, or unset it.",
+            "aws:profile NAME` (or AWS_PROFILE) to a profile in ~/.aws/config or ~/.aws/credentials, or unset it; "
+            "then run `pulumi up`, which also records aws:profile for `pulumi refresh` and `pulumi destroy`.",
         ),
     ),
     (
@@ -448,13 +469,31 @@ _LOCAL_ERRORS: tuple[tuple[tuple[type[BaseException], ...], ErrorRule], ...] = (
         (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError),
         ErrorRule(
             EndpointUnreachableError,
-            "the FSx endpoint for '{region}' could not be reached during {operation}{retried} ({aws_message}). "
-            "Check the network, proxy, and any AWS_ENDPOINT_URL setting, then re-run; a copy already "
+            "the {service_label} endpoint {endpoint} for '{region}' could not be reached during {operation}{retried} "
+            "({aws_message}). Check the network, proxy, and {endpoint_settings}, then re-run; a copy already "
             "started is resumed.",
             retryable=True,
         ),
     ),
 )
+
+
+SERVICE_LABELS: Mapping[str, str] = {"fsx": "FSx", "kms": "KMS"}
+"""How messages name each service the provider calls."""
+
+
+def endpoint_settings(service: str | None) -> str:
+    """The settings that choose ``service``'s endpoint, as a message names them."""
+    if service:
+        return f"AWS_ENDPOINT_URL_{service.upper()} (else AWS_ENDPOINT_URL)"
+    return "any AWS_ENDPOINT_URL setting"
+
+
+def _endpoint_of(exc: BaseException) -> str:
+    """The endpoint URL a botocore connection error names (its ``endpoint_url``), else ``(default)``."""
+    kwargs = getattr(exc, "kwargs", None)
+    url = kwargs.get("endpoint_url") if isinstance(kwargs, Mapping) else None
+    return str(url) if url else "(AWS's default)"
 
 
 def error_code(exc: BaseException) -> str | None:
@@ -519,6 +558,9 @@ def map_error(exc: BaseException, context: ErrorContext, *, retried: int = 0) ->
         file_system_id=str(response.get("FileSystemId", "")) or "(unknown)",
         retried=f" after {retried} retries" if retried else "",
         fix_transient="Re-run `pulumi up` later; a copy already started is resumed, not repeated.",
+        service_label=SERVICE_LABELS.get(context.service_name or "", "AWS"),
+        endpoint=_endpoint_of(exc),
+        endpoint_settings=endpoint_settings(context.service_name),
     )
     values.update(context.extra)
     fields = context.fields(code or type(exc).__name__)

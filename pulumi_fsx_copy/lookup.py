@@ -30,6 +30,7 @@ from .errors import (
     is_retryable,
     map_error,
 )
+from .facts import Lifecycle
 from .regions import is_known_region, suggest_region
 from .tags import short_repr
 from .waiting import time_scale
@@ -121,7 +122,7 @@ def newest_backups(
     found = [
         backup
         for backup in _every_page(client, where, filters, subject=f"{name.replace('-', '_')} {value}")
-        if backup.get("Lifecycle") == "AVAILABLE" and not backup.get("SourceBackupId")
+        if backup.get("Lifecycle") == Lifecycle.AVAILABLE and not backup.get("SourceBackupId")
     ]
     found.sort(key=lambda b: (_created(b), str(b["BackupId"])), reverse=True)
     newest = [_source_backup(backup, where) for backup in found[:count]]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -29,24 +28,29 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from .clients import AwsClients, new_session
+from .clients import AwsClients, check_endpoint_settings, new_session
 from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, cancelled
 from .diffing import diff_properties
 from .errors import (
+    AccessDeniedError,
     BackupCopyError,
+    BackupInUseError,
     CopyCancelledError,
     CopyFailedError,
     CopyNotFoundError,
     CopyTimeoutError,
+    CredentialsError,
+    EndpointConfigError,
     ErrorContext,
     InvalidInputError,
     KmsKeyError,
     OwnershipConflictError,
 )
+from .facts import Lifecycle
 from .gateway import AwsGateway
 from .kms import parse_key_reference
 from .ownership import OWNER_TAG, Identity, LeasePolicy, claim_value, tag_map
-from .progress import ProgressReporter
+from .progress import ProgressReporter, current_urn
 from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
 from .serving import install as serve_engine
 from .tags import tag_changes
@@ -56,54 +60,12 @@ from .waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 PROVIDER_KEY = "__provider"
 # The KMS KeyState in which a copy can be restored; any other state found by refresh is reported.
 KMS_KEY_USABLE = "Enabled"
+KMS_KEY_UNKNOWN = "Unknown"
+"""``kms_key_state`` when KMS could not be asked (unreachable, throttled past retries, not permitted): never
+a KMS ``KeyState``. A warning names the copy and the cause; the next refresh asks again."""
+_NOT_KNOWN_UNUSABLE = (None, KMS_KEY_USABLE, KMS_KEY_UNKNOWN)
 # A KMS DescribeKey (retried while throttled or unreachable) may take this long: diff runs in preview.
 KMS_LOOKUP_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class _CopySpec:
-    """The checked inputs of one BackupCopy, typed."""
-
-    source_backup_id: str
-    source_region: str
-    region: str
-    kms_key_id: str | None
-    copy_tags: bool
-    tags: dict[str, str]
-    client_request_token: str | None
-    wait_for_available: bool
-    wait_timeout_minutes: float
-    identity: str
-
-    @classmethod
-    def from_props(cls, props: Mapping[str, Any]) -> _CopySpec:
-        timeout = props.get("wait_timeout_minutes")
-        wait = props.get("wait_for_available")
-        return cls(
-            source_backup_id=str(props["source_backup_id"]),
-            source_region=str(props.get("source_region") or props["region"]),
-            region=str(props["region"]),
-            kms_key_id=props.get("kms_key_id") or None,
-            copy_tags=bool(props.get("copy_tags")),
-            tags=dict(props.get("tags") or {}),
-            client_request_token=props.get("client_request_token") or None,
-            wait_for_available=True if wait is None else bool(wait),
-            wait_timeout_minutes=float(timeout) if timeout else DEFAULT_WAIT_TIMEOUT_MINUTES,
-            identity=str(props.get("resource_identity") or ""),
-        )
-
-    def request(self) -> CopyRequest:
-        return CopyRequest(
-            source_backup_id=self.source_backup_id,
-            source_region=self.source_region,
-            region=self.region,
-            kms_key_id=self.kms_key_id,
-            copy_tags=self.copy_tags,
-            tags=self.tags,
-            client_request_token=self.client_request_token,
-            wait_for_available=self.wait_for_available,
-            identity=Identity.of(self.identity, {k: getattr(self, k) for k in REPLACING_INPUTS}),
-        )
 
 
 def _identity_of(props: Mapping[str, Any]) -> Identity | None:
@@ -122,6 +84,9 @@ class BackupCopyProvider(ResourceProvider):
     def __init__(self) -> None:
         super().__init__()
         self._stack_region: str | None = None
+        # Whether the engine checked a resource with this provider: then it was configured from the program's
+        # configuration as it is now; otherwise (`pulumi refresh`, `pulumi destroy`) from the state's record.
+        self._config_is_current = False
         self._clients = AwsClients()
         self._gateway = AwsGateway(self._clients, PollPolicy(), Backoff())
         self._copies = Copies(self._gateway, LeasePolicy(), ProgressReporter.silent())
@@ -147,6 +112,8 @@ class BackupCopyProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs offline and record the resolved Regions."""
+        check_endpoint_settings()
+        self._config_is_current = True
         bag = {k: _with_unknown_sentinel(v) for k, v in news.items() if k != PROVIDER_KEY}
         inputs, failures = check_properties(bag, default_region=self._default_region())
         return CheckResult(inputs, failures)
@@ -157,6 +124,7 @@ class BackupCopyProvider(ResourceProvider):
         A copy AWS reported FAILED is replaced. When KMS cannot say whether a changed ``kms_key_id`` names
         the key in use, the diff fails (KmsKeyError) rather than replace the copy on a guess.
         """
+        check_endpoint_settings()
         news = _with_unknown_sentinel(news)
         region = str(news.get("region") or olds.get("region") or "")
         result = diff_properties(olds, news, same_key=lambda a, b: self._same_kms_key(region, id_, a, b))
@@ -165,7 +133,7 @@ class BackupCopyProvider(ResourceProvider):
                 f"copy {id_} in '{region}' is FAILED (AWS reported it at the last refresh): it is replaced by a "
                 "new copy, and deleted once the new one is made."
             )
-        if olds.get("kms_key_state") not in (None, KMS_KEY_USABLE) and not result.changes:
+        if olds.get("kms_key_state") not in _NOT_KNOWN_UNUSABLE and not result.changes:
             # Refresh found the copy's key unusable: `pulumi up` runs update, which says what to do.
             return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         return result
@@ -176,12 +144,12 @@ class BackupCopyProvider(ResourceProvider):
         Nothing here deletes a copy except one AWS reports FAILED: after any other failure the copy stays,
         unrecorded and released, and the next Create of this resource adopts it (see ``ownership``).
         """
-        spec = _CopySpec.from_props(props)
-        request = spec.request()
-        deadline = Deadline(spec.wait_timeout_minutes * 60)
+        check_endpoint_settings()
+        request = CopyRequest.from_inputs(props)
+        deadline = Deadline(request.wait_timeout_minutes * 60)
 
         def finish(backup: dict[str, Any], claim: str) -> dict[str, Any]:
-            outs = self._outputs(spec.region, props, backup, managed_keys=spec.tags)
+            outs = self._outputs(request.region, props, backup, managed_keys=request.tags)
             outs["tags_all"] = {**outs["tags_all"], OWNER_TAG: claim_value(claim)}  # as AWS holds it once claimed
             outs["claim"] = claim
             return outs
@@ -197,7 +165,7 @@ class BackupCopyProvider(ResourceProvider):
             if err.backup_id is None or err.operation == "CopyBackup":
                 raise
             raise err.with_message(
-                f"{err} The copy {err.backup_id} this run started or resumed in '{spec.region}' is kept, "
+                f"{err} The copy {err.backup_id} this run started or resumed in '{request.region}' is kept, "
                 "unrecorded: the next `pulumi up` that creates this resource adopts it; `pulumi destroy` deletes it."
             ) from None
         return CreateResult(backup_id, outs)
@@ -207,10 +175,17 @@ class BackupCopyProvider(ResourceProvider):
 
         Also reports (a warning naming each) this resource's copies that no state records: a destroy deletes them.
         """
+        check_endpoint_settings()
         region = str(props.get("region") or self._default_region() or "")
         problem = backup_id_problem(id_, "the ID given to BackupCopy.get")
         if problem:
             raise InvalidInputError(f"{problem}.", operation="DescribeBackups", region=region or None)
+        try:
+            return self._read(id_, region, props)
+        except (CredentialsError, AccessDeniedError) as err:
+            raise self._with_config_source(err) from None
+
+    def _read(self, id_: str, region: str, props: dict[str, Any]) -> ReadResult:
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
         backup = self._gateway.find_backup(region, id_, deadline)
         identity = _identity_of(props)
@@ -231,6 +206,7 @@ class BackupCopyProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Change the managed tags in place; tags the stack never declared are left alone."""
+        check_endpoint_settings()
         region = str(olds.get("region") or news["region"])
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
         changes = tag_changes(olds.get("tags") or {}, news.get("tags") or {})
@@ -248,13 +224,21 @@ class BackupCopyProvider(ResourceProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the copy if this record owns it (its claim), wait until it is gone, then delete this
         resource's copies that no state records. A copy this record does not own is left, with a warning."""
+        check_endpoint_settings()
         region = str(props.get("region") or self._default_region() or "")
-        timeout = props.get("wait_timeout_minutes") or DEFAULT_WAIT_TIMEOUT_MINUTES
+        timeout = float(props.get("wait_timeout_minutes") or DEFAULT_WAIT_TIMEOUT_MINUTES)
         claim = props.get("claim")
         try:
-            self._copies.delete(
-                region, id_, str(claim) if claim else None, _identity_of(props), Deadline(float(timeout) * 60)
-            )
+            self._copies.delete(region, id_, str(claim) if claim else None, _identity_of(props), Deadline(timeout * 60))
+        except BackupInUseError as err:
+            raise err.with_message(
+                f"{err} The delete waited {timeout:g} minutes for it: wait_timeout_minutes (default "
+                f"{DEFAULT_WAIT_TIMEOUT_MINUTES:g}) as the state recorded it at the last `pulumi up`. The copy is kept "
+                "and stays in the stack; to wait longer (or less), change wait_timeout_minutes and run `pulumi up` "
+                "before `pulumi destroy`."
+            ) from None
+        except (CredentialsError, AccessDeniedError) as err:
+            raise self._with_config_source(err) from None
         except WaitCancelled:
             raise CopyCancelledError(
                 f"Pulumi was cancelled while deleting copy {id_} in '{region}'. A deletion already requested goes "
@@ -281,26 +265,51 @@ class BackupCopyProvider(ResourceProvider):
         outs = _outputs(inputs, backup, managed_keys=managed_keys, from_aws=from_aws)
         key_arn = outs.get("kms_key_id")
         previous = (known or {}).get("kms_key_state") if (known or {}).get("kms_key_id") == key_arn else None
-        outs["kms_key_state"] = self._key_state(region, key_arn, previous)
+        outs["kms_key_state"] = self._key_state(region, str(outs.get("backup_id")), key_arn, previous)
         return outs
 
-    def _key_state(self, region: str, key_arn: object, previous: str | None) -> str | None:
+    def _key_state(self, region: str, backup_id: str, key_arn: object, previous: str | None) -> str | None:
         """The ``KeyState`` of the key that encrypts a copy (``Enabled``, ``Disabled``, ``PendingDeletion``,
-        ...); ``previous`` when KMS cannot tell (no permission, unreachable, throttled past retries)."""
+        ...). When KMS cannot tell (unreachable, no permission, throttled past retries): ``previous`` if it
+        was a state in which the copy cannot be restored (never forgotten on one failed look-up), else
+        ``Unknown``; either way a warning names the copy, the key and the cause."""
         if not isinstance(key_arn, str) or not key_arn:
             return None
-        context = ErrorContext(operation="DescribeKey", region=region, kms_key_id=key_arn)
+        context = ErrorContext(operation="DescribeKey", region=region, backup_id=backup_id, kms_key_id=key_arn)
         try:
             metadata = self._gateway.describe_key(region, key_arn, Deadline(KMS_LOOKUP_SECONDS), context)
-        except BackupCopyError:  # KMS cannot tell: keep what was known; a bug in our code propagates
-            return previous
+        except EndpointConfigError:
+            raise
+        except BackupCopyError as err:  # KMS cannot tell; a bug in our code propagates
+            return self._unknown_key_state(region, backup_id, key_arn, previous, err)
         state = metadata.get("KeyState")
-        return str(state) if state else previous
+        if not state:
+            return self._unknown_key_state(region, backup_id, key_arn, previous, "KMS returned no KeyState")
+        return str(state)
+
+    @staticmethod
+    def _unknown_key_state(region: str, backup_id: str, key_arn: str, previous: str | None, cause: object) -> str:
+        urn = current_urn()
+        name = f" (resource '{urn.rsplit('::', 1)[-1]}')" if urn else ""
+        if previous not in _NOT_KNOWN_UNUSABLE:
+            kept = f"the state recorded before, {previous}, is kept: `pulumi up` fails until the key is usable"
+            state = str(previous)
+        else:
+            kept = (
+                f"kms_key_state is recorded as '{KMS_KEY_UNKNOWN}', so whether the copy can be restored is not "
+                "known; `pulumi refresh` asks KMS again"
+            )
+            state = KMS_KEY_UNKNOWN
+        pulumi.log.warn(
+            f"could not read the KMS key state of copy {backup_id}{name} in '{region}': {cause} The key is "
+            f"{key_arn}; {kept}."
+        )
+        return state
 
     @staticmethod
     def _require_usable_key(region: str, backup_id: str, key_arn: object, state: str | None) -> None:
         """Raise KmsKeyError when the copy's key is known to be unusable: the copy cannot be restored."""
-        if state in (None, KMS_KEY_USABLE):
+        if state in _NOT_KNOWN_UNUSABLE:
             return
         fix = f"enable it (`aws kms enable-key --key-id {key_arn} --region {region}`)"
         if state == "PendingDeletion":
@@ -331,15 +340,37 @@ class BackupCopyProvider(ResourceProvider):
         try:
             metadata = self._gateway.describe_key(region, reference, Deadline(KMS_LOOKUP_SECONDS), context)
             return str(metadata["Arn"])
+        except EndpointConfigError:
+            raise
         except (BackupCopyError, KeyError, TypeError) as err:
             raise KmsKeyError(
                 f"cannot tell whether kms_key_id {reference} and {other} name the same KMS key: KMS DescribeKey "
                 f"of {reference} in '{region}' failed ({err}). Copy {backup_id} was neither replaced nor "
                 "changed. Re-run when KMS answers (the caller needs kms:DescribeKey), or set kms_key_id to the "
-                "key ARN the copy uses to keep it."
+                "key ARN the copy uses to keep it.",
+                code=err.code if isinstance(err, BackupCopyError) else None,
+                **{k: v for k, v in context.fields(None).items() if k != "code"},
             ) from None
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def _with_config_source(self, err: BackupCopyError) -> BackupCopyError:
+        """``err`` saying where its settings came from when the engine configured this provider from the state
+        (``pulumi refresh``, ``pulumi destroy``): a setting fixed in the stack's config since has not reached it."""
+        if self._config_is_current:
+            return err
+        profile = self._clients.profile
+        setting = f"aws:profile '{profile}'" if profile else "no aws:profile"
+        if self._stack_region:
+            setting += f", aws:region '{self._stack_region}'"
+        return err.with_message(
+            f"{err} Note: without --run-program, `pulumi refresh` and `pulumi destroy` configure this provider "
+            f"with the stack configuration recorded in the state by the last `pulumi up` ({setting}), not the "
+            "configuration as it is now. If you have changed aws:profile or "
+            "aws:region since, run `pulumi refresh --run-program` or `pulumi destroy --run-program` (they read the "
+            "configuration as it is now), or `pulumi up` to record it first. AWS_PROFILE, AWS_REGION and the "
+            "other AWS_* variables are always read from the command's environment."
+        )
 
     def _default_region(self) -> str | None:
         """The stack's aws:region, else the environment's (AWS_REGION, AWS_DEFAULT_REGION, profile)."""
@@ -406,7 +437,7 @@ def _outputs(
         backup_id=backup.get("BackupId"),
         arn=backup.get("ResourceARN"),
         lifecycle=backup.get("Lifecycle"),
-        progress_percent=backup.get("ProgressPercent", 100 if backup.get("Lifecycle") == "AVAILABLE" else 0),
+        progress_percent=backup.get("ProgressPercent", 100 if backup.get("Lifecycle") == Lifecycle.AVAILABLE else 0),
         tags=({k: tags_all[k] for k in managed_keys if k in tags_all} if from_aws else dict(managed_keys)),
         tags_all=tags_all,
         kms_key_id=backup.get("KmsKeyId"),

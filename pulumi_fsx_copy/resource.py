@@ -196,7 +196,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     size_in_bytes: pulumi.Output[int | None]
     """Size of the copy, where AWS reports it."""
     kms_key_state: pulumi.Output[str | None]
-    """KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``, ``PendingDeletion``...), if KMS tells."""
+    """KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``...); ``Unknown`` if KMS could not tell."""
     # </generated: attributes>
 
     # <generated: keyword overload>

@@ -30,21 +30,13 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from .errors import BackupCopyError, InvalidInputError
+from .errors import InvalidInputError, RetentionIncompleteError, StaleBackupsError
 from .fanout import Destination, _destinations, _merged_tags
 from .lookup import MAX_COUNT, SourceBackup, newest_backups, resolve_region
 from .resource import BackupCopy
 from .tags import short_repr
 
 T = TypeVar("T")
-
-
-class StaleBackupsError(BackupCopyError):
-    """The newest backup of the file system is older than ``max_age``: backups have stopped."""
-
-
-class RetentionIncompleteError(BackupCopyError):
-    """A retained backup's copy was not made in this run (``--continue-on-error``); nothing was deleted."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -149,7 +149,8 @@ INPUTS: tuple[InputField, ...] = (
         doc="How long create and delete may wait (default 360).",
         output_type="float | None",
         output_doc="How long create and delete wait.",
-        readme_type="number, 0 < n ≤ 43200",
+        readme_type="number, 0 < n ≤ 43200: how long a create waits for `AVAILABLE`, and a destroy for a busy copy "
+        "to become deletable",
         readme_default="360",
     ),
     InputField("resource_identity", "record", hidden=True),
@@ -204,9 +205,10 @@ OUTPUTS: tuple[OutputField, ...] = (
     OutputField(
         "kms_key_state",
         python_type="str | None",
-        doc="KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``, ``PendingDeletion``...), if KMS tells.",
-        readme="KMS `KeyState` of that key (`Enabled`, `Disabled`, `PendingDeletion`\u2026); refresh records it, and "
-        "`pulumi up` fails with `KmsKeyError` while it is not `Enabled`, since the copy cannot be restored",
+        doc="KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``...); ``Unknown`` if KMS could not tell.",
+        readme="KMS `KeyState` of that key (`Enabled`, `Disabled`, `PendingDeletion`\u2026), read at create, update "
+        'and refresh; `Unknown` when KMS could not be asked (see "KMS key state" below); `pulumi up` fails with '
+        "`KmsKeyError` while it is a state other than `Enabled` or `Unknown`, since the copy cannot be restored",
     ),
     OutputField("kms_key_id_requested", hidden=True),
     OutputField("claim", hidden=True),  # the copy's claim (ownership.py): delete deletes only a copy carrying it

@@ -24,6 +24,18 @@ BACKUP_ID_MAX_LENGTH = 128
 _BACKUP_ID = re.compile(BACKUP_ID_PATTERN)
 _TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,63}")
 _MAX_TAG_PROBLEMS = 10
+TAGS_FAILURE_PROPERTY = ""
+"""The property a failure of ``tags`` is reported on: none. The engine prints the value of a failure's
+property next to it (``property tags value {...} has a problem``), a secret as ``[secret]`` but a plain map in
+full; with no property it prints only the reason, which names ``tags`` and the key, never a value."""
+
+
+def failed_input(failure: CheckFailure) -> str:
+    """The input a failure is about: its property, or ``tags`` for a failure of ``tags`` (reported with no
+    property, see :data:`TAGS_FAILURE_PROPERTY`; its reason starts with ``tags:``)."""
+    if failure.property == TAGS_FAILURE_PROPERTY and failure.reason.startswith("tags: "):
+        return "tags"
+    return str(failure.property)
 
 
 def _is_unknown(value: object) -> bool:
@@ -207,7 +219,9 @@ def check_properties(
     for name, rule in _FIELD_RULES.items():
         value = inputs.get(name)
         problem = None if value is None or _is_unknown(value) else rule(value)
-        if problem:
+        if problem and name == "tags":
+            failures.append(CheckFailure(TAGS_FAILURE_PROPERTY, f"tags: {problem}"))
+        elif problem:
             failures.append(CheckFailure(name, problem))
     destination = _destination(inputs, default_region, failures)
     _check_source_region(inputs, destination, failures)

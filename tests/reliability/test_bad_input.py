@@ -87,7 +87,14 @@ def _in_process(value: Any) -> Any:
     return value
 
 
-def _assert_failures_name_inputs(bag: dict[str, Any], failures: list[tuple[str, str]]) -> None:
+def _input_of(prop: str, reason: str) -> str:
+    """The input a failure is about: a failure of ``tags`` has no property (so the engine prints no tag value)
+    and a reason starting ``tags:``."""
+    return "tags" if prop == "" and reason.startswith("tags: ") else prop
+
+
+def _assert_failures_name_inputs(bag: dict[str, Any], raw: list[tuple[str, str]]) -> None:
+    failures = [(_input_of(prop, reason), reason) for prop, reason in raw]
     for prop, reason in failures:
         assert prop in INPUT_NAMES, f"failure names {prop!r}, not an input"
         assert prop in bag or prop in ("source_backup_id", "region"), f"failure names {prop!r}, absent from the bag"

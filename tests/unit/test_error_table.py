@@ -86,6 +86,7 @@ def test_mapped_errors_carry_structured_fields() -> None:
         "backup_id": None,
         "source_backup_id": "backup-0123456789abcdef0",
         "source_region": "us-east-1",
+        "service": "fsx",
     }
 
 
