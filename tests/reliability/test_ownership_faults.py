@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 from google.protobuf import empty_pb2
-from provider_driver import ProviderError
-from reliability_support import DR_REGION, copies, fsx, inputs, start_provider
 
 from pulumi_fsx_copy.ownership import FREE, OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from tests.support.driver import ProviderError
+from tests.support.reliability import DR_REGION, copies, fsx, inputs, start_provider
 
 SECRET = "s3cr3t-In-Aws-Message"
 

@@ -8,18 +8,34 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-import boto3
 from google.protobuf import empty_pb2
-from provider_driver import ProviderError, ProviderProcess, provider_input
 
-from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.testing.listing import all_backups
+from . import inputs as _inputs
+from .aws import SOURCE_REGION
+from .driver import ProviderError, ProviderProcess
+from .views import in_progress, live_copies
 
-SOURCE_REGION = "us-east-1"
+__all__ = [
+    "DR_REGIONS",
+    "HANG_SECONDS",
+    "LONG_COPY_SECONDS",
+    "OLD_SDK_DIR",
+    "PROJECT",
+    "SOURCE_REGION",
+    "STACK",
+    "cancel",
+    "eventually",
+    "in_progress",
+    "inputs",
+    "live_copies",
+    "outcome",
+]
+
 DR_REGIONS = ("us-west-2", "eu-west-1")
 PROJECT = "concurrency"
 STACK = "test"
-OLD_SDK_DIR = str(Path(__file__).resolve().parent / "old_sdk")
+OLD_SDK_DIR = str(Path(__file__).resolve().parents[1] / "concurrency" / "old_sdk")
+"""First on a provider process's PYTHONPATH: its sitecustomize makes the SDK serve as older SDKs did."""
 # Long enough that no copy ends during a test: every test ends its waits with Cancel.
 LONG_COPY_SECONDS = 600.0
 # A bound on a hang, not a timing: a call the provider does not answer fails the test instead of blocking it.
@@ -27,27 +43,10 @@ HANG_SECONDS = 60.0
 
 
 def inputs(source: str, name: str, region: str = DR_REGIONS[0], **overrides: Any) -> dict[str, Any]:
-    """The property bag ``BackupCopy`` registers, as the engine sends it to Check."""
-    news: dict[str, Any] = {
-        "source_backup_id": source,
-        "source_region": SOURCE_REGION,
-        "region": region,
-        "tags": {"purpose": "dr"},
-        "resource_identity": f"{PROJECT}/{STACK}/{name}",
-        "__provider": provider_input(BackupCopyProvider()),
-    }
-    news.update(overrides)
-    return news
-
-
-def live_copies(region: str) -> list[dict[str, Any]]:
-    """Every copy in ``region`` that is not DELETED."""
-    backups = all_backups(boto3.client("fsx", region_name=region))
-    return [b for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") != "DELETED"]
-
-
-def in_progress(region: str) -> int:
-    return sum(1 for b in live_copies(region) if b.get("Lifecycle") in ("PENDING", "COPYING"))
+    """The property bag ``BackupCopy`` registers (tag ``purpose=dr``), as the engine sends it to Check."""
+    return _inputs.inputs(
+        source, name, project=PROJECT, stack=STACK, **{"region": region, "tags": {"purpose": "dr"}, **overrides}
+    )
 
 
 def eventually(condition: Callable[[], bool], what: str) -> None:

@@ -1,23 +1,18 @@
-"""Shared by the provider tests."""
+"""Helpers of the in-process provider tests (tests/provider)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import boto3
 
 from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.testing.listing import all_backups
 
-SOURCE_REGION = "us-east-1"
-DR_REGION = "us-west-2"
+from .aws import DR_REGION, SOURCE_REGION
+from .views import live_copies
 
+__all__ = ["DR_REGION", "SOURCE_REGION", "copies_in", "on_copy_started"]
 
-def copies_in(region: str) -> list[dict[str, Any]]:
-    """Every copy (a backup with a source) in a Region that is not DELETED."""
-    backups = all_backups(boto3.client("fsx", region_name=region))
-    return [b for b in backups if b.get("SourceBackupId") and b["Lifecycle"] != "DELETED"]
+copies_in = live_copies
+"""Every copy (a backup with a source) in a Region that is not DELETED."""
 
 
 def on_copy_started(provider: BackupCopyProvider, action: Callable[[], None]) -> None:
