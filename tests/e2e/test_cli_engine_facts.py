@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from tests.support.cli import (
     one_copy,
     urn,
 )
+from tests.support.waits import eventually
 
 SECRET_VALUE = "s3cr3t-cost-centre-4711"
 SECRET_SIG, SECRET_SIG_VALUE = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
@@ -86,10 +86,7 @@ def _up_in_its_own_process(tmp_path: Path, server: EmulatorServer, sources: list
 
 
 def _until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 120
-    while not condition():
-        assert time.monotonic() < deadline, f"never saw {what}"
-        time.sleep(0.2)
+    eventually(condition, what, timeout=120, interval=0.2)
 
 
 def test_a_killed_up_resumes_the_same_copy(

@@ -4,7 +4,6 @@ finds the same copy again by its ClientRequestToken, and exactly one copy exists
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,7 @@ from tests.support.reliability import (
     live_copy_ids,
     tags_of,
 )
+from tests.support.waits import eventually
 
 pytestmark = [
     pytest.mark.fsx_source_regions(SOURCE_REGION, tags={"team": "storage"}),
@@ -40,11 +40,8 @@ pytestmark = [
 Factory = Callable[..., ProviderProcess]
 
 
-def _eventually(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < end, f"timed out waiting for {what}"
-        time.sleep(0.05)
+def _eventually(condition: Callable[[], bool], what: str) -> None:
+    eventually(condition, what, timeout=30.0, interval=0.05)
 
 
 def _in_background(call: Callable[[], Any]) -> tuple[threading.Thread, list[BaseException]]:

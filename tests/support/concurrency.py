@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from . import inputs as _inputs
 from .aws import SOURCE_REGION
 from .driver import ProviderError, ProviderProcess
 from .views import in_progress, live_copies
+from .waits import eventually
 
 __all__ = [
     "DR_REGIONS",
@@ -47,13 +46,6 @@ def inputs(source: str, name: str, region: str = DR_REGIONS[0], **overrides: Any
     return _inputs.inputs(
         source, name, project=PROJECT, stack=STACK, **{"region": region, "tags": {"purpose": "dr"}, **overrides}
     )
-
-
-def eventually(condition: Callable[[], bool], what: str) -> None:
-    end = time.monotonic() + HANG_SECONDS
-    while not condition():
-        assert time.monotonic() < end, f"never saw: {what}"
-        time.sleep(0.1)
 
 
 def cancel(process: ProviderProcess) -> None:
