@@ -1,9 +1,9 @@
-"""Shared by the benchmarks: result records, the table, and the emulator + provider process set-up."""
+"""Shared by the benchmarks: result records, the table, and the emulator + provider process set-up (the fake AWS
+environment, Regions and input bags are the tests' own, from :mod:`tests.support`)."""
 
 from __future__ import annotations
 
 import json
-import os
 import statistics
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -11,17 +11,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.aws import DR_REGION, SOURCE_REGION, provider_env, set_fake_aws_env
+from tests.support.inputs import inputs
+
+__all__ = [
+    "DR_REGION",
+    "RESULTS_PATH",
+    "SOURCE_REGION",
+    "Result",
+    "copy_inputs",
+    "emulator_server",
+    "median",
+    "print_table",
+    "provider_env",
+    "set_fake_aws_env",
+    "write_results",
+]
+
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
-SOURCE_REGION = "us-east-1"
-DR_REGION = "us-west-2"
-FAKE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": SOURCE_REGION,
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
 
 
 @dataclass
@@ -42,24 +49,6 @@ def median(values: list[float]) -> float:
     return float(statistics.median(values))
 
 
-def set_fake_aws_env(url: str | None = None) -> None:
-    """Fake credentials (and the emulator's endpoint) for boto3 in this process."""
-    for name in list(os.environ):
-        if name.startswith("AWS_ENDPOINT_URL") or name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION"):
-            del os.environ[name]
-    os.environ.update(FAKE_AWS)
-    if url:
-        os.environ["AWS_ENDPOINT_URL"] = url
-
-
-def provider_env(url: str, scale: float | None = None) -> dict[str, str]:
-    """The environment of a provider process pointed at the emulator server."""
-    env = {**FAKE_AWS, "AWS_ENDPOINT_URL": url}
-    if scale is not None:
-        env["PULUMI_FSX_COPY_TIME_SCALE"] = str(scale)
-    return env
-
-
 @contextmanager
 def emulator_server(copy_seconds: float = 1.0) -> Iterator[Any]:
     from pulumi_fsx_copy.testing import EmulatorServer
@@ -73,18 +62,7 @@ def emulator_server(copy_seconds: float = 1.0) -> Iterator[Any]:
 
 def copy_inputs(source_backup: str, name: str, **overrides: Any) -> dict[str, Any]:
     """A BackupCopy's registered inputs, ``__provider`` included, as the engine sends them to Check."""
-    from pulumi_fsx_copy import BackupCopyProvider
-    from tests.provider_driver import provider_input
-
-    news: dict[str, Any] = {
-        "source_backup_id": source_backup,
-        "source_region": SOURCE_REGION,
-        "region": DR_REGION,
-        "resource_identity": f"bench/stack/{name}",
-        "__provider": provider_input(BackupCopyProvider()),
-    }
-    news.update(overrides)
-    return {k: v for k, v in news.items() if v is not None}
+    return inputs(source_backup, name, project="bench", stack="stack", **overrides)
 
 
 def fmt(value: float, unit: str) -> str:

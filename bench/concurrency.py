@@ -30,6 +30,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from tests.support.views import in_progress, live_copy_ids
+
 from .common import SOURCE_REGION, Result, copy_inputs, emulator_server, provider_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,27 +47,11 @@ SECTION = "6-8 concurrency"
 
 
 def _in_progress(regions: Sequence[str]) -> int:
-    import boto3
-
-    from pulumi_fsx_copy.testing.listing import all_backups
-
-    count = 0
-    for region in regions:
-        backups = all_backups(boto3.client("fsx", region_name=region))
-        count += sum(1 for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") in ("PENDING", "COPYING"))
-    return count
+    return sum(in_progress(region) for region in regions)
 
 
 def _live_copies(regions: Sequence[str]) -> list[str]:
-    import boto3
-
-    from pulumi_fsx_copy.testing.listing import all_backups
-
-    ids = []
-    for region in regions:
-        backups = all_backups(boto3.client("fsx", region_name=region))
-        ids += [b["BackupId"] for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") != "DELETED"]
-    return sorted(ids)
+    return sorted(backup_id for region in regions for backup_id in live_copy_ids(region))
 
 
 def _until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
@@ -89,11 +75,11 @@ def _settled(regions: Sequence[str], at_least: int) -> int:
 
 
 def _process(url: str, scale: float, baseline: str | None) -> Any:
-    from tests.provider_driver import ProviderProcess
+    from tests.support.driver import ProviderProcess
 
     # `python -m` puts its working directory first on sys.path: run a baseline from its own directory.
     return ProviderProcess(
-        env=provider_env(url, scale),
+        env=provider_env(url, time_scale=scale),
         project="bench",
         stack="stack",
         pythonpath=[baseline] if baseline else [],
@@ -167,7 +153,7 @@ def _cancel_grpc(baseline: str | None) -> dict[str, float]:
     """Cancel (as the engine sends it on the first Ctrl-C) while 3 creates wait; then a new process resumes."""
     from google.protobuf import empty_pb2
 
-    from tests.provider_driver import ProviderError
+    from tests.support.driver import ProviderError
 
     with emulator_server(copy_seconds=CANCEL_T) as server:
         emulator = server.emulator
@@ -236,7 +222,7 @@ def _cancel_cli(baseline: str | None) -> dict[str, float]:
         (project / "__main__.py").write_text(_PROGRAM)
         env = {
             **os.environ,
-            **provider_env(server.url, CANCEL_T * SCALE_FOR),
+            **provider_env(server.url, time_scale=CANCEL_T * SCALE_FOR),
             "PATH": f"{CLI_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
             "PULUMI_BACKEND_URL": (Path(tmp) / "state").as_uri(),
             "PULUMI_CONFIG_PASSPHRASE": "bench",

@@ -27,7 +27,7 @@ class _CountingKms(http.server.BaseHTTPRequestHandler):
 
 def run(results: list[Result], *, quick: bool) -> None:
     from pulumi_fsx_copy.testing import managed_key_arn  # noqa: F401  (the emulator makes it on demand)
-    from tests.provider_driver import ProviderProcess
+    from tests.support.driver import ProviderProcess
 
     kms_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingKms)
     threading.Thread(target=kms_server.serve_forever, daemon=True).start()

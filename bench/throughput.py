@@ -22,12 +22,12 @@ LIMIT = 5
 
 
 def _batch(wait: bool) -> dict[str, float]:
-    from tests.provider_driver import ProviderError, ProviderProcess
+    from tests.support.driver import ProviderError, ProviderProcess
 
     with emulator_server(copy_seconds=COPY_SECONDS) as server:
         emulator = server.emulator
         source = emulator.seed_backup("us-east-1")
-        with ProviderProcess(env=provider_env(server.url, SCALE), project="bench", stack="stack") as process:
+        with ProviderProcess(env=provider_env(server.url, time_scale=SCALE), project="bench", stack="stack") as process:
             process.configure({"aws:region": DR_REGION})
             checked = [
                 process.check(f"c{i}", {}, copy_inputs(source, f"c{i}", wait_for_available=wait)).inputs

@@ -210,7 +210,7 @@ def real(results: list[Result], durations: tuple[float, ...]) -> None:
     """Copies of ``durations`` seconds, for real, on the emulator server; unscaled provider timing."""
     import boto3
 
-    from tests.provider_driver import ProviderProcess
+    from tests.support.driver import ProviderProcess
 
     regions = {"provider": DR_REGION, "terraform": "eu-west-1", "fixed 5 s": "ap-southeast-2"}
     with emulator_server(copy_seconds=durations[0]) as server:

@@ -7,11 +7,12 @@ from ``pulumi-fsx-copy[testing]``) and the Automation API are imported by the fi
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
@@ -23,24 +24,27 @@ if TYPE_CHECKING:
 TEST_COPY_SECONDS: Final = 0.2
 """How long a copy takes in the emulators these fixtures make."""
 
-_FAKE_ENV: Final = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
+TEST_REGION: Final = "us-east-1"
+"""The Region ``aws_test_env`` sets (``AWS_DEFAULT_REGION``), where ``fsx_source_backups`` seeds by default."""
+
+STACK_PROJECT: Final = "fsx-test"
+"""The project of the stacks ``fsx_stack`` makes when the test names none."""
+
+STACK_CONFIG: Final = {"aws:region": "us-west-2"}
+"""The config every ``fsx_stack`` stack starts from (a test's ``config`` is merged over it): a DR Region
+other than the one the source backups are seeded in."""
 
 
 @pytest.fixture
 def aws_test_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake credentials, Region us-east-1, no profile, no config files and no ``AWS_ENDPOINT_URL*``."""
+    """The testing kit's ``FAKE_AWS_ENV`` (fake credentials, no profile, no config files), Region
+    ``TEST_REGION``, and no ``AWS_ENDPOINT_URL*``."""
     for name in list(os.environ):
         if name.startswith("AWS_ENDPOINT_URL") or name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION"):
             monkeypatch.delenv(name)
-    for name, value in _FAKE_ENV.items():
+    from .testing import FAKE_AWS_ENV
+
+    for name, value in {**FAKE_AWS_ENV, "AWS_DEFAULT_REGION": TEST_REGION}.items():
         monkeypatch.setenv(name, value)
 
 
@@ -95,7 +99,7 @@ def fsx_source_backups(request: pytest.FixtureRequest, fsx_remote: RemoteEmulato
     ``@pytest.mark.fsx_source_regions("us-east-1", "eu-west-1", tags={...}, file_system_type="ONTAP")``
     (default: one in us-east-1)."""
     marker = request.node.get_closest_marker("fsx_source_regions")
-    regions: tuple[str, ...] = tuple(marker.args) if marker and marker.args else ("us-east-1",)
+    regions: tuple[str, ...] = tuple(marker.args) if marker and marker.args else (TEST_REGION,)
     options = dict(marker.kwargs) if marker else {}
     return {
         region: fsx_remote.seed_backup(
@@ -107,20 +111,33 @@ def fsx_source_backups(request: pytest.FixtureRequest, fsx_remote: RemoteEmulato
 
 @pytest.fixture
 def fsx_stack(fsx_server: EmulatorServer, tmp_path: Path) -> Iterator[Callable[..., auto.Stack]]:
-    """``fsx_stack(program, project=..., stack="test", config={...})``: a stack of your inline ``program``
-    run by the ``pulumi`` CLI on PATH against the session's emulator server (local file backend in
-    ``tmp_path``); every stack made is destroyed and removed after the test."""
+    """``fsx_stack(program, project=STACK_PROJECT, stack="test", config={...}, **options)``: a stack of your
+    inline ``program`` run by the ``pulumi`` CLI on PATH against the session's emulator server (local file
+    backend in ``tmp_path / "state"``), its config ``STACK_CONFIG`` with ``config`` merged over it;
+    ``options`` go to :func:`~pulumi_fsx_copy.testing.automation.emulator_stack` (``secret_config``,
+    ``env``, ``time_scale``...). Every stack made is destroyed and removed after the test."""
     from .testing.automation import emulator_stack
 
     if shutil.which("pulumi") is None:
         pytest.fail("fsx_stack needs the `pulumi` CLI on PATH (https://www.pulumi.com/docs/install/)")
-    stacks: dict[str, auto.Stack] = {}
+    stacks: dict[str, auto.Stack] = {}  # by name: a later program for the same stack replaces the handle
 
     def make(
-        program: Callable[[], None], *, project: str, stack: str = "test", config: Mapping[str, str] | None = None
+        program: Callable[[], None],
+        *,
+        project: str = STACK_PROJECT,
+        stack: str = "test",
+        config: Mapping[str, str] | None = None,
+        **options: Any,
     ) -> auto.Stack:
         made = emulator_stack(
-            program, project=project, stack=stack, config=config, emulator_url=fsx_server.url, state_dir=tmp_path
+            program,
+            project=project,
+            stack=stack,
+            config={**STACK_CONFIG, **(config or {})},
+            emulator_url=fsx_server.url,
+            state_dir=tmp_path / "state",
+            **options,
         )
         stacks[stack] = made
         return made
@@ -131,3 +148,6 @@ def fsx_stack(fsx_server: EmulatorServer, tmp_path: Path) -> Iterator[Callable[.
             made.destroy()
         finally:
             made.workspace.remove_stack(made.name, force=True)
+    # The SDK's inline-program server leaves unfinished coroutines behind; finalize them now, not in the
+    # middle of some later compile() (their finalizers then trip CPython 3.11's thread-unsafe AST depth check).
+    gc.collect()

@@ -8,13 +8,29 @@ the :class:`Installation` it returns undoes it (the fixtures and :class:`InProce
 they end).
 """
 
+import os
+from typing import Final
+
 from .backups import EmulatorError, managed_key_arn
 from .control import Emulator, InProcessEmulator
 from .models import Settings
 from .patch import Installation, install, installed
 from .remote import EmulatorServer, RemoteEmulator
 
+FAKE_AWS_ENV: Final = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+"""The fake AWS environment of everything that talks to the emulator: credentials it accepts (no real key
+ever reaches it), no profile or config file read, no instance metadata asked. No Region: each user says."""
+
 __all__ = [
+    "FAKE_AWS_ENV",
     "Emulator",
     "EmulatorError",
     "EmulatorServer",

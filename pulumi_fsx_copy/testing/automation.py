@@ -16,8 +16,10 @@ from typing import Any
 
 from pulumi import automation as auto
 
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-"""Credentials the emulator accepts; no real key ever reaches it."""
+from . import FAKE_AWS_ENV
+
+FAKE_CREDENTIALS = {name: FAKE_AWS_ENV[name] for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+"""Credentials the emulator accepts (from :data:`~pulumi_fsx_copy.testing.FAKE_AWS_ENV`)."""
 
 TEST_PASSPHRASE = "pulumi-fsx-copy-test-only"
 """The passphrase of the test stacks' secrets provider: their state stays encrypted at rest."""
@@ -32,10 +34,8 @@ def emulator_env(
     the provider process runs this interpreter (``PULUMI_PYTHON_CMD``), which can import this package.
     """
     env = {
-        **FAKE_CREDENTIALS,
+        **FAKE_AWS_ENV,
         "AWS_ENDPOINT_URL": emulator_url,
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "PULUMI_BACKEND_URL": state_dir.resolve().as_uri(),
         "PULUMI_HOME": str(state_dir / ".pulumi"),
         "PULUMI_CONFIG_PASSPHRASE": TEST_PASSPHRASE,

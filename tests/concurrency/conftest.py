@@ -1,4 +1,5 @@
-"""Fixtures of the concurrency tests: a source backup, provider processes, and threads for concurrent calls."""
+"""Fixtures of the concurrency tests: provider processes, and threads for concurrent calls (the source
+backup is the root conftest's ``source``, from the plugin's ``fsx_source_backups``)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from concurrency_support import DR_REGIONS, HANG_SECONDS, PROJECT, SOURCE_REGION, STACK
-from provider_driver import ProviderProcess
 
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-
-
-@pytest.fixture
-def source(fsx_remote: RemoteEmulator) -> str:
-    return fsx_remote.seed_backup(SOURCE_REGION)
+from tests.support.aws import provider_env
+from tests.support.concurrency import DR_REGIONS, HANG_SECONDS, PROJECT, STACK
+from tests.support.driver import ProviderProcess
 
 
 @pytest.fixture
@@ -26,9 +23,12 @@ def start(
     started: list[ProviderProcess] = []
 
     def _start(pythonpath: tuple[str, ...] = ()) -> ProviderProcess:
-        env = {"AWS_ENDPOINT_URL": fsx_server.url, "PULUMI_FSX_COPY_TIME_SCALE": "0.01"}
         process = ProviderProcess(
-            env=env, project=PROJECT, stack=STACK, pythonpath=pythonpath, call_timeout=HANG_SECONDS * 2
+            env=provider_env(fsx_server.url, time_scale="0.01"),
+            project=PROJECT,
+            stack=STACK,
+            pythonpath=pythonpath,
+            call_timeout=HANG_SECONDS * 2,
         )
         started.append(process)
         process.start()

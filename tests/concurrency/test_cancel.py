@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from concurrency_support import (
+from pulumi_fsx_copy.testing import RemoteEmulator
+from tests.support.concurrency import (
     DR_REGIONS,
     LONG_COPY_SECONDS,
     cancel,
@@ -16,9 +17,7 @@ from concurrency_support import (
     live_copies,
     outcome,
 )
-from provider_driver import ProviderError, ProviderProcess
-
-from pulumi_fsx_copy.testing import RemoteEmulator
+from tests.support.driver import ProviderError, ProviderProcess
 
 Start = Callable[..., ProviderProcess]
 REGION = DR_REGIONS[0]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from e2e_support import REGION, SOURCE_REGION, MakeStack, fsx, lifecycle, live_copies
 from pulumi import automation as auto
 
 from pulumi_fsx_copy import BackupCopy, Destination, MultiRegionBackupCopy
 from pulumi_fsx_copy.testing import RemoteEmulator
+from tests.support.cli import REGION, SOURCE_REGION, FsxStack, fsx, lifecycle, live_copies
 
 
-def test_get_reads_a_copy_and_destroy_leaves_it(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_get_reads_a_copy_and_destroy_leaves_it(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION, tags={"app": "genomics"})
     copy = fsx(REGION).copy_backup(SourceBackupId=source, SourceRegion=SOURCE_REGION, CopyTags=True)["Backup"]
     fsx_remote.set_lifecycle(REGION, copy["BackupId"], "AVAILABLE")
@@ -23,7 +23,7 @@ def test_get_reads_a_copy_and_destroy_leaves_it(make_stack: MakeStack, fsx_remot
         pulumi.export("tags_all", existing.tags_all)
         pulumi.export("lifecycle", existing.lifecycle)
 
-    stack = make_stack(program)
+    stack = fsx_stack(program)
     outputs = {key: value.value for key, value in stack.up().outputs.items()}
 
     assert outputs["source"] == source
@@ -34,7 +34,7 @@ def test_get_reads_a_copy_and_destroy_leaves_it(make_stack: MakeStack, fsx_remot
     assert lifecycle(REGION, copy["BackupId"]) == "AVAILABLE", "destroying a stack that only read a copy deleted it"
 
 
-def test_import_is_refused_with_the_way_to_adopt(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_import_is_refused_with_the_way_to_adopt(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     """The engine's import step reads with neither inputs nor state, so a dynamic provider cannot find
     itself (pulumi/pulumi#16175): BackupCopy refuses ``import_`` up front and names ``BackupCopy.get``."""
     source = fsx_remote.seed_backup(SOURCE_REGION)
@@ -49,14 +49,14 @@ def test_import_is_refused_with_the_way_to_adopt(make_stack: MakeStack, fsx_remo
         )
 
     with pytest.raises(auto.CommandError) as failure:
-        make_stack(program).up()
+        fsx_stack(program).up()
 
     assert "import_" in str(failure.value) and "BackupCopy.get" in str(failure.value)
     assert "Traceback" not in str(failure.value)
     assert lifecycle(REGION, copy) != "GONE"
 
 
-def test_multi_region_copy_makes_one_copy_per_region(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_multi_region_copy_makes_one_copy_per_region(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
 
     def program() -> None:
@@ -69,7 +69,7 @@ def test_multi_region_copy_makes_one_copy_per_region(make_stack: MakeStack, fsx_
         )
         pulumi.export("backup_ids", dr.backup_ids)
 
-    stack = make_stack(program)
+    stack = fsx_stack(program)
     ids = stack.up().outputs["backup_ids"].value
 
     assert sorted(ids) == ["eu-west-1", "us-west-2"]
@@ -79,7 +79,7 @@ def test_multi_region_copy_makes_one_copy_per_region(make_stack: MakeStack, fsx_
 
 
 def test_twelve_copies_into_one_region_never_more_than_five_at_once(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
     fsx_remote.configure(copy_seconds=2.0)
     sources = [fsx_remote.seed_backup(SOURCE_REGION) for _ in range(12)]
@@ -91,7 +91,7 @@ def test_twelve_copies_into_one_region_never_more_than_five_at_once(
         ]
         pulumi.export("ids", [copy.id for copy in copies])
 
-    ids = make_stack(program).up().outputs["ids"].value
+    ids = fsx_stack(program).up().outputs["ids"].value
 
     assert len(set(ids)) == 12
     assert {lifecycle(REGION, backup_id) for backup_id in ids} == {"AVAILABLE"}

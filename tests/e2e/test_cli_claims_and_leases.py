@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from e2e_support import REGION, SOURCE_REGION, MakeStack, lifecycle, live_copies, one_copy, tags_of, urn
 from pulumi import automation as auto
 
 from pulumi_fsx_copy import BackupCopy
 from pulumi_fsx_copy.ownership import OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog, emulator_stack
+from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, tags_of, urn
 
 SECRET = "s3cr3t-Leftover-Value"
 
@@ -38,24 +38,24 @@ class _Failing(pulumi.dynamic.ResourceProvider):
 
 
 def test_a_replacement_with_a_user_token_never_deletes_the_copy_the_stack_holds(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
     """Issue 15, 1: `up --replace` with a client_request_token gets the held copy back from AWS; the run fails
     (another resource too); the next plain `up`, a new provider process, must not delete that copy."""
     source = fsx_remote.seed_backup(SOURCE_REGION)
     program = one_copy(source, client_request_token="dr-token-1")
-    stack = make_stack(program)
+    stack = fsx_stack(program)
     held = stack.up().outputs["id"].value
 
-    replacing = make_stack(_with_failing_sibling(program))
+    replacing = fsx_stack(_with_failing_sibling(program))
     with pytest.raises(auto.CommandError) as caught:
         replacing.up(replace=[urn("test", "dr")])
     assert "dr-token-1" in str(caught.value) and "IdempotencyConflictError" in str(caught.value)
 
-    make_stack(program).up()
+    fsx_stack(program).up()
     assert lifecycle(REGION, held) == "AVAILABLE"
     assert [c["BackupId"] for c in live_copies(REGION)] == [held]
-    resources = make_stack(program).export_stack().deployment["resources"]
+    resources = fsx_stack(program).export_stack().deployment["resources"]
     assert [r["id"] for r in resources if r["urn"].endswith("::dr")] == [held]
 
 
@@ -67,7 +67,7 @@ class _Site(pulumi.ComponentResource):
         )
 
 
-def test_names_that_hold_a_slash_never_share_a_copy(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_names_that_hold_a_slash_never_share_a_copy(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     """Issue 15, 2a: `b/c` under component `a` and `c` under component `a/b` are two resources, two copies."""
     source = fsx_remote.seed_backup(SOURCE_REGION)
 
@@ -75,7 +75,7 @@ def test_names_that_hold_a_slash_never_share_a_copy(make_stack: MakeStack, fsx_r
         pulumi.export("one", _Site("a", "b/c", source).copy.id)
         pulumi.export("other", _Site("a/b", "c", source).copy.id)
 
-    outputs = make_stack(program).up().outputs
+    outputs = fsx_stack(program).up().outputs
     one, other = outputs["one"].value, outputs["other"].value
     assert one != other
     assert sorted(c["BackupId"] for c in live_copies(REGION)) == sorted([one, other])
@@ -124,15 +124,15 @@ def test_two_backends_with_the_same_names_running_at_once_each_get_their_own_cop
             stack.workspace.remove_stack(stack.name, force=True)
 
 
-def test_a_failed_replacement_leaves_no_copy_after_destroy(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_a_failed_replacement_leaves_no_copy_after_destroy(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     """Issue 15, 4: `up --replace` whose new copy times out leaves it unrecorded; refresh reports it and
     `destroy` deletes it with the recorded one."""
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source))
+    stack = fsx_stack(one_copy(source))
     held = stack.up().outputs["id"].value
 
     fsx_remote.configure(copy_seconds=8.0)
-    stack = make_stack(one_copy(source, wait_timeout_minutes=0.05))
+    stack = fsx_stack(one_copy(source, wait_timeout_minutes=0.05))
     with pytest.raises(auto.CommandError, match="CopyTimeoutError"):
         stack.up(replace=[urn("test", "dr")])
     [orphan] = [c["BackupId"] for c in live_copies(REGION) if c["BackupId"] != held]
@@ -147,7 +147,7 @@ def test_a_failed_replacement_leaves_no_copy_after_destroy(make_stack: MakeStack
 
 
 def test_an_adopted_copy_loses_an_earlier_runs_secret_tag_and_tags_all_stays_secret(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator, tmp_path: Path
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator, tmp_path: Path
 ) -> None:
     """Issue 15, 5: a run declared a secret tag and did not finish; the next run declares plain tags and
     adopts the copy: the secret tag is removed, and no state file holds its value in plain text."""
@@ -165,14 +165,14 @@ def test_an_adopted_copy_loses_an_earlier_runs_secret_tag_and_tags_all_stays_sec
         )
         pulumi.export("id", copy.id)
 
-    stack = make_stack(with_a_secret_tag)
+    stack = fsx_stack(with_a_secret_tag)
     with pytest.raises(auto.CommandError, match="CopyTimeoutError"):
         stack.up()
     [left] = live_copies(REGION)
     assert tags_of(REGION, left["BackupId"])["credential"] == SECRET
 
     fsx_remote.configure(copy_seconds=0.2)
-    adopted = make_stack(one_copy(source, tags={"purpose": "dr"})).up().outputs["id"].value
+    adopted = fsx_stack(one_copy(source, tags={"purpose": "dr"})).up().outputs["id"].value
     assert adopted == left["BackupId"]
     tags = tags_of(REGION, adopted)
     assert "credential" not in tags and tags["purpose"] == "dr" and tags[OWNER_TAG].startswith("claim:")

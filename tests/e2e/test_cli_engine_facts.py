@@ -8,15 +8,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pulumi
-from e2e_support import (
+
+from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from pulumi_fsx_copy.testing.automation import EventLog
+from tests.support.cli import (
     REGION,
     SOURCE_REGION,
-    MakeStack,
+    FsxStack,
     command,
     copies_program,
     descendants,
@@ -25,23 +27,21 @@ from e2e_support import (
     one_copy,
     urn,
 )
-
-from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.automation import EventLog
+from tests.support.waits import eventually
 
 SECRET_VALUE = "s3cr3t-cost-centre-4711"
 SECRET_SIG, SECRET_SIG_VALUE = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 
 
 def test_a_secret_tag_value_is_never_in_plain_text(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator, tmp_path: Path
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator, tmp_path: Path
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
 
     def program() -> None:  # an Output must be made while the program runs
         one_copy(source, tags=pulumi.Output.secret({"cost-centre": SECRET_VALUE}))()
 
-    stack = make_stack(program)
+    stack = fsx_stack(program)
     log = EventLog()
     output: list[str] = []
 
@@ -60,10 +60,10 @@ def test_a_secret_tag_value_is_never_in_plain_text(
     assert lifecycle(REGION, copy) == "AVAILABLE"
 
 
-def test_progress_reaches_the_copy_row_while_it_runs(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_progress_reaches_the_copy_row_while_it_runs(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     fsx_remote.configure(copy_seconds=4.0)
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source))
+    stack = fsx_stack(one_copy(source))
     log = EventLog()
 
     copy = stack.up(on_event=log.record).outputs["id"].value
@@ -78,29 +78,26 @@ def test_progress_reaches_the_copy_row_while_it_runs(make_stack: MakeStack, fsx_
 
 def _up_in_its_own_process(tmp_path: Path, server: EmulatorServer, sources: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("up_runner.py")), str(tmp_path / "state"), server.url, *sources],
-        cwd=Path(__file__).parent,
+        [sys.executable, "-m", "tests.e2e.up_runner", str(tmp_path / "state"), server.url, *sources],
+        cwd=Path(__file__).resolve().parents[2],
         start_new_session=True,
         stdout=subprocess.DEVNULL,
     )
 
 
 def _until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 120
-    while not condition():
-        assert time.monotonic() < deadline, f"never saw {what}"
-        time.sleep(0.2)
+    eventually(condition, what, timeout=120, interval=0.2)
 
 
 def test_a_killed_up_resumes_the_same_copy(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator, fsx_server: EmulatorServer, tmp_path: Path
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator, fsx_server: EmulatorServer, tmp_path: Path
 ) -> None:
     """SIGKILL `pulumi up` and the program driving it, mid-copy: the orphaned provider process notices its
     engine is gone and exits without claiming the copy. Then what the CLI tells a user: `pulumi cancel` for
     the lock, `pulumi refresh --clear-pending-creates` for the pending create, `pulumi up`."""
     fsx_remote.configure(copy_seconds=30.0)
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(copies_program([source]))
+    stack = fsx_stack(copies_program([source]))
     killed = _up_in_its_own_process(tmp_path, fsx_server, [source])
     try:
         _until(lambda: bool(live_copies(REGION)), "the copy started")
@@ -132,14 +129,14 @@ def test_a_killed_up_resumes_the_same_copy(
 
 
 def test_the_first_ctrl_c_ends_up_and_the_next_up_resumes_the_copies(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator, fsx_server: EmulatorServer, tmp_path: Path
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator, fsx_server: EmulatorServer, tmp_path: Path
 ) -> None:
     """SIGINT (a first Ctrl-C) to `pulumi up` while 3 copies run: the engine sends Cancel, the waiting
     creates fail naming their copies, `up` ends with no pending operation; the copies go on in AWS and the
     next `up` adopts them (no new copy)."""
     fsx_remote.configure(copy_seconds=600.0)
     sources = [fsx_remote.seed_backup(SOURCE_REGION) for _ in range(3)]
-    stack = make_stack(copies_program(sources))
+    stack = fsx_stack(copies_program(sources))
     running = _up_in_its_own_process(tmp_path, fsx_server, sources)
     try:
         _until(lambda: [c["Lifecycle"] for c in live_copies(REGION)] == ["COPYING"] * 3, "3 copies running")

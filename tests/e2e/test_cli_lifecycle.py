@@ -4,25 +4,37 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from e2e_support import REGION, SOURCE_REGION, MakeStack, fsx, kms, lifecycle, live_copies, one_copy, tags_of, urn
 from pulumi import automation as auto
 
 from examples.dr.__main__ import main as dr_program
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog, changed_inputs
+from tests.support.cli import (
+    REGION,
+    SOURCE_REGION,
+    STACK_PROJECT,
+    FsxStack,
+    fsx,
+    kms,
+    lifecycle,
+    live_copies,
+    one_copy,
+    tags_of,
+    urn,
+)
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # how the engine shows an unknown value in step events
 
 
-def test_preview_with_unknown_inputs_makes_no_aws_call(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_preview_with_unknown_inputs_makes_no_aws_call(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(dr_program, config={"sourceBackupId": source, "vaultRegion": "eu-west-1"})
+    stack = fsx_stack(dr_program, config={"sourceBackupId": source, "vaultRegion": "eu-west-1"})
     fsx_remote.reset_calls()
     log = EventLog()
 
     preview = stack.preview(on_event=log.record)
 
-    assert log.ops() == {name: ["create"] for name in ("e2e-test", "dr-us-west-2", "clone", "vault")}
+    assert log.ops() == {name: ["create"] for name in (f"{STACK_PROJECT}-test", "dr-us-west-2", "clone", "vault")}
     vault = next(step for step in log.steps() if step.urn.endswith("::vault"))
     assert vault.new is not None and vault.new.inputs["source_backup_id"] == UNKNOWN
     assert preview.change_summary == {auto.OpType.CREATE: 4}
@@ -30,9 +42,9 @@ def test_preview_with_unknown_inputs_makes_no_aws_call(make_stack: MakeStack, fs
     assert live_copies(REGION) == []
 
 
-def test_up_then_tags_in_place_then_destroy(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_up_then_tags_in_place_then_destroy(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION, tags={"app": "genomics"})
-    stack = make_stack(dr_program, config={"sourceBackupId": source, "vaultRegion": "eu-west-1"})
+    stack = fsx_stack(dr_program, config={"sourceBackupId": source, "vaultRegion": "eu-west-1"})
 
     outputs = stack.up().outputs
     dr, clone, vault = (
@@ -56,14 +68,14 @@ def test_up_then_tags_in_place_then_destroy(make_stack: MakeStack, fsx_remote: R
     assert lifecycle(SOURCE_REGION, source) == "AVAILABLE"
 
 
-def test_the_same_key_by_another_name_changes_nothing(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_the_same_key_by_another_name_changes_nothing(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
     key = kms(REGION).create_key()["KeyMetadata"]["Arn"]
     kms(REGION).create_alias(AliasName="alias/dr", TargetKeyId=key)
-    stack = make_stack(one_copy(source, kms_key_id=key))
+    stack = fsx_stack(one_copy(source, kms_key_id=key))
     copy = stack.up().outputs["id"].value
 
-    stack = make_stack(one_copy(source, kms_key_id="alias/dr"))
+    stack = fsx_stack(one_copy(source, kms_key_id="alias/dr"))
     log = EventLog()
     up = stack.up(on_event=log.record)
 
@@ -73,14 +85,14 @@ def test_the_same_key_by_another_name_changes_nothing(make_stack: MakeStack, fsx
 
 
 def test_another_key_replaces_the_copy_new_one_available_before_the_old_is_deleted(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
     old_key, new_key = (kms(REGION).create_key()["KeyMetadata"]["Arn"] for _ in range(2))
-    old = make_stack(one_copy(source, kms_key_id=old_key)).up().outputs["id"].value
+    old = fsx_stack(one_copy(source, kms_key_id=old_key)).up().outputs["id"].value
 
     log = EventLog()
-    up = make_stack(one_copy(source, kms_key_id=new_key)).up(on_event=log.record)
+    up = fsx_stack(one_copy(source, kms_key_id=new_key)).up(on_event=log.record)
 
     new = up.outputs["id"].value
     assert new != old
@@ -102,9 +114,9 @@ def test_another_key_replaces_the_copy_new_one_available_before_the_old_is_delet
     assert [(c["BackupId"], c["KmsKeyId"]) for c in live_copies(REGION)] == [(new, new_key)]
 
 
-def test_up_replace_makes_a_new_copy_and_keeps_it(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_up_replace_makes_a_new_copy_and_keeps_it(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source))
+    stack = fsx_stack(one_copy(source))
     old = stack.up().outputs["id"].value
 
     up = stack.up(replace=[urn("test", "dr")])
@@ -117,13 +129,13 @@ def test_up_replace_makes_a_new_copy_and_keeps_it(make_stack: MakeStack, fsx_rem
     assert stack.refresh().summary.resource_changes == {"same": 2}
 
 
-def test_a_replacement_trigger_makes_a_new_copy_and_keeps_it(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_a_replacement_trigger_makes_a_new_copy_and_keeps_it(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    old = make_stack(one_copy(source, opts=lambda: pulumi.ResourceOptions(replacement_trigger="drill-1")))
+    old = fsx_stack(one_copy(source, opts=lambda: pulumi.ResourceOptions(replacement_trigger="drill-1")))
     old_copy = old.up().outputs["id"].value
 
     log = EventLog()
-    stack = make_stack(one_copy(source, opts=lambda: pulumi.ResourceOptions(replacement_trigger="drill-2")))
+    stack = fsx_stack(one_copy(source, opts=lambda: pulumi.ResourceOptions(replacement_trigger="drill-2")))
     new_copy = stack.up(on_event=log.record).outputs["id"].value
 
     assert log.ops() == {"dr": ["create-replacement", "replace", "delete-replaced"]}
@@ -132,24 +144,24 @@ def test_a_replacement_trigger_makes_a_new_copy_and_keeps_it(make_stack: MakeSta
     assert [c["BackupId"] for c in live_copies(REGION)] == [new_copy]
 
 
-def test_replace_on_changes_cannot_see_which_input_changed(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_replace_on_changes_cannot_see_which_input_changed(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     """The SDK's dynamic provider server sends the engine no changed keys, so ``replace_on_changes`` never
     matches: a tag change stays an in-place update (the README says to use ``replacement_trigger``)."""
     source = fsx_remote.seed_backup(SOURCE_REGION)
     replace_on_tags = lambda: pulumi.ResourceOptions(replace_on_changes=["tags"])  # noqa: E731
-    copy = make_stack(one_copy(source, tags={"v": "1"}, opts=replace_on_tags)).up().outputs["id"].value
+    copy = fsx_stack(one_copy(source, tags={"v": "1"}, opts=replace_on_tags)).up().outputs["id"].value
 
     log = EventLog()
-    up = make_stack(one_copy(source, tags={"v": "2"}, opts=replace_on_tags)).up(on_event=log.record)
+    up = fsx_stack(one_copy(source, tags={"v": "2"}, opts=replace_on_tags)).up(on_event=log.record)
 
     assert log.ops() == {"dr": ["update"]}
     assert up.outputs["id"].value == copy
     assert tags_of(REGION, copy)["v"] == "2"
 
 
-def test_refresh_sees_drift_and_up_converges(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_refresh_sees_drift_and_up_converges(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source, tags={"purpose": "dr"}))
+    stack = fsx_stack(one_copy(source, tags={"purpose": "dr"}))
     copy = stack.up().outputs["id"].value
     arn = live_copies(REGION)[0]["ResourceARN"]
     fsx(REGION).untag_resource(ResourceARN=arn, TagKeys=["purpose"])
@@ -169,10 +181,10 @@ def test_refresh_sees_drift_and_up_converges(make_stack: MakeStack, fsx_remote: 
 
 
 def test_a_bad_input_fails_up_with_the_field_and_the_fix_then_the_fixed_program_deploys(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source, wait_timeout_minutes=-5))
+    stack = fsx_stack(one_copy(source, wait_timeout_minutes=-5))
 
     with pytest.raises(auto.CommandError) as failure:
         stack.up()
@@ -180,7 +192,7 @@ def test_a_bad_input_fails_up_with_the_field_and_the_fix_then_the_fixed_program_
     assert "wait_timeout_minutes" in str(failure.value)
     assert "Traceback" not in str(failure.value)
     assert fsx_remote.calls("CopyBackup") == 0
-    stack = make_stack(one_copy(source, wait_timeout_minutes=30))
+    stack = fsx_stack(one_copy(source, wait_timeout_minutes=30))
     copy = stack.up().outputs["id"].value
     assert lifecycle(REGION, copy) == "AVAILABLE"
     assert stack.preview().change_summary == {auto.OpType.SAME: 2}, "an up with nothing changed must change nothing"

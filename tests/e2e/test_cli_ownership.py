@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pulumi
-from e2e_support import REGION, SOURCE_REGION, MakeStack, lifecycle, live_copies, one_copy
 from pulumi import automation as auto
 
 from pulumi_fsx_copy import BackupCopy
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
+from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy
 
 
 class _Site(pulumi.ComponentResource):
@@ -21,7 +21,7 @@ class _Site(pulumi.ComponentResource):
 
 
 def test_same_names_under_different_parent_chains_get_their_own_copies(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
     """Two components of different types, each holding a child component of the same name that holds a
     BackupCopy of the same name: the engine keeps the four apart, so must the copies."""
@@ -31,23 +31,23 @@ def test_same_names_under_different_parent_chains_get_their_own_copies(
         for type_ in types:
             pulumi.export(type_, _Site(type_, "site", source).copy.id)
 
-    stack = make_stack(lambda: program(("e2e:index:Primary", "e2e:index:Secondary")))
+    stack = fsx_stack(lambda: program(("e2e:index:Primary", "e2e:index:Secondary")))
     outputs = stack.up().outputs
     primary, secondary = outputs["e2e:index:Primary"].value, outputs["e2e:index:Secondary"].value
     assert primary != secondary
     assert sorted(c["BackupId"] for c in live_copies(REGION)) == sorted([primary, secondary])
 
-    make_stack(lambda: program(("e2e:index:Primary",))).up()
+    fsx_stack(lambda: program(("e2e:index:Primary",))).up()
     assert lifecycle(REGION, primary) == "AVAILABLE", "removing the other site deleted this site's copy"
     assert lifecycle(REGION, secondary) == "GONE"
 
 
 def test_a_copy_that_fails_after_up_is_recorded_by_refresh_and_replaced_by_up(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
     fsx_remote.configure(copy_seconds=30.0)
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source, wait_for_available=False))
+    stack = fsx_stack(one_copy(source, wait_for_available=False))
     failed = stack.up().outputs["id"].value
     fsx_remote.fail_copy(failed, "The source backup's KMS key was disabled")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from emulator_helpers import SOURCE, Aws
+
+from tests.support.emulator import SOURCE, Aws
 
 
 @pytest.fixture(params=["in_process", "server"])

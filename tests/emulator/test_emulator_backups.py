@@ -8,9 +8,9 @@ from unittest.mock import ANY
 
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, SOURCE, Aws, error, wait_for
 
 from pulumi_fsx_copy.testing import EmulatorError
+from tests.support.emulator import DEST, SOURCE, Aws, error, wait_for
 
 
 def test_deleting_a_source_is_refused_while_copied_and_a_short_while_after(aws: Aws, source: str) -> None:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, SOURCE, Aws, error
 
 from pulumi_fsx_copy.testing import EmulatorError
+from tests.support.emulator import DEST, SOURCE, Aws, error
 
 
 def test_the_next_calls_of_an_operation_fail_with_the_injected_code(aws: Aws, source: str) -> None:

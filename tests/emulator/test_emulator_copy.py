@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, SOURCE, Aws, error, wait_for
+
+from tests.support.emulator import DEST, SOURCE, Aws, error, wait_for
 
 
 def test_a_copy_is_a_new_backup_in_the_destination_region(aws: Aws, source: str) -> None:

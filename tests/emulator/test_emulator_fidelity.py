@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, SOURCE, Aws, error
 
 from pulumi_fsx_copy.testing import EmulatorError
+from tests.support.emulator import DEST, SOURCE, Aws, error
 
 # ---- copy restrictions of the user guides ------------------------------------------------------
 

@@ -11,21 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from emulator_helpers import DEST, NO_RETRIES, SOURCE
 from moto import mock_aws
 
-from pulumi_fsx_copy.testing import InProcessEmulator, install, installed
+from pulumi_fsx_copy.testing import FAKE_AWS_ENV, InProcessEmulator, install, installed
 from pulumi_fsx_copy.testing.patch import PATCHES
+from tests.support.emulator import DEST, NO_RETRIES, SOURCE
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-_FAKE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
 
 
 def _snapshot() -> dict[str, dict[str, Any]]:
@@ -50,7 +43,7 @@ def _assert_same_objects(before: dict[str, dict[str, Any]], after: dict[str, dic
 
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(_FAKE_ENV)
+    env.update({**FAKE_AWS_ENV, "AWS_DEFAULT_REGION": SOURCE})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), str(ROOT), os.environ.get("PYTHONPATH")]))
     return env
 

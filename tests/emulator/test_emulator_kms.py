@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, SOURCE, Aws, error
 
 from pulumi_fsx_copy.testing import EmulatorError
+from tests.support.emulator import DEST, SOURCE, Aws, error
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, SOURCE, Aws, error
 
 from pulumi_fsx_copy.testing.checks import service_data
+from tests.support.emulator import DEST, SOURCE, Aws, error
 
 TOKEN_SHAPE = service_data()["shapes"]["NextToken"]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, NO_RETRIES, SOURCE
 from moto import mock_aws
 
 from pulumi_fsx_copy.testing import InProcessEmulator, RemoteEmulator
+from tests.support.emulator import DEST, NO_RETRIES, SOURCE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from emulator_helpers import DEST, SOURCE, Aws
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.waiting import Deadline
+from tests.support.emulator import DEST, SOURCE, Aws
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from botocore.model import ListShape, Shape, StructureShape
-from emulator_helpers import DEST, SOURCE, Aws, error, raw_call
 
 from pulumi_fsx_copy.testing.checks import service_model
+from tests.support.emulator import DEST, SOURCE, Aws, error, raw_call
 
 EMULATED = (
     "CopyBackup",

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from emulator_helpers import DEST, Aws, error
+
+from tests.support.emulator import DEST, Aws, error
 
 UNKNOWN_ARN = f"arn:aws:fsx:{DEST}:123456789012:backup/backup-0123456789abcdef0"
 

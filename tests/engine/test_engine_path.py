@@ -7,53 +7,36 @@ import base64
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from provider_driver import ProviderError, ProviderProcess, Secret, provider_input
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.ownership import without_ownership
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.listing import all_backups, all_tags
+from tests.support import aws
+from tests.support import inputs as bags
+from tests.support.aws import DR_REGION, SOURCE_REGION, fsx, provider_env
+from tests.support.driver import ProviderError, ProviderProcess, Secret, provider_input
+from tests.support.inputs import NAME
 
-SOURCE_REGION = "us-east-1"
-DR_REGION = "us-west-2"
-NAME = "dr-copy"
+pytestmark = pytest.mark.fsx_source_regions(SOURCE_REGION, tags={"team": "storage"})
+
 FAKE_SECRETS = {"AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKE1234", "AWS_SECRET_ACCESS_KEY": "s3cr3t/KEY+do-not-leak"}
 
 
 @pytest.fixture
 def engine(fsx_server: EmulatorServer, fsx_remote: RemoteEmulator) -> Iterator[ProviderProcess]:
     """A provider process pointed at the emulator server, configured with the stack's config."""
-    env = {
-        "AWS_ENDPOINT_URL": fsx_server.url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "PULUMI_FSX_COPY_TIME_SCALE": "0.02",
-    }
-    with ProviderProcess(env=env, project="dr", stack="prod") as process:
+    with ProviderProcess(env=provider_env(fsx_server.url, time_scale="0.02"), project="dr", stack="prod") as process:
         process.configure({"aws:region": DR_REGION, "dr:apiToken": "hunter2"}, secret_keys=["dr:apiToken"])
         yield process
 
 
-@pytest.fixture
-def source_backup(fsx_remote: RemoteEmulator) -> str:
-    return fsx_remote.seed_backup(SOURCE_REGION, tags={"team": "storage"})
-
-
 def inputs(source_backup: Any, **overrides: Any) -> dict[str, Any]:
-    """The property bag BackupCopy registers (``__provider`` included), as the engine sends it."""
-    news: dict[str, Any] = {
-        "source_backup_id": source_backup,
-        "source_region": SOURCE_REGION,
-        "copy_tags": True,
-        "tags": {"purpose": "dr"},
-        "resource_identity": f"dr/prod/{NAME}",
-        "__provider": provider_input(BackupCopyProvider()),
-    }
-    news.update(overrides)
-    return {k: v for k, v in news.items() if v is not None}
+    """The property bag BackupCopy registers (``__provider`` included, no ``region``: the stack's), as the
+    engine sends it."""
+    return bags.inputs(source_backup, **{"region": None, "copy_tags": True, "tags": {"purpose": "dr"}, **overrides})
 
 
 def up(engine: ProviderProcess, news: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
@@ -61,10 +44,6 @@ def up(engine: ProviderProcess, news: dict[str, Any]) -> tuple[str, dict[str, An
     assert checked.failures == []
     backup_id, outs = engine.create(NAME, checked.inputs)
     return backup_id, outs, checked.inputs
-
-
-def fsx(region: str) -> Any:
-    return boto3.client("fsx", region_name=region)
 
 
 def test_preview_of_a_new_copy_from_an_unknown_source(engine: ProviderProcess) -> None:
@@ -81,8 +60,8 @@ def test_check_failures_name_the_field(engine: ProviderProcess) -> None:
     assert "aws-cn" in fields["source_region"] and DR_REGION in fields["source_region"]
 
 
-def test_lifecycle_up_tag_change_refresh_destroy(engine: ProviderProcess, source_backup: str) -> None:
-    backup_id, outs, checked = up(engine, inputs(source_backup))
+def test_lifecycle_up_tag_change_refresh_destroy(engine: ProviderProcess, source: str) -> None:
+    backup_id, outs, checked = up(engine, inputs(source))
     assert outs["lifecycle"] == "AVAILABLE" and outs["region"] == DR_REGION
     assert without_ownership(outs["tags_all"]) == {"team": "storage", "purpose": "dr"}
     assert fsx(DR_REGION).describe_backups(BackupIds=[backup_id])["Backups"][0]["Lifecycle"] == "AVAILABLE"
@@ -91,10 +70,10 @@ def test_lifecycle_up_tag_change_refresh_destroy(engine: ProviderProcess, source
     assert engine.diff(NAME, backup_id, outs, checked, old_inputs=checked).changes == "none"
 
     # Preview of a tag change with an unknown value, then the real update in place.
-    unknown_tags = engine.check(NAME, checked, inputs(source_backup, tags=UNKNOWN), preview=True).inputs
+    unknown_tags = engine.check(NAME, checked, inputs(source, tags=UNKNOWN), preview=True).inputs
     preview = engine.diff(NAME, backup_id, outs, unknown_tags, old_inputs=checked, preview=True)
     assert (preview.changes, preview.replaces) == ("some", [])
-    news = engine.check(NAME, checked, inputs(source_backup, tags={"purpose": "dr", "tier": "gold"})).inputs
+    news = engine.check(NAME, checked, inputs(source, tags={"purpose": "dr", "tier": "gold"})).inputs
     diff = engine.diff(NAME, backup_id, outs, news, old_inputs=checked)
     assert (diff.changes, diff.replaces) == ("some", [])
     outs = engine.update(NAME, backup_id, outs, news, old_inputs=checked)
@@ -113,15 +92,15 @@ def test_lifecycle_up_tag_change_refresh_destroy(engine: ProviderProcess, source
     assert engine.read(NAME, backup_id, refreshed.outs, inputs=news).id == ""
 
 
-def test_kms_key_change_replaces_and_id_to_arn_does_not(engine: ProviderProcess, source_backup: str) -> None:
-    kms = boto3.client("kms", region_name=DR_REGION)
+def test_kms_key_change_replaces_and_id_to_arn_does_not(engine: ProviderProcess, source: str) -> None:
+    kms = aws.kms(DR_REGION)
     key = kms.create_key()["KeyMetadata"]
-    backup_id, outs, checked = up(engine, inputs(source_backup, kms_key_id=key["Arn"]))
+    backup_id, outs, checked = up(engine, inputs(source, kms_key_id=key["Arn"]))
     assert outs["kms_key_id"] == key["Arn"]
-    same = engine.check(NAME, checked, inputs(source_backup, kms_key_id=key["KeyId"])).inputs
+    same = engine.check(NAME, checked, inputs(source, kms_key_id=key["KeyId"])).inputs
     assert engine.diff(NAME, backup_id, outs, same, old_inputs=checked).replaces == []
     other = kms.create_key()["KeyMetadata"]["KeyId"]
-    changed = engine.check(NAME, checked, inputs(source_backup, kms_key_id=other)).inputs
+    changed = engine.check(NAME, checked, inputs(source, kms_key_id=other)).inputs
     diff = engine.diff(NAME, backup_id, outs, changed, old_inputs=checked)
     assert (diff.changes, diff.replaces) == ("some", ["kms_key_id"])
     # The engine's replace: create the new copy, then delete the old one.
@@ -131,18 +110,18 @@ def test_kms_key_change_replaces_and_id_to_arn_does_not(engine: ProviderProcess,
     assert [b["BackupId"] for b in all_backups(fsx(DR_REGION)) if b.get("SourceBackupId")] == [new_id]
 
 
-def test_refresh_after_out_of_band_deletion(engine: ProviderProcess, source_backup: str) -> None:
-    backup_id, outs, checked = up(engine, inputs(source_backup))
+def test_refresh_after_out_of_band_deletion(engine: ProviderProcess, source: str) -> None:
+    backup_id, outs, checked = up(engine, inputs(source))
     fsx(DR_REGION).delete_backup(BackupId=backup_id)
     assert engine.read(NAME, backup_id, outs, inputs=checked).id == ""
 
 
-def test_get_adopts_an_existing_copy(engine: ProviderProcess, source_backup: str) -> None:
-    backup_id, _, _ = up(engine, inputs(source_backup))
+def test_get_adopts_an_existing_copy(engine: ProviderProcess, source: str) -> None:
+    backup_id, _, _ = up(engine, inputs(source))
     # BackupCopy.get registers no inputs but the provider; the engine reads by ID.
     adopted = engine.read("adopted", backup_id, {"__provider": provider_input(BackupCopyProvider())})
     assert adopted.id == backup_id
-    assert adopted.outs["source_backup_id"] == source_backup
+    assert adopted.outs["source_backup_id"] == source
     assert adopted.outs["region"] == DR_REGION
 
 

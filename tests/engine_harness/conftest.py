@@ -13,8 +13,9 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from provider_driver import ProviderProcess, Secret, provider_input  # noqa: E402
 from toy_provider import ToyProvider  # noqa: E402
+
+from tests.support.driver import ProviderProcess, Secret, provider_input  # noqa: E402
 
 
 @pytest.fixture

@@ -11,7 +11,10 @@ from typing import Any
 
 import grpc
 import pytest
-from provider_driver import (
+from pulumi.runtime import rpc
+from toy_provider import ToyProvider
+
+from tests.support.driver import (
     EngineError,
     ProviderError,
     ProviderProcess,
@@ -19,8 +22,6 @@ from provider_driver import (
     provider_input,
     provider_property,
 )
-from pulumi.runtime import rpc
-from toy_provider import ToyProvider
 
 MakeProcess = Callable[..., ProviderProcess]
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
-from stack_support import run_with_mocks
 
 from examples.aws_source.__main__ import main as aws_source_program
+from tests.support.program import run_with_mocks
 
 PROJECT = "aws-source-example"
 

@@ -7,9 +7,9 @@ from typing import Any
 import pulumi
 import pytest
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
-from stack_support import PROJECT, run_with_mocks
 
 from examples.dr.__main__ import main as dr_program
+from tests.support.program import PROJECT, run_with_mocks
 
 BACKUP_COPY_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 SOURCE = "backup-0123456789abcdef0"

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from fake_engine import FakeEngine, unused_address
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_fsx_copy.progress import (
@@ -20,6 +19,7 @@ from pulumi_fsx_copy.progress import (
     engine_address_from_argv,
     format_message,
 )
+from tests.support.fake_engine import FakeEngine, unused_address
 
 URN = "urn:pulumi:prod::dr::pulumi-python:dynamic/fsx:BackupCopy::dr-copy"
 COPY = "backup-0123456789abcdef0"

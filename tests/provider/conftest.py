@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from provider_support import DR_REGION, SOURCE_REGION
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.testing import InProcessEmulator
+from tests.support.aws import DR_REGION, SOURCE_REGION
+from tests.support.inputs import inputs
 
 
 @pytest.fixture
@@ -35,16 +36,13 @@ def props(provider: BackupCopyProvider, source_backup: str) -> Callable[..., dic
     """Checked inputs for a cross-Region copy of the source backup, as the engine passes them to create."""
 
     def make(**overrides: Any) -> dict[str, Any]:
-        news = {
-            "source_backup_id": source_backup,
-            "source_region": SOURCE_REGION,
-            "region": DR_REGION,
-            "copy_tags": True,
-            "tags": {"purpose": "dr"},
-            "resource_identity": "project/stack/dr-copy",
-        }
-        news.update(overrides)
-        result = provider.check({}, {k: v for k, v in news.items() if v is not None})
+        news = inputs(
+            source_backup,
+            project="project",
+            stack="stack",
+            **{"__provider": None, "copy_tags": True, "tags": {"purpose": "dr"}, **overrides},
+        )
+        result = provider.check({}, news)
         assert result.failures == [], [(f.property, f.reason) for f in result.failures]
         return result.inputs
 

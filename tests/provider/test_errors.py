@@ -7,7 +7,6 @@ from typing import Any
 
 import botocore.session
 import pytest
-from provider_support import DR_REGION, SOURCE_REGION, copies_in
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
@@ -23,6 +22,7 @@ from pulumi_fsx_copy import (
 )
 from pulumi_fsx_copy.errors import ERROR_TABLE
 from pulumi_fsx_copy.testing import InProcessEmulator
+from tests.support.provider import DR_REGION, SOURCE_REGION, copies_in
 
 Props = Callable[..., dict[str, Any]]
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import boto3
 import pytest
-from provider_support import DR_REGION, SOURCE_REGION, copies_in, on_copy_started
 
 from pulumi_fsx_copy import (
     BackupCopyProvider,
@@ -21,6 +20,7 @@ from pulumi_fsx_copy import (
 )
 from pulumi_fsx_copy.ownership import OWNER_TAG, RESOURCE_TAG, without_ownership
 from pulumi_fsx_copy.testing import InProcessEmulator
+from tests.support.provider import DR_REGION, SOURCE_REGION, copies_in, on_copy_started
 
 Props = Callable[..., dict[str, Any]]
 

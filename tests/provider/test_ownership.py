@@ -11,7 +11,6 @@ import boto3
 import pytest
 from moto.core.exceptions import JsonRESTError
 from moto.kms.models import KmsBackend
-from provider_support import DR_REGION, copies_in, on_copy_started
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
@@ -24,6 +23,7 @@ from pulumi_fsx_copy import (
 from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
 from pulumi_fsx_copy.ownership import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG
 from pulumi_fsx_copy.testing import InProcessEmulator
+from tests.support.provider import DR_REGION, copies_in, on_copy_started
 
 Props = Callable[..., dict[str, Any]]
 SECRET_VALUE = "s3cr3t-tag-value"

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from provider_driver import ProviderProcess
-from reliability_support import DR_REGION, Ledger, start_provider
 
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from tests.support.driver import ProviderProcess
+from tests.support.reliability import DR_REGION, Cases, Ledger, start_provider
 
 HERE = Path(__file__).resolve().parent
 REPORT = HERE.parents[1] / "build" / "reports" / "reliability.md"
@@ -80,21 +80,6 @@ class _Factory:
 
 
 # -- the report -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Cases:
-    """The number of cases a test ran."""
-
-    count: int = 0
-    labels: Counter[str] = field(default_factory=Counter)
-
-    def add(self, n: int = 1) -> None:
-        self.count += n
-
-    def note(self, outcome: str) -> None:
-        """Record what happened in this test (shown, counted, in the report's Outcomes column)."""
-        self.labels[outcome] += 1
 
 
 _CASES = pytest.StashKey[Cases]()

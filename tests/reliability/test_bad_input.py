@@ -8,19 +8,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from provider_driver import ProviderError, ProviderProcess
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
-from reliability_support import DR_REGION, inputs, start_provider
 
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.schema import INPUT_NAMES, INPUT_ORDER, OUTPUT_NAMES
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from tests.support.driver import ProviderError, ProviderProcess
+from tests.support.reliability import DR_REGION, Cases, inputs, start_provider
 
 pytestmark = pytest.mark.scenario(
     "5",

@@ -4,14 +4,16 @@ finds the same copy again by its ClientRequestToken, and exactly one copy exists
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import grpc
 import pytest
-from provider_driver import ProviderError, ProviderProcess
-from reliability_support import (
+
+from pulumi_fsx_copy import CopyTimeoutError
+from pulumi_fsx_copy.testing import RemoteEmulator
+from tests.support.driver import ProviderError, ProviderProcess
+from tests.support.reliability import (
     DR_REGION,
     SOURCE_REGION,
     Ledger,
@@ -22,31 +24,24 @@ from reliability_support import (
     live_copy_ids,
     tags_of,
 )
+from tests.support.waits import eventually
 
-from pulumi_fsx_copy import CopyTimeoutError
-from pulumi_fsx_copy.testing import RemoteEmulator
-
-pytestmark = pytest.mark.scenario(
-    "2",
-    "Crash and resume",
-    "SIGKILL of the provider process while create waits on COPYING (and while delete waits on a busy copy), and "
-    "a wait_timeout_minutes expiry: a new process given the same request returns the same backup ID (delete: "
-    "the copy is gone), exactly one copy exists, the timeout names the copy and says a re-run resumes it",
-)
+pytestmark = [
+    pytest.mark.fsx_source_regions(SOURCE_REGION, tags={"team": "storage"}),
+    pytest.mark.scenario(
+        "2",
+        "Crash and resume",
+        "SIGKILL of the provider process while create waits on COPYING (and while delete waits on a busy copy), and "
+        "a wait_timeout_minutes expiry: a new process given the same request returns the same backup ID (delete: "
+        "the copy is gone), exactly one copy exists, the timeout names the copy and says a re-run resumes it",
+    ),
+]
 
 Factory = Callable[..., ProviderProcess]
 
 
-@pytest.fixture
-def source(fsx_remote: RemoteEmulator) -> str:
-    return fsx_remote.seed_backup(SOURCE_REGION, tags={"team": "storage"})
-
-
-def _eventually(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < end, f"timed out waiting for {what}"
-        time.sleep(0.05)
+def _eventually(condition: Callable[[], bool], what: str) -> None:
+    eventually(condition, what, timeout=30.0, interval=0.05)
 
 
 def _in_background(call: Callable[[], Any]) -> tuple[threading.Thread, list[BaseException]]:

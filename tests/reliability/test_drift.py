@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from provider_driver import ProviderError, ProviderProcess
-from reliability_support import (
+
+from pulumi_fsx_copy import KmsKeyError
+from pulumi_fsx_copy.ownership import without_ownership
+from pulumi_fsx_copy.testing import RemoteEmulator
+from tests.support.driver import ProviderError, ProviderProcess
+from tests.support.reliability import (
     DR_REGION,
-    SOURCE_REGION,
     Ledger,
     assert_actionable,
     checked,
@@ -16,10 +19,6 @@ from reliability_support import (
     live_copy_ids,
     tags_of,
 )
-
-from pulumi_fsx_copy import KmsKeyError
-from pulumi_fsx_copy.ownership import without_ownership
-from pulumi_fsx_copy.testing import RemoteEmulator
 
 pytestmark = pytest.mark.scenario(
     "6",
@@ -30,11 +29,6 @@ pytestmark = pytest.mark.scenario(
     "refresh records kms_key_state, diff shows a change, up fails with KmsKeyError saying how to fix it, and "
     "converges once the key is enabled",
 )
-
-
-@pytest.fixture
-def source(fsx_remote: RemoteEmulator) -> str:
-    return fsx_remote.seed_backup(SOURCE_REGION)
 
 
 @pytest.mark.parametrize("reuse_token_after_delete", [True, False])

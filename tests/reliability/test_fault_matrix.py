@@ -7,12 +7,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Cases
-from provider_driver import ProviderError, ProviderProcess
-from reliability_support import (
+
+from pulumi_fsx_copy import EndpointUnreachableError
+from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
+from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from tests.support.driver import ProviderError, ProviderProcess
+from tests.support.reliability import (
     DR_REGION,
     NETWORK_KINDS,
     SOURCE_REGION,
+    Cases,
     Ledger,
     api_codes,
     assert_actionable,
@@ -25,20 +29,19 @@ from reliability_support import (
     tags_of,
 )
 
-from pulumi_fsx_copy import EndpointUnreachableError
-from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
-from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-
-pytestmark = pytest.mark.scenario(
-    "1",
-    "Fault matrix",
-    "every error code botocore lists for CopyBackup, DescribeBackups (create's listing of the Region), "
-    "TagResource (create's claim of the copy, its last step), DeleteBackup and UntagResource, plus "
-    "ThrottlingException, dropped connections, lost answers, read timeouts and a closed port: retryable ones "
-    "recover; the others fail with their mapped "
-    "BackupCopyError naming the backup and Regions; after each case the destination holds exactly the copies "
-    "the state knows (an orphan only when the error names it, and a re-run adopts it), no FAILED copy",
-)
+pytestmark = [
+    pytest.mark.fsx_source_regions(SOURCE_REGION, tags={"team": "storage"}),
+    pytest.mark.scenario(
+        "1",
+        "Fault matrix",
+        "every error code botocore lists for CopyBackup, DescribeBackups (create's listing of the Region), "
+        "TagResource (create's claim of the copy, its last step), DeleteBackup and UntagResource, plus "
+        "ThrottlingException, dropped connections, lost answers, read timeouts and a closed port: retryable ones "
+        "recover; the others fail with their mapped "
+        "BackupCopyError naming the backup and Regions; after each case the destination holds exactly the copies "
+        "the state knows (an orphan only when the error names it, and a re-run adopts it), no FAILED copy",
+    ),
+]
 
 READ_TIMEOUT = "1"
 DELAY_SECONDS = 1.5
@@ -60,11 +63,6 @@ def matrix_provider(fsx_server: EmulatorServer) -> Iterator[ProviderProcess]:
 def engine(matrix_provider: ProviderProcess, fsx_remote: RemoteEmulator) -> ProviderProcess:
     fsx_remote.configure(copy_seconds=COPY_SECONDS)
     return matrix_provider
-
-
-@pytest.fixture
-def source(fsx_remote: RemoteEmulator) -> str:
-    return fsx_remote.seed_backup(SOURCE_REGION, tags={"team": "storage"})
 
 
 def _cases(operation: str) -> list[tuple[str, str]]:

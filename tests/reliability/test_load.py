@@ -8,12 +8,11 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import Cases
-from provider_driver import ProviderProcess
-from reliability_support import DR_REGION, SOURCE_REGION, Ledger, checked, inputs, live_copy_ids
 
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.backups import COPY_LIMIT
+from tests.support.driver import ProviderProcess
+from tests.support.reliability import DR_REGION, SOURCE_REGION, Cases, Ledger, checked, inputs, live_copy_ids
 
 pytestmark = pytest.mark.scenario(
     "4",
@@ -26,11 +25,6 @@ pytestmark = pytest.mark.scenario(
 )
 
 CREATES = 12
-
-
-@pytest.fixture
-def source(fsx_remote: RemoteEmulator) -> str:
-    return fsx_remote.seed_backup(SOURCE_REGION)
 
 
 def _occupy(source: str, region: str, count: int) -> None:

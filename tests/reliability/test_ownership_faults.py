@@ -4,18 +4,18 @@ tags AWS refuses."""
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from google.protobuf import empty_pb2
-from provider_driver import ProviderError
-from reliability_support import DR_REGION, copies, fsx, inputs, start_provider
 
 from pulumi_fsx_copy.ownership import FREE, OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from tests.support.driver import ProviderError
+from tests.support.reliability import DR_REGION, copies, fsx, inputs, start_provider
+from tests.support.waits import eventually
 
 SECRET = "s3cr3t-In-Aws-Message"
 
@@ -25,11 +25,8 @@ def _owner(backup_id: str) -> str:
     return {t["Key"]: t["Value"] for t in backup.get("Tags", [])}[OWNER_TAG]
 
 
-def _wait_for(path: Path, seconds: float = 120) -> None:
-    end = time.monotonic() + seconds
-    while not path.exists():
-        assert time.monotonic() < end, f"never reached {path.name}"
-        time.sleep(0.05)
+def _wait_for(path: Path) -> None:
+    eventually(path.exists, f"reached {path.name}", timeout=120, interval=0.05)
 
 
 def test_cancel_during_the_kms_look_up_leaves_the_copy_unclaimed_for_the_next_run(

@@ -5,11 +5,18 @@ forced replacement, which looks to the provider like a new resource with a copy 
 from __future__ import annotations
 
 import pytest
-from provider_driver import ProviderError, ProviderProcess
-from reliability_support import DR_REGION, SOURCE_REGION, Ledger, assert_actionable, checked, inputs, live_copy_ids
 
 from pulumi_fsx_copy import CopyFailedError
 from pulumi_fsx_copy.testing import RemoteEmulator
+from tests.support.driver import ProviderError, ProviderProcess
+from tests.support.reliability import (
+    DR_REGION,
+    Ledger,
+    assert_actionable,
+    checked,
+    inputs,
+    live_copy_ids,
+)
 
 pytestmark = pytest.mark.scenario(
     "3",
@@ -21,11 +28,6 @@ pytestmark = pytest.mark.scenario(
 )
 
 CYCLES = 3
-
-
-@pytest.fixture
-def source(fsx_remote: RemoteEmulator) -> str:
-    return fsx_remote.seed_backup(SOURCE_REGION)
 
 
 @pytest.mark.parametrize("reuse_token_after_delete", [True, False])

@@ -10,13 +10,13 @@ from typing import Any
 
 import pulumi
 import pytest
-from provider_driver import ProviderError, Secret, provider_input
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
-from reliability_support import DR_REGION, SOURCE_REGION, checked, inputs
 
 from pulumi_fsx_copy import BackupCopy, BackupCopyProvider
 from pulumi_fsx_copy.testing import RemoteEmulator
+from tests.support.driver import ProviderError, Secret, provider_input
+from tests.support.reliability import DR_REGION, checked, inputs
 
 pytestmark = pytest.mark.scenario(
     "7",
@@ -56,11 +56,6 @@ def credentials_file(tmp_path: Path) -> Path:
     path = tmp_path / "credentials"
     path.write_text(f"[canary]\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = {PROFILE_SECRET}\n")
     return path
-
-
-@pytest.fixture
-def source(fsx_remote: RemoteEmulator) -> str:
-    return fsx_remote.seed_backup(SOURCE_REGION)
 
 
 @pytest.mark.parametrize("credentials", ["environment", "profile"])

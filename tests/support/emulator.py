@@ -1,4 +1,4 @@
-"""Helpers of the emulator tests: the ``Aws`` handle the ``aws`` fixture gives, polling, errors."""
+"""Helpers of the emulator tests (tests/emulator): the ``Aws`` handle the ``aws`` fixture gives, polling, errors."""
 
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pulumi_fsx_copy.testing import Emulator
+from pulumi_fsx_copy.testing.listing import all_tags
 
-SOURCE = "us-east-1"
-DEST = "us-west-2"
+from .aws import DR_REGION, SOURCE_REGION
+
+SOURCE = SOURCE_REGION
+DEST = DR_REGION
 NO_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
 T = TypeVar("T")
 PERSISTENT_LUSTRE: dict[str, Any] = {"DeploymentType": "PERSISTENT_2", "PerUnitStorageThroughput": 125}
@@ -56,15 +59,7 @@ class Aws:
 
     def tags(self, arn: str, region: str = DEST) -> dict[str, str]:
         """All of a resource's tags, following NextToken (the emulator's pages are short)."""
-        fsx = self.client("fsx", region)
-        tags: list[dict[str, str]] = []
-        kwargs: dict[str, Any] = {}
-        while True:
-            page = fsx.list_tags_for_resource(ResourceARN=arn, **kwargs)
-            tags += page["Tags"]
-            if not page.get("NextToken"):
-                return {tag["Key"]: tag["Value"] for tag in tags}
-            kwargs["NextToken"] = page["NextToken"]
+        return all_tags(self.client("fsx", region), arn)
 
     def file_system(self, region: str = DEST, file_system_type: str = "LUSTRE", **kwargs: Any) -> str:
         """CreateFileSystem in ``region`` (Lustre: persistent, unless ``LustreConfiguration`` says else); its ID."""

@@ -1,4 +1,9 @@
-"""What the end-to-end tests share: programs, and boto3 views of what exists in the emulator."""
+"""Stacks run by the real ``pulumi`` CLI (tests/e2e): their programs and URNs, and the processes they start.
+
+The stacks come from the plugin's ``fsx_stack`` fixture (project ``STACK_PROJECT``, ``aws:region``
+us-west-2); the views of the emulator (``live_copies``, ``lifecycle``, ``tags_of``) are
+:mod:`tests.support.views`' and the clients :mod:`tests.support.aws`', re-exported here for the e2e tests.
+"""
 
 from __future__ import annotations
 
@@ -6,49 +11,42 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pulumi
 from pulumi import automation as auto
 
 from pulumi_fsx_copy import BackupCopy
+from pulumi_fsx_copy.pytest_fixtures import STACK_PROJECT
 
-SOURCE_REGION = "us-east-1"
-REGION = "us-west-2"
-BACKUP_COPY_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
+from .aws import DR_REGION, SOURCE_REGION, fsx, kms
+from .driver import DEFAULT_TYPE
+from .views import lifecycle, live_copies, tags_of
 
-MakeStack = Callable[..., auto.Stack]
-"""The ``make_stack`` fixture: a stack of an inline program against the emulator server."""
+__all__ = [
+    "BACKUP_COPY_TYPE",
+    "REGION",
+    "SOURCE_REGION",
+    "STACK_PROJECT",
+    "FsxStack",
+    "MakeStack",
+    "command",
+    "copies_program",
+    "descendants",
+    "fsx",
+    "kms",
+    "lifecycle",
+    "live_copies",
+    "one_copy",
+    "tags_of",
+    "urn",
+]
 
+REGION = DR_REGION
+BACKUP_COPY_TYPE = DEFAULT_TYPE
 
-def fsx(region: str) -> Any:
-    """An FSx client of the emulator (the ``fsx_remote`` fixture points ``AWS_ENDPOINT_URL`` at it)."""
-    return boto3.client("fsx", region_name=region)
-
-
-def kms(region: str) -> Any:
-    return boto3.client("kms", region_name=region)
-
-
-def live_copies(region: str) -> list[dict[str, Any]]:
-    """Every copy (a backup with a source) in ``region`` that is not DELETED."""
-    pages = fsx(region).get_paginator("describe_backups").paginate()
-    backups = [backup for page in pages for backup in page["Backups"]]
-    return [b for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") != "DELETED"]
-
-
-def lifecycle(region: str, backup_id: str) -> str:
-    """The copy's Lifecycle, ``GONE`` when DescribeBackups no longer finds it."""
-    client = fsx(region)
-    try:
-        backups = client.describe_backups(BackupIds=[backup_id])["Backups"]
-    except client.exceptions.BackupNotFound:
-        return "GONE"
-    return str(backups[0]["Lifecycle"]) if backups else "GONE"
-
-
-def tags_of(region: str, backup_id: str) -> dict[str, str]:
-    backup = fsx(region).describe_backups(BackupIds=[backup_id])["Backups"][0]
-    return {t["Key"]: t["Value"] for t in backup.get("Tags", [])}
+FsxStack = Callable[..., auto.Stack]
+"""The plugin's ``fsx_stack`` fixture: a stack of an inline program against the emulator server."""
+MakeStack = FsxStack
+"""The former name of :data:`FsxStack` (the e2e folder's own ``make_stack`` fixture)."""
 
 
 def one_copy(
@@ -81,7 +79,8 @@ def one_copy(
     return program
 
 
-def urn(stack: str, name: str, project: str = "e2e", type_: str = BACKUP_COPY_TYPE) -> str:
+def urn(stack: str, name: str, project: str = STACK_PROJECT, type_: str = BACKUP_COPY_TYPE) -> str:
+    """The URN of resource ``name`` (a BackupCopy unless ``type_`` says else) of a stack ``fsx_stack`` made."""
     return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
 
 
@@ -112,6 +111,7 @@ def descendants(pid: int) -> list[int]:
 
 
 def command(pid: int) -> str:
+    """The process's command name ("" when it is gone)."""
     try:
         return (Path("/proc") / str(pid) / "comm").read_text().strip()
     except OSError:

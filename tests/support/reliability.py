@@ -1,31 +1,67 @@
-"""Shared by the reliability tests: the engine's view (state ledger), the destination's view (live copies)."""
+"""Shared by the reliability tests: provider processes with faults injectable, the engine's view (state
+ledger), the destination's view (live copies), the error table, and the count of a test's cases."""
 
 from __future__ import annotations
 
-import os
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import botocore.session
-from provider_driver import ProviderError, ProviderProcess, provider_input
 
-from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.errors import ERROR_TABLE, ErrorRule
-from pulumi_fsx_copy.ownership import without_ownership
-from pulumi_fsx_copy.testing.listing import all_backups
 
-SOURCE_REGION = "us-east-1"
-DR_REGION = "us-west-2"
-PROJECT = "dr"
-STACK = "prod"
-INJECT_DIR = str(Path(__file__).resolve().parent / "inject")
+from . import inputs as _inputs
+from .aws import DR_REGION, SOURCE_REGION, fsx
+from .aws import provider_env as _provider_env
+from .driver import ProviderError, ProviderProcess
+from .inputs import PROJECT, STACK, checked
+from .views import live_copies, live_copy_ids
+from .views import managed_tags_of as tags_of
+
+__all__ = [
+    "DR_REGION",
+    "ERROR_PREFIX",
+    "INJECT_DIR",
+    "NETWORK_KINDS",
+    "OPERATIONS",
+    "PROJECT",
+    "SOURCE_REGION",
+    "STACK",
+    "TIME_SCALE",
+    "Cases",
+    "Ledger",
+    "api_codes",
+    "assert_actionable",
+    "checked",
+    "copies",
+    "error_class",
+    "fsx",
+    "inputs",
+    "live_copy_ids",
+    "provider_env",
+    "rule",
+    "start_provider",
+    "tags_of",
+]
+
+INJECT_DIR = str(Path(__file__).resolve().parents[1] / "reliability" / "inject")
+"""First on the provider processes' PYTHONPATH: its sitecustomize places the faults."""
 TIME_SCALE = "0.02"
 OPERATIONS = ("CopyBackup", "DescribeBackups", "DeleteBackup", "TagResource", "UntagResource")
 NETWORK_KINDS = ("drop", "lose_response", "delay")
 ERROR_PREFIX = "pulumi_fsx_copy.errors."
+
+copies = live_copies
+"""Every copy (a backup with a source) that exists in a Region, whatever its lifecycle but DELETED."""
+
+
+def inputs(source_backup: Any, name: str = "dr-copy", **overrides: Any) -> dict[str, Any]:
+    """The property bag ``BackupCopy`` registers (``copy_tags`` off, tag ``purpose=dr``), as the engine
+    sends it to Check; an override of ``None`` leaves the input out."""
+    return _inputs.inputs(source_backup, name, **{"copy_tags": False, "tags": {"purpose": "dr"}, **overrides})
 
 
 def api_codes(operation: str) -> list[str]:
@@ -43,18 +79,7 @@ def rule(operation: str, code: str) -> ErrorRule:
 
 def provider_env(endpoint: str, **extra: str) -> dict[str, str]:
     """The environment of a provider process pointed at ``endpoint`` with fake credentials and fast delays."""
-    env = {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "PULUMI_FSX_COPY_TIME_SCALE": TIME_SCALE,
-    }
-    env.update(extra)
-    return env
+    return _provider_env(endpoint, time_scale=TIME_SCALE, **extra)
 
 
 def start_provider(endpoint: str, *, config: Mapping[str, Any] | None = None, **env: str) -> ProviderProcess:
@@ -67,48 +92,6 @@ def start_provider(endpoint: str, *, config: Mapping[str, Any] | None = None, **
         process.stop()
         raise
     return process
-
-
-def inputs(source_backup: Any, name: str = "dr-copy", **overrides: Any) -> dict[str, Any]:
-    """The property bag ``BackupCopy`` registers, as the engine sends it to Check."""
-    news: dict[str, Any] = {
-        "source_backup_id": source_backup,
-        "source_region": SOURCE_REGION,
-        "region": DR_REGION,
-        "copy_tags": False,
-        "tags": {"purpose": "dr"},
-        "resource_identity": f"{PROJECT}/{STACK}/{name}",
-        "__provider": provider_input(BackupCopyProvider()),
-    }
-    news.update(overrides)
-    return {k: v for k, v in news.items() if v is not None}
-
-
-def checked(process: ProviderProcess, news: Mapping[str, Any], name: str = "dr-copy") -> dict[str, Any]:
-    """Check ``news`` and return the checked inputs; fails the test on any check failure."""
-    outcome = process.check(name, {}, news)
-    assert outcome.failures == [], outcome.failures
-    return outcome.inputs
-
-
-def fsx(region: str) -> Any:
-    return boto3.client("fsx", region_name=region)
-
-
-def copies(region: str) -> list[dict[str, Any]]:
-    """Every copy (a backup with a source) that exists in ``region``, whatever its lifecycle."""
-    backups = all_backups(fsx(region))
-    return [b for b in backups if b.get("SourceBackupId") and b.get("Lifecycle") != "DELETED"]
-
-
-def live_copy_ids(region: str) -> set[str]:
-    return {str(b["BackupId"]) for b in copies(region)}
-
-
-def tags_of(region: str, backup_id: str) -> dict[str, str]:
-    """The copy's tags, without the provider's ownership tags."""
-    backup = fsx(region).describe_backups(BackupIds=[backup_id])["Backups"][0]
-    return without_ownership({t["Key"]: t["Value"] for t in backup.get("Tags") or []})
 
 
 @dataclass
@@ -155,3 +138,18 @@ def assert_actionable(error: ProviderError, expected: type[Exception], *, names:
         assert name in error.last_line, f"{name!r} missing from {error.last_line!r}"
     message = error.last_line.split(":", 1)[1]
     assert "{" not in message and " ? " not in message and "'?'" not in message, message
+
+
+@dataclass
+class Cases:
+    """The number of cases a test ran (the ``cases`` fixture of tests/reliability/conftest.py)."""
+
+    count: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
+
+    def add(self, n: int = 1) -> None:
+        self.count += n
+
+    def note(self, outcome: str) -> None:
+        """Record what happened in this test (shown, counted, in the report's Outcomes column)."""
+        self.labels[outcome] += 1

@@ -1,4 +1,4 @@
-"""Helpers of the stack tests: the example's constants and the emulator as boto3 sees it."""
+"""Helpers of the program tests (tests/program): a program run under ``set_mocks``, the example's project."""
 
 from __future__ import annotations
 
@@ -8,33 +8,11 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import boto3
 import pulumi
 from pulumi.runtime import Mocks, set_mocks
 from pulumi.runtime.config import set_all_config
 
 PROJECT = "pulumi-fsx-copy-example"
-SOURCE_REGION = "us-east-1"
-SOURCE_TAGS = {"app": "genomics"}
-
-
-def live_backup(region: str, backup_id: str) -> dict[str, Any] | None:
-    """The backup as the emulator describes it; None when gone or DELETED."""
-    client = boto3.client("fsx", region_name=region)
-    try:
-        backups = client.describe_backups(BackupIds=[backup_id])["Backups"]
-    except client.exceptions.BackupNotFound:
-        return None
-    if not backups or backups[0].get("Lifecycle") == "DELETED":
-        return None
-    return dict(backups[0])
-
-
-def live_tags(region: str, backup_id: str) -> dict[str, str]:
-    """The tags on an existing backup."""
-    backup = live_backup(region, backup_id)
-    assert backup is not None, f"{backup_id} does not exist in {region}"
-    return {t["Key"]: t["Value"] for t in backup.get("Tags", [])}
 
 
 def run_with_mocks(
