@@ -18,12 +18,12 @@ from typing import Any
 
 import pulumi
 import pytest
-from e2e_support import REGION, SOURCE_REGION, MakeStack, kms, lifecycle, live_copies, one_copy
 from pulumi import automation as auto
 
 from pulumi_fsx_copy import BackupCopy
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
+from tests.support.cli import REGION, SOURCE_REGION, MakeStack, kms, lifecycle, live_copies, one_copy
 
 DOWN = "http://127.0.0.1:9"
 """An endpoint URL nothing listens on: connections are refused at once."""
@@ -59,7 +59,7 @@ def outputs_of(stack: auto.Stack, name: str = "dr") -> dict[str, Any]:
 
 
 def test_a_kms_endpoint_that_is_not_a_url_fails_every_operation_naming_the_variable(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
     key = kms(REGION).create_key()["KeyMetadata"]["Arn"]
@@ -67,22 +67,22 @@ def test_a_kms_endpoint_that_is_not_a_url_fails_every_operation_naming_the_varia
     bad = {"AWS_ENDPOINT_URL_KMS": "localhost:4566"}
 
     with pytest.raises(auto.CommandError) as created:
-        make_stack(program, env=bad).up()
+        fsx_stack(program, env=bad).up()
     assert "EndpointConfigError" in str(created.value) and "AWS_ENDPOINT_URL_KMS" in str(created.value)
     assert live_copies(REGION) == []
 
-    copy = make_stack(program).up().outputs["id"].value
+    copy = fsx_stack(program).up().outputs["id"].value
     for operation in ("refresh", "up", "destroy"):
         with pytest.raises(auto.CommandError) as failed:
-            getattr(make_stack(program, env=bad), operation)()
+            getattr(fsx_stack(program, env=bad), operation)()
         assert "EndpointConfigError" in str(failed.value), operation
         assert "AWS_ENDPOINT_URL_KMS" in str(failed.value), operation
     assert lifecycle(REGION, copy) == "AVAILABLE"
-    make_stack(program)  # the stack is destroyed after the test with the setting unset
+    fsx_stack(program)  # the stack is destroyed after the test with the setting unset
 
 
 def test_a_kms_that_cannot_be_asked_is_recorded_unknown_with_a_warning_and_refresh_asks_again(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
     metadata = kms(REGION).create_key()["KeyMetadata"]
@@ -90,22 +90,22 @@ def test_a_kms_that_cannot_be_asked_is_recorded_unknown_with_a_warning_and_refre
     program = keyed_copy(source, key)
     log = EventLog()
 
-    up = make_stack(program, env={"AWS_ENDPOINT_URL_KMS": DOWN}).up(on_event=log.record)
+    up = fsx_stack(program, env={"AWS_ENDPOINT_URL_KMS": DOWN}).up(on_event=log.record)
 
     copy = up.outputs["id"].value
     assert up.outputs["kms_key_state"].value == "Unknown"
     assert any(copy in w and "KMS" in w and DOWN in w for w in warnings(log)), warnings(log)
     assert lifecycle(REGION, copy) == "AVAILABLE"
 
-    stack = make_stack(program)
+    stack = fsx_stack(program)
     stack.refresh()
     assert outputs_of(stack)["kms_key_state"] == "Enabled"
 
     kms(REGION).disable_key(KeyId=metadata["KeyId"])
     log = EventLog()
-    make_stack(program, env={"AWS_ENDPOINT_URL_KMS": DOWN}).refresh(on_event=log.record)
+    fsx_stack(program, env={"AWS_ENDPOINT_URL_KMS": DOWN}).refresh(on_event=log.record)
     assert any(copy in w and "KMS" in w for w in warnings(log)), warnings(log)
-    stack = make_stack(program)
+    stack = fsx_stack(program)
     stack.refresh()
     assert outputs_of(stack)["kms_key_state"] == "Disabled"
     with pytest.raises(auto.CommandError) as failed:
@@ -118,20 +118,20 @@ def test_a_kms_that_cannot_be_asked_is_recorded_unknown_with_a_warning_and_refre
 
 
 def test_a_disabled_key_found_by_a_refresh_is_kept_when_kms_is_down_at_the_next_one(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
     metadata = kms(REGION).create_key()["KeyMetadata"]
     key = metadata["Arn"]
     program = keyed_copy(source, key)
-    stack = make_stack(program)
+    stack = fsx_stack(program)
     stack.up()
     kms(REGION).disable_key(KeyId=metadata["KeyId"])
     stack.refresh()
 
-    make_stack(program, env={"AWS_ENDPOINT_URL_KMS": DOWN}).refresh()
+    fsx_stack(program, env={"AWS_ENDPOINT_URL_KMS": DOWN}).refresh()
 
-    stack = make_stack(program)
+    stack = fsx_stack(program)
     assert outputs_of(stack)["kms_key_state"] == "Disabled"
     with pytest.raises(auto.CommandError, match="KmsKeyError"):
         stack.up()
@@ -141,21 +141,21 @@ def test_a_disabled_key_found_by_a_refresh_is_kept_when_kms_is_down_at_the_next_
 
 
 def test_a_fixed_profile_reaches_refresh_and_destroy_or_the_error_names_the_command(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator, tmp_path: Path
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator, tmp_path: Path
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
     credentials = tmp_path / "credentials"
     credentials.write_text("[dr]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
     env = {"AWS_SHARED_CREDENTIALS_FILE": str(credentials)}
-    stack = make_stack(one_copy(source), env=env)
+    stack = fsx_stack(one_copy(source), env=env)
     copy = stack.up().outputs["id"].value
 
-    stack = make_stack(one_copy(source, tags={"tier": "gold"}), env=env, config={"aws:profile": "nosuch"})
+    stack = fsx_stack(one_copy(source, tags={"tier": "gold"}), env=env, config={"aws:profile": "nosuch"})
     with pytest.raises(auto.CommandError) as failed:
         stack.up()
     assert "CredentialsError" in str(failed.value) and "nosuch" in str(failed.value)
 
-    stack = make_stack(one_copy(source, tags={"tier": "gold"}), env=env, config={"aws:profile": "dr"})
+    stack = fsx_stack(one_copy(source, tags={"tier": "gold"}), env=env, config={"aws:profile": "dr"})
     for operation in ("refresh", "destroy"):
         try:
             getattr(stack, operation)()
@@ -177,9 +177,9 @@ def test_a_fixed_profile_reaches_refresh_and_destroy_or_the_error_names_the_comm
 SECRET_VALUE = "hunter2#not-a-valid-fsx-tag!"
 
 
-def test_a_tag_value_that_fails_validation_is_never_printed(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_a_tag_value_that_fails_validation_is_never_printed(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source, tags={"note": SECRET_VALUE, "team": "storage"}))
+    stack = fsx_stack(one_copy(source, tags={"note": SECRET_VALUE, "team": "storage"}))
     output: list[str] = []
     log = EventLog()
 
@@ -199,10 +199,10 @@ def test_a_tag_value_that_fails_validation_is_never_printed(make_stack: MakeStac
 
 
 def test_more_tags_than_fsx_allows_with_copied_ones_is_a_tagging_error_naming_tags_and_copy_tags(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION, tags={f"source-{i}": "x" for i in range(30)})
-    stack = make_stack(one_copy(source, copy_tags=True, tags={f"declared-{i}": "y" for i in range(20)}))
+    stack = fsx_stack(one_copy(source, copy_tags=True, tags={f"declared-{i}": "y" for i in range(20)}))
 
     with pytest.raises(auto.CommandError) as failed:
         stack.up()
@@ -216,14 +216,14 @@ def test_more_tags_than_fsx_allows_with_copied_ones_is_a_tagging_error_naming_ta
 # -- 5. the failing endpoint is named ---------------------------------------------------------------------
 
 
-def test_a_kms_failure_in_diff_names_the_kms_endpoint(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_a_kms_failure_in_diff_names_the_kms_endpoint(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
     key = kms(REGION).create_key()["KeyMetadata"]["Arn"]
     kms(REGION).create_alias(AliasName="alias/dr", TargetKeyId=key)
-    make_stack(one_copy(source, kms_key_id=key)).up()
+    fsx_stack(one_copy(source, kms_key_id=key)).up()
 
     with pytest.raises(auto.CommandError) as failed:
-        make_stack(one_copy(source, kms_key_id="alias/dr"), env={"AWS_ENDPOINT_URL_KMS": DOWN}).preview()
+        fsx_stack(one_copy(source, kms_key_id="alias/dr"), env={"AWS_ENDPOINT_URL_KMS": DOWN}).preview()
 
     message = str(failed.value)
     assert "KmsKeyError" in message and "KMS endpoint" in message and DOWN in message, message
@@ -234,10 +234,10 @@ def test_a_kms_failure_in_diff_names_the_kms_endpoint(make_stack: MakeStack, fsx
 
 
 def test_destroy_of_a_copy_being_restored_waits_wait_timeout_minutes_and_says_so(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    stack = make_stack(one_copy(source, wait_timeout_minutes=0.1))
+    stack = fsx_stack(one_copy(source, wait_timeout_minutes=0.1))
     copy = stack.up().outputs["id"].value
     file_system = fsx_remote.set_restoring(REGION, copy)
 

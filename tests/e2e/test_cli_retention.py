@@ -12,13 +12,13 @@ from typing import Any
 
 import pulumi
 import pytest
-from e2e_support import REGION, SOURCE_REGION, MakeStack, fsx
 from pulumi import automation as auto
 
 from examples.retention.__main__ import main as retention_program
 from pulumi_fsx_copy import RetainedBackupCopies
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
+from tests.support.cli import REGION, SOURCE_REGION, MakeStack, fsx
 
 KEEP = 3
 
@@ -102,9 +102,9 @@ def order(log: EventLog) -> list[tuple[str, str]]:
     return seen
 
 
-def test_keep_three_of_five_backups_takes_the_three_newest(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_keep_three_of_five_backups_takes_the_three_newest(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
     file_system_id, backups = file_system_with_backups(fsx_remote, 5)
-    stack = make_stack(retained(file_system_id))
+    stack = fsx_stack(retained(file_system_id))
 
     outputs = stack.up().outputs
 
@@ -118,10 +118,10 @@ def test_keep_three_of_five_backups_takes_the_three_newest(make_stack: MakeStack
 
 
 def test_a_new_backup_is_copied_before_the_oldest_copy_is_deleted(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
     file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = make_stack(retained(file_system_id))
+    stack = fsx_stack(retained(file_system_id))
     before = dict(stack.up().outputs["copies"].value)
     fsx_remote.configure(copy_seconds=1.0)  # long enough for the sampler to see the copy in progress
     newer = new_backup(file_system_id)
@@ -142,10 +142,10 @@ def test_a_new_backup_is_copied_before_the_oldest_copy_is_deleted(
 
 @pytest.mark.parametrize("continue_on_error", [False, True], ids=["default", "continue-on-error"])
 def test_a_failed_new_copy_deletes_nothing(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator, continue_on_error: bool
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator, continue_on_error: bool
 ) -> None:
     file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = make_stack(retained(file_system_id))
+    stack = fsx_stack(retained(file_system_id))
     before = dict(stack.up().outputs["copies"].value)
     newer = new_backup(file_system_id)
     fsx_remote.fail_next_copies("The source file system's KMS key was disabled")
@@ -165,9 +165,9 @@ def test_a_failed_new_copy_deletes_nothing(
     assert dr_copies(file_system_id, available_only=True) == after
 
 
-def test_preview_shows_the_planned_creates_and_deletes(make_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+def test_preview_shows_the_planned_creates_and_deletes(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
     file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = make_stack(retained(file_system_id))
+    stack = fsx_stack(retained(file_system_id))
     stack.up()
     first, second = new_backup(file_system_id), new_backup(file_system_id)
 
@@ -186,14 +186,14 @@ def test_preview_shows_the_planned_creates_and_deletes(make_stack: MakeStack, fs
 
 
 def test_max_age_fails_the_run_naming_the_file_system_and_the_newest_backup(
-    make_stack: MakeStack, fsx_remote: RemoteEmulator
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
     file_system_id, backups = file_system_with_backups(fsx_remote, 1)
-    stack = make_stack(retained(file_system_id, max_age=timedelta(hours=1)))
+    stack = fsx_stack(retained(file_system_id, max_age=timedelta(hours=1)))
     assert dict(stack.up().outputs["copies"].value).keys() == {backups[0]}
 
     time.sleep(1.5)  # the newest backup is now older than a one-second max_age
-    stale = make_stack(retained(file_system_id, max_age=timedelta(seconds=1)))
+    stale = fsx_stack(retained(file_system_id, max_age=timedelta(seconds=1)))
     with pytest.raises(auto.CommandError) as failure:
         stale.up()
 
@@ -206,10 +206,10 @@ def test_max_age_fails_the_run_naming_the_file_system_and_the_newest_backup(
 
 
 @pytest.mark.parametrize("keep", ["3", "2"])
-def test_the_example_program_over_two_regions(make_stack: MakeStack, fsx_remote: RemoteEmulator, keep: str) -> None:
+def test_the_example_program_over_two_regions(fsx_stack: MakeStack, fsx_remote: RemoteEmulator, keep: str) -> None:
     file_system_id, backups = file_system_with_backups(fsx_remote, 3)
     regions = [REGION, "eu-west-1"]
-    stack = make_stack(
+    stack = fsx_stack(
         retention_program,
         config={
             "fileSystemId": file_system_id,

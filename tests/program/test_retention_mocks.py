@@ -8,7 +8,6 @@ from typing import Any
 
 import pulumi
 import pytest
-from stack_support import run_with_mocks
 
 from pulumi_fsx_copy import (
     Destination,
@@ -19,6 +18,7 @@ from pulumi_fsx_copy import (
     SourceBackup,
     StaleBackupsError,
 )
+from tests.support.program import run_with_mocks
 
 TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 FS = "fs-0123456789abcdef0"

@@ -11,7 +11,6 @@ from typing import Any
 import boto3
 import pulumi
 import pytest
-from provider_support import DR_REGION, SOURCE_REGION, copies_in
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
@@ -23,6 +22,7 @@ from pulumi_fsx_copy import (
     TaggingError,
 )
 from pulumi_fsx_copy.testing import InProcessEmulator
+from tests.support.provider import DR_REGION, SOURCE_REGION, copies_in
 
 Props = Callable[..., dict[str, Any]]
 

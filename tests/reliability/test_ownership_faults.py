@@ -17,6 +17,15 @@ from tests.support.driver import ProviderError
 from tests.support.reliability import DR_REGION, copies, fsx, inputs, start_provider
 from tests.support.waits import eventually
 
+pytestmark = pytest.mark.scenario(
+    "8",
+    "Ownership faults",
+    "Cancel inside the KMS look-up before the claim (CopyCancelledError, the copy left free, the next run adopts "
+    "it with no CopyBackup); a tag value in AWS's CopyBackup message (withheld); every 5th listing call throttled "
+    "with 20 pages (each page retried alone, the create succeeds); a token with more tags than AWS allows (fails "
+    "before any copy)",
+)
+
 SECRET = "s3cr3t-In-Aws-Message"
 
 

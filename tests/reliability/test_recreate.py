@@ -24,7 +24,8 @@ pytestmark = pytest.mark.scenario(
     "create, delete, create again with identical inputs and name, three times over, with "
     "reuse_token_after_delete true and false: each create returns a new backup ID, AVAILABLE in AWS, the only "
     "copy; a copy that FAILED is deleted and the re-run makes a new one; a forced replacement (create with the "
-    "same inputs, then delete of the old ID) leaves exactly the new resource's copy, also with a user's token",
+    "same inputs, then delete of the old ID) leaves exactly the new resource's copy; with a user's token AWS hands "
+    "back the held copy, so the replacement fails (IdempotencyConflictError) and the held copy stays",
 )
 
 CYCLES = 3
