@@ -10,11 +10,12 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic import CheckFailure, ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_fsx_copy import BackupCopy, BackupCopyProvider
 from pulumi_fsx_copy.testing import RemoteEmulator
+from pulumi_fsx_copy.validation import failed_input
 from tests.support.driver import ProviderError, Secret, provider_input
 from tests.support.reliability import DR_REGION, checked, inputs
 
@@ -190,7 +191,9 @@ def test_no_tag_value_in_any_tag_failure(engine: Any, fsx_remote: RemoteEmulator
     ]
     for tags in bad_tags:
         outcome = engine.check("dr-copy", {}, inputs(source, tags=tags))
-        assert [prop for prop, _ in outcome.failures] == ["tags"], outcome.failures
+        assert [failed_input(CheckFailure(prop, reason)) for prop, reason in outcome.failures] == ["tags"], (
+            outcome.failures
+        )
         texts += [reason for _, reason in outcome.failures]
 
     message = f"Tag value {SECRET_TAG_VALUE} is not valid"
