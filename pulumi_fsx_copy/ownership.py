@@ -207,6 +207,7 @@ class LeasePolicy:
     """How long leases live, in seconds (scaled with the provider's other delays)."""
 
     renew: float = 300.0
+    """Below ``stale / 2``: a claim written within ``renew`` of a fresh lease needs no settling (see ``claim``)."""
     stale: float = 900.0
     skew: float = 300.0
     settle: float = 10.0
@@ -284,6 +285,8 @@ class Lease:
         self._stop = threading.Event()
         self.lost = False
         self._thread: threading.Thread | None = None
+        self.written_at = time.monotonic()
+        """When this run last wrote the lease (this process's monotonic clock)."""
 
     def start_renewing(self) -> None:
         self._protocol.held.add(self)
@@ -390,6 +393,7 @@ class Ownership:
         if owner.kind != "lease" or owner.value != lease.holder:
             raise LeaseLost()
         self.write_owner(lease.backup, lease_value(lease.holder), self.policy.renew)
+        lease.written_at = time.monotonic()
 
     def release(self, lease: Lease) -> None:
         """Give the copy back (``free``) if it is still this run's, so the next run adopts it at once."""
@@ -418,21 +422,39 @@ class Ownership:
         owner = owner_of(self.read_tags(lease.backup))
         if owner.kind != "lease" or owner.value != lease.holder:
             return False
-        # Retried for up to `renew` seconds: no run takes a lease over before it is `stale`, so the claim of a
-        # lease just read as ours can land that late and still be the last write.
-        return self._write_and_confirm(lease.backup, claim_value(claim), owner.raw, self.policy.renew)
+        # No run takes a lease over before it has seen it unchanged for `stale` seconds (or stamped longer ago
+        # than that plus `skew`). A lease this run wrote less than `stale / 2` ago, whose claim is written within
+        # `renew` (< `stale / 2`), cannot have been taken over in between: its claim needs no settling, only to
+        # be seen. An older one (renewals failed, the process was stopped) settles as a take-over does.
+        fresh = time.monotonic() - lease.written_at < self.policy.stale / 2
+        return self._write_and_confirm(
+            lease.backup, claim_value(claim), owner.raw, self.policy.renew, settle_first=not fresh
+        )
 
     def _write_and_confirm(
-        self, backup: Mapping[str, Any], value: str, before: str | None, seconds: float | None = None
+        self,
+        backup: Mapping[str, Any],
+        value: str,
+        before: str | None,
+        seconds: float | None = None,
+        *,
+        settle_first: bool = True,
     ) -> bool:
         """Write the owner tag (within ``seconds``, default ``settle / 2``), let it settle, read it back: True
         when it reads ``value``, False when another run's value is there. When the write failed and the tag
-        still reads ``before``, the write's error."""
+        still reads ``before``, the write's error. Without ``settle_first`` it is read back at once, and settles
+        only when the write is not visible yet."""
         failure: BackupCopyError | None = None
         try:
             self.write_owner(backup, value, self.policy.settle / 2 if seconds is None else seconds)
         except BackupCopyError as err:  # the write may have landed all the same: the read-back decides
             failure = err
+        if not settle_first and failure is None:
+            now = self.read_tags(backup).get(OWNER_TAG)
+            if now == value:
+                return True
+            if now != before:
+                return False
         self._sleep_through(self.policy.settle)
         now = self.read_tags(backup).get(OWNER_TAG)
         if now == value:

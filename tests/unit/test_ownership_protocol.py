@@ -267,3 +267,32 @@ def test_the_claim_is_read_back_and_a_failed_claim_says_why() -> None:
     assert store.tags[OWNER_TAG] == claim_value("mine")
     ownership.release(lease)  # after a claim, releasing changes nothing
     assert store.tags[OWNER_TAG] == claim_value("mine")
+
+
+def test_a_claim_on_a_lease_not_written_lately_settles_and_loses_to_a_take_over_landing_meanwhile() -> None:
+    """A run whose lease went unwritten for `stale / 2` (stopped, renewals failing) may have been judged gone:
+    its claim settles before it is read back, and a take-over that lands meanwhile wins."""
+    store = TagStore(FREE)
+    ownership = protocol(store)
+    lease = ownership.acquire(BACKUP)
+    assert lease is not None
+    lease.stop_renewing()
+    lease.written_at -= POLICY.stale
+    write = store.write
+
+    def then_taken_over(backup: Mapping[str, Any], value: str, seconds: float) -> None:
+        write(backup, value, seconds)
+        threading.Timer(POLICY.settle / 4, lambda: write(backup, lease_value("taker"), seconds)).start()
+
+    ownership.write_owner = then_taken_over
+    assert ownership.claim(lease, "mine") is False
+    assert owner_of(store.tags).value == "taker"
+
+
+def test_a_claim_on_a_lease_written_lately_is_confirmed_by_reading_it_back() -> None:
+    store = TagStore(FREE)
+    ownership = protocol(store)
+    lease = ownership.acquire(BACKUP)
+    assert lease is not None
+    assert ownership.claim(lease, "mine") is True
+    assert store.tags[OWNER_TAG] == claim_value("mine")
