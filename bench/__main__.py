@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 
-from . import calls, cli, concurrency, listing, memory, preview, process, state, throughput, waits
+from . import calls, cli, concurrency, ctrlc, listing, memory, preview, process, state, throughput, waits
 from .common import RESULTS_PATH, Result, print_table, write_results
 
 SECTIONS = {
@@ -22,6 +22,7 @@ SECTIONS = {
     "listing": listing,
     "calls": calls,
     "memory": memory,
+    "ctrlc": ctrlc,
 }
 
 
