@@ -45,6 +45,29 @@ def _noop_program() -> None:
         Noop(f"noop-{i}", {"index": i, "region": REGIONS[i % len(REGIONS)]})
 
 
+def _wide_noop_program(sources: list[str], importing: bool) -> Callable[[], None]:
+    def program() -> None:
+        from bench.noop import WideNoop
+
+        provider = None
+        if importing:
+            from bench.noop_importing import ImportingNoopProvider
+
+            provider = ImportingNoopProvider()
+        for i, source in enumerate(sources):
+            props = {"index": i, "source_backup_id": source, "source_region": SOURCE_REGION}
+            WideNoop(f"noop-{i}", {**props, "region": REGIONS[i % len(REGIONS)]}, provider=provider)
+
+    return program
+
+
+# The stacks timed in each run: BackupCopy, the no-op baseline, and two between them that split the overhead:
+# a no-op with BackupCopy's 24 properties (what the SDK and the engine carry), the same importing pulumi_fsx_copy
+# in the provider process (the import). BackupCopy minus the latter is the provider's own work.
+WIDE, WIDE_IMPORT = "no-op, BackupCopy's properties", "no-op, BackupCopy's properties + import"
+LABELS = ("BackupCopy", "no-op", WIDE, WIDE_IMPORT)
+
+
 def _timed(action: Callable[[], Any], repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -75,36 +98,44 @@ def run(results: list[Result], *, quick: bool) -> None:
             )
 
         # Stacks never updated (a new stack's preview) and stacks with their 100 resources in the state.
-        fresh = {
-            "BackupCopy": stack(_copies_program(sources, REGIONS), "copies-new"),
-            "no-op": stack(_noop_program, "noops-new"),
+        programs = {
+            "BackupCopy": _copies_program(sources, REGIONS),
+            "no-op": _noop_program,
+            WIDE: _wide_noop_program(sources, importing=False),
+            WIDE_IMPORT: _wide_noop_program(sources, importing=True),
         }
-        copies, noops = stack(_copies_program(sources, REGIONS), "copies"), stack(_noop_program, "noops")
-        updated = {"BackupCopy": copies, "no-op": noops}
-        copies.up()
-        noops.up()
+        fresh = {label: stack(program, f"new-{i}") for i, (label, program) in enumerate(programs.items())}
+        updated = {label: stack(program, f"stack-{i}") for i, (label, program) in enumerate(programs.items())}
+        for target in updated.values():
+            target.up()
         emulator.reset_calls()
         operations: dict[str, Callable[[str], Any]] = {
             "first_preview": lambda label: fresh[label].preview(),
             "preview": lambda label: updated[label].preview(),
             "up": lambda label: updated[label].up(),
         }
-        times: dict[str, dict[str, list[float]]] = {k: {"BackupCopy": [], "no-op": []} for k in operations}
-        ratios: dict[str, list[float]] = {k: [] for k in operations}
+        times: dict[str, dict[str, list[float]]] = {k: {label: [] for label in LABELS} for k in operations}
+        ratios: dict[str, dict[str, list[float]]] = {k: {label: [] for label in LABELS} for k in operations}
+        calls = 0
         for run_index in range(repeats):
             for key, operation in operations.items():
-                # Each run times both stacks back to back, in alternating order; its ratio is the run's own.
-                order = ("BackupCopy", "no-op") if run_index % 2 == 0 else ("no-op", "BackupCopy")
+                # Each run times every stack back to back, in turning order; its ratios are the run's own.
+                order = LABELS[run_index % len(LABELS) :] + LABELS[: run_index % len(LABELS)]
                 for label in order:
+                    if label == "BackupCopy":
+                        emulator.reset_calls()
                     times[key][label].append(_timed(lambda label=label, operation=operation: operation(label), 1))
-                ratios[key].append(times[key]["BackupCopy"][-1] / times[key]["no-op"][-1])
-        calls = emulator.calls()
+                    if label == "BackupCopy":
+                        calls += emulator.calls()
+                for label in LABELS:
+                    ratios[key][label].append(times[key][label][-1] / times[key]["no-op"][-1])
         for key, what in (
             ("first_preview", "preview of a new stack"),
             ("preview", "preview, no change"),
             ("up", "up, no change"),
         ):
-            value, base, ratio = median(times[key]["BackupCopy"]), median(times[key]["no-op"]), median(ratios[key])
+            value, base = median(times[key]["BackupCopy"]), median(times[key]["no-op"])
+            ratio = median(ratios[key]["BackupCopy"])
             results.append(
                 Result(
                     SECTION,
@@ -115,9 +146,20 @@ def run(results: list[Result], *, quick: bool) -> None:
                     ratio <= 1.2,
                     ratio,
                     note=f"median of {repeats} runs; no-op stack: {base:.2f} s; ratio: median of the runs' ratios "
-                    f"({', '.join(f'{r:.2f}' for r in ratios[key])})",
+                    f"({', '.join(f'{r:.2f}' for r in ratios[key]['BackupCopy'])})",
                 )
             )
+            for label in (WIDE, WIDE_IMPORT):
+                results.append(
+                    Result(
+                        SECTION,
+                        f"  ... {what}, 100 {label}",
+                        median(times[key][label]),
+                        "s",
+                        ratio=median(ratios[key][label]),
+                        note="where the time goes: ratio to the no-op stack, median of the runs' ratios",
+                    )
+                )
         results.append(
             Result(
                 SECTION,
@@ -128,8 +170,8 @@ def run(results: list[Result], *, quick: bool) -> None:
                 calls == 0,
             )
         )
-        copies.destroy()
-        noops.destroy()
+        for target in updated.values():
+            target.destroy()
         if os.environ.get("BENCH_CLI_SKIP_TWENTY"):
             return
 
