@@ -62,7 +62,7 @@ def _wide_noop_program(sources: list[str], importing: bool) -> Callable[[], None
 
 
 # The stacks timed in each run: BackupCopy, the no-op baseline, and two between them that split the overhead:
-# a no-op with BackupCopy's 24 properties (what the SDK and the engine carry), the same importing pulumi_fsx_copy
+# a no-op with BackupCopy's 23 properties (what the SDK and the engine carry), the same importing pulumi_fsx_copy
 # in the provider process (the import). BackupCopy minus the latter is the provider's own work.
 WIDE, WIDE_IMPORT = "no-op, BackupCopy's properties", "no-op, BackupCopy's properties + import"
 LABELS = ("BackupCopy", "no-op", WIDE, WIDE_IMPORT)
