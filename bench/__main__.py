@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 
-from . import cli, concurrency, listing, preview, process, state, throughput, waits
+from . import calls, cli, concurrency, ctrlc, listing, memory, preview, process, state, throughput, waits
 from .common import RESULTS_PATH, Result, print_table, write_results
 
 SECTIONS = {
@@ -20,6 +20,9 @@ SECTIONS = {
     "concurrency": concurrency,
     "cli": cli,
     "listing": listing,
+    "calls": calls,
+    "memory": memory,
+    "ctrlc": ctrlc,
 }
 
 

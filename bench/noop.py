@@ -28,3 +28,24 @@ class NoopProvider(ResourceProvider):
 class Noop(Resource):
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(NoopProvider(), name, props, opts)
+
+
+class WideNoop(Resource):
+    """A no-op resource with BackupCopy's properties: every input, ``resource_identity`` and every output
+    (None until created), and ``tags_all`` secret, so the SDK and the engine carry what they carry for a
+    BackupCopy, and nothing of the provider's logic runs."""
+
+    def __init__(
+        self,
+        name: str,
+        props: dict[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+        provider: ResourceProvider | None = None,
+    ) -> None:
+        from pulumi_fsx_copy.resource import INPUT_ORDER, OUTPUT_NAMES
+
+        wide = {key: props.get(key) for key in INPUT_ORDER}
+        wide.update(index=props["index"], resource_identity=f"bench/stack/{name}")
+        wide.update(dict.fromkeys(OUTPUT_NAMES))
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["tags_all"]))
+        super().__init__(provider or NoopProvider(), name, wide, opts)

@@ -17,20 +17,36 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
 from .errors import EndpointConfigError, ErrorContext, RegionError, map_error
 
 if TYPE_CHECKING:
+    from botocore.config import Config
     from botocore.session import Session
 
-_CLIENT_CONFIG = Config(
-    retries={"total_max_attempts": 1, "mode": "standard"},
-    connect_timeout=10,
-    read_timeout=60,
-    user_agent_extra="pulumi-fsx-copy",
-)
+
+def _client_config() -> Config:
+    """The clients' config, made on first use: ``botocore.config`` imports urllib3 and botocore's endpoint
+    machinery (about 40 ms), which a preview (no client) need not pay. Kept as the module's ``_CLIENT_CONFIG``,
+    which may be replaced (the reliability tests lower its read timeout)."""
+    config = globals().get("_CLIENT_CONFIG")
+    if config is None:
+        from botocore.config import Config
+
+        config = globals()["_CLIENT_CONFIG"] = Config(
+            retries={"total_max_attempts": 1, "mode": "standard"},
+            connect_timeout=10,
+            read_timeout=60,
+            user_agent_extra="pulumi-fsx-copy",
+        )
+    return config
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_CLIENT_CONFIG":
+        return _client_config()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def new_session(profile: str | None) -> Session:
@@ -85,7 +101,7 @@ class AwsClients:
         try:
             if self._session is None:
                 self._session = new_session(self._profile)
-            return self._session.create_client(service, region_name=region, config=_CLIENT_CONFIG)
+            return self._session.create_client(service, region_name=region, config=_client_config())
         except BotoCoreError as exc:
             context = ErrorContext(operation=f"making the {service.upper()} client", region=region, service=service)
             raise map_error(exc, context) from None

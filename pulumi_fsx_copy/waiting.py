@@ -52,7 +52,7 @@ class PollPolicy:
     the copy has been running until the progress makes sense again.
     """
 
-    first_delay: float = 5.0
+    first_delay: float = 10.0
     min_delay: float = 1.0
     max_delay: float = 1800.0
     min_tolerance: float = 5.0

@@ -57,7 +57,7 @@ def test_first_look_comes_after_first_delay_when_nothing_is_known() -> None:
 def test_no_progress_backs_off_geometrically() -> None:
     policy = PollPolicy()
     tracker = policy.tracker()
-    for t in (5.0, 15.0, 45.0):
+    for t in (policy.first_delay, 3 * policy.first_delay, 9 * policy.first_delay):
         tracker.observe(t, 0)
         assert tracker.next_delay(t) == pytest.approx(policy.no_progress_growth * t)
 
@@ -106,8 +106,12 @@ def test_never_reports_done_early_and_always_ends() -> None:
 
 
 def test_scaled_multiplies_every_duration() -> None:
-    policy = PollPolicy().scaled(0.5)
-    assert (policy.first_delay, policy.min_delay, policy.min_tolerance) == (2.5, 0.5, 2.5)
+    policy, unscaled = PollPolicy().scaled(0.5), PollPolicy()
+    assert (policy.first_delay, policy.min_delay, policy.min_tolerance) == (
+        unscaled.first_delay * 0.5,
+        unscaled.min_delay * 0.5,
+        unscaled.min_tolerance * 0.5,
+    )
     assert policy.max_delay == PollPolicy().max_delay * 0.5
     assert policy.tolerance_fraction == PollPolicy().tolerance_fraction
     assert Backoff().scaled(0.5).cap == Backoff().cap * 0.5

@@ -1,0 +1,99 @@
+"""AWS calls for one copy through the whole create, as a new user's ``pulumi up`` makes it (issue 18).
+
+One BackupCopy (``wait_for_available``, no ``client_request_token``: the Region listing that lets a re-run
+adopt an unfinished copy comes first) is created by a fresh provider process (``python -m pulumi.dynamic``
+over gRPC, as the engine drives it) against the emulator server, for copies of 1 min, 10 min and 1 h.
+The copy takes ``REAL`` seconds on the emulator and the provider runs with ``PULUMI_FSX_COPY_TIME_SCALE =
+REAL / duration``: every delay it uses is the one it would use for a copy of ``duration``, so the calls
+are those of the real duration (they are scale-invariant) and a 1 h copy takes seconds.
+
+Counted: every ``DescribeBackups`` call the create makes (the listing's pages, the polls, the look-ups
+of a copy that seemed gone), against Terraform's FSx waiter on the same duration (13 / 67 / 367, the
+waiter alone, without any listing). Goal: at most 1/3 of Terraform's at 1 min, 1/10 from 10 min up.
+The other calls (CopyBackup, the ownership tags' ListTagsForResource / TagResource) are in the note.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from pulumi_fsx_copy.ownership import LeasePolicy
+
+from .common import DR_REGION, SOURCE_REGION, Result, copy_inputs, emulator_server, provider_env
+from .waits import call_goal, latency_goal, simulate_fixed, terraform_delays
+
+SECTION = "9 calls per copy"
+DURATIONS = (60.0, 600.0, 3600.0)
+OTHER_OPERATIONS = ("CopyBackup", "ListTagsForResource", "TagResource", "UntagResource")
+
+
+def _label(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds < 3600 else f"{seconds / 3600:g} h"
+
+
+def one_copy(server: Any, duration: float, real: float) -> dict[str, Any]:
+    """Create one copy of ``duration`` (played in ``real`` seconds); the emulator's call counts and timing."""
+    from tests.support.driver import ProviderProcess
+
+    emulator = server.emulator
+    emulator.configure(copy_seconds=real)
+    source = emulator.seed_backup(SOURCE_REGION)
+    scale = real / duration
+    with ProviderProcess(env=provider_env(server.url, time_scale=scale), project="bench", stack="calls") as process:
+        process.configure({"aws:region": DR_REGION})
+        checked = process.check("copy", {}, copy_inputs(source, "copy", region=DR_REGION)).inputs
+        emulator.reset_calls()
+        started = time.monotonic()
+        _, outputs = process.create("copy", checked)
+        returned, elapsed = time.time(), time.monotonic() - started
+    created = datetime.fromisoformat(str(outputs["creation_time"]).replace("Z", "+00:00")).timestamp()
+    calls = {op: emulator.calls(op) for op in ("DescribeBackups", *OTHER_OPERATIONS)}
+    # The copy ends `real` seconds after its CreationTime; the create's answer came `latency` after that
+    # (in the copy's own, unscaled seconds: gRPC and the emulator's answer count x 1/scale, so an upper bound).
+    return {
+        "calls": calls,
+        "lifecycle": outputs.get("lifecycle"),
+        "latency": max(0.0, returned - created - real) / scale,
+        "elapsed": elapsed,
+    }
+
+
+def run(results: list[Result], *, quick: bool) -> None:
+    real = 6.0 if quick else 12.0
+    with emulator_server(copy_seconds=real) as server:
+        for duration in DURATIONS:
+            label = _label(duration)
+            figures = one_copy(server, duration, real)
+            terraform = simulate_fixed(duration, terraform_delays())[0]
+            goal = call_goal(duration, terraform)
+            assert goal is not None
+            describe = figures["calls"]["DescribeBackups"]
+            others = ", ".join(f"{op} {figures['calls'][op]}" for op in OTHER_OPERATIONS)
+            share = "1/3" if duration < 600 else "1/10"
+            results.append(
+                Result(
+                    SECTION,
+                    f"{label} copy, whole create: DescribeBackups",
+                    describe,
+                    "calls",
+                    f"<= {goal:.1f} (TF/{3 if duration < 600 else 10})",
+                    describe <= goal and figures["lifecycle"] == "AVAILABLE",
+                    ratio=describe / terraform,
+                    note=f"Terraform's waiter {terraform} (goal {share} of it); listing included; {others}; "
+                    f"played in {real:g} s (time scale {real / duration:.4g}), copy {figures['lifecycle']}",
+                )
+            )
+            settle = LeasePolicy().settle
+            results.append(
+                Result(
+                    SECTION,
+                    f"{label} copy, whole create: answered after the copy's end",
+                    figures["latency"],
+                    "s",
+                    note=f"detection (goal <= {latency_goal(duration):g} s, section 1) + the claim's {settle:g} s "
+                    "settle (write the owner tag, wait, read it back) + gRPC, in the copy's own seconds (gRPC "
+                    f"time counts x 1/scale); wall {figures['elapsed']:.2f} s for T = {real:g} s",
+                )
+            )
