@@ -27,10 +27,11 @@ Invariants, and how they hold:
   seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp
   is older than that plus :attr:`LeasePolicy.skew` by this machine's clock. Taking over writes our lease,
   waits :attr:`LeasePolicy.settle` seconds and reads it back: of two runs taking over at once, the one whose
-  write landed last keeps it and the other sees so and goes its own way (a new copy). The claim is written
-  the same way and read back before Create returns. This assumes what AWS documents for tags: a TagResource
-  is visible to ListTagsForResource within ``settle`` seconds, and a run's read-then-write of the tag takes
-  less than that (each write is one attempt with a deadline of ``settle / 2``).
+  write landed last keeps it and the other sees so and goes its own way (a new copy). The claim is read back
+  before Create returns; it settles first only when this run's lease was last written ``stale / 2`` ago or
+  more (no run can take over a lease written more lately). This assumes that a TagResource is visible to
+  ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write takes less than that
+  (each such write has a deadline of ``settle / 2``), and that clocks differ by less than ``skew``.
 * **Adoption must match**: identity, replacing inputs, and what AWS says of the copy (source backup, source
   Region, KMS key): the provider checks the copy itself, not only its tags.
 
