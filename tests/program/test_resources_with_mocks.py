@@ -11,24 +11,8 @@ import pulumi
 import pytest
 from pulumi.runtime import rpc
 
-TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
-
-
-class RecordingMocks(pulumi.runtime.Mocks):
-    """Answers every resource with its inputs plus a fake backup ID, and remembers what was registered."""
-
-    def __init__(self) -> None:
-        self.registered: list[pulumi.runtime.MockResourceArgs] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        self.registered.append(args)
-        if args.typ != TYPE:
-            return f"{args.name}-id", dict(args.inputs)
-        backup_id = args.resource_id or f"backup-{abs(hash(args.name)) % 16**17:017x}"
-        return backup_id, {**args.inputs, "backup_id": backup_id, "lifecycle": "AVAILABLE"}
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
+from tests.support.program import BACKUP_COPY_TYPE as TYPE
+from tests.support.program import RecordingMocks
 
 
 @pytest.fixture

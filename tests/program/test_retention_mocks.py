@@ -18,28 +18,9 @@ from pulumi_fsx_copy import (
     SourceBackup,
     StaleBackupsError,
 )
-from tests.support.program import run_with_mocks
+from tests.support.program import RecordingMocks, run_with_mocks
 
-TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 FS = "fs-0123456789abcdef0"
-
-
-class Recording(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.registered: list[pulumi.runtime.MockResourceArgs] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        self.registered.append(args)
-        if args.typ != TYPE:
-            return f"{args.name}-id", dict(args.inputs)
-        backup_id = f"backup-{abs(hash(args.name)) % 16**17:017x}"
-        return backup_id, {**args.inputs, "backup_id": backup_id, "lifecycle": "AVAILABLE"}
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
-
-    def copies(self) -> dict[str, dict[str, Any]]:
-        return {r.name: dict(r.inputs) for r in self.registered if r.typ == TYPE}
 
 
 def sources(count: int, *, hours_old: float = 0.0) -> list[SourceBackup]:
@@ -64,7 +45,7 @@ def retained(**inputs: Any) -> Callable[[], None]:
 
 
 def test_one_copy_per_retained_source_named_by_its_id_always_waiting() -> None:
-    mocks = Recording()
+    mocks = RecordingMocks()
     given = sources(3)
     exports = run_with_mocks(
         retained(sources=given, region="us-west-2", kms_key_id="alias/dr", tags={"purpose": "dr"}, copy_tags=True),
@@ -93,7 +74,7 @@ def test_one_copy_per_retained_source_named_by_its_id_always_waiting() -> None:
 
 
 def test_the_args_form_registers_the_same_children() -> None:
-    by_keywords, by_args = Recording(), Recording()
+    by_keywords, by_args = RecordingMocks(), RecordingMocks()
     given = sources(2)
     run_with_mocks(retained(sources=given), by_keywords, project="p", config={})
 
@@ -107,7 +88,7 @@ def test_the_args_form_registers_the_same_children() -> None:
 
 
 def test_no_backup_yet_holds_no_copy_and_exports_no_rpo() -> None:
-    mocks = Recording()
+    mocks = RecordingMocks()
     exports = run_with_mocks(retained(sources=[]), mocks, project="p", config={})
     assert mocks.copies() == {}
     assert exports["copies"] == {} and exports["newest"] is None and exports["rpo"] is None
@@ -120,18 +101,22 @@ def test_max_age_fails_naming_the_file_system_and_the_newest_backup(preview: boo
         StaleBackupsError, match=rf"{FS}.*{given[0].backup_id}.*{given[0].created}.*max_age \(24\.0 h\)"
     ):
         run_with_mocks(
-            retained(sources=given, max_age=timedelta(hours=24)), Recording(), project="p", config={}, preview=preview
+            retained(sources=given, max_age=timedelta(hours=24)),
+            RecordingMocks(),
+            project="p",
+            config={},
+            preview=preview,
         )
 
 
 def test_max_age_with_no_backup_at_all_fails() -> None:
     with pytest.raises(StaleBackupsError, match=f"{FS} has no AVAILABLE backup"):
-        run_with_mocks(retained(sources=[], max_age=timedelta(hours=24)), Recording(), project="p", config={})
+        run_with_mocks(retained(sources=[], max_age=timedelta(hours=24)), RecordingMocks(), project="p", config={})
 
 
 def test_a_recent_backup_passes_max_age() -> None:
     exports = run_with_mocks(
-        retained(sources=sources(1), max_age=timedelta(hours=1)), Recording(), project="p", config={}
+        retained(sources=sources(1), max_age=timedelta(hours=1)), RecordingMocks(), project="p", config={}
     )
     assert exports["rpo"] < 3600
 
@@ -151,7 +136,7 @@ def test_a_recent_backup_passes_max_age() -> None:
 )
 def test_bad_inputs_name_the_field(inputs: dict[str, Any], names: str) -> None:
     with pytest.raises(InvalidInputError, match=names):
-        run_with_mocks(retained(sources=[], **inputs), Recording(), project="p", config={})
+        run_with_mocks(retained(sources=[], **inputs), RecordingMocks(), project="p", config={})
 
 
 def test_args_and_keywords_together_or_unknown_keywords_are_refused() -> None:
@@ -170,7 +155,7 @@ def test_several_regions_share_one_look_up(monkeypatch: pytest.MonkeyPatch) -> N
         return given[: arguments["count"]]
 
     monkeypatch.setattr("pulumi_fsx_copy.retention.newest_backups", fake_newest_backups)
-    mocks = Recording()
+    mocks = RecordingMocks()
 
     def program() -> None:
         dr = MultiRegionRetainedBackupCopies(

@@ -13,6 +13,29 @@ from pulumi.runtime import Mocks, set_mocks
 from pulumi.runtime.config import set_all_config
 
 PROJECT = "pulumi-fsx-copy-example"
+BACKUP_COPY_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
+
+
+class RecordingMocks(Mocks):
+    """Answers every resource with its inputs (a BackupCopy also with a fake backup ID and ``AVAILABLE``), and
+    remembers what was registered, in order."""
+
+    def __init__(self) -> None:
+        self.registered: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        self.registered.append(args)
+        if args.typ != BACKUP_COPY_TYPE:
+            return f"{args.name}-id", dict(args.inputs)
+        backup_id = args.resource_id or f"backup-{abs(hash(args.name)) % 16**17:017x}"
+        return backup_id, {**args.inputs, "backup_id": backup_id, "lifecycle": "AVAILABLE"}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+    def copies(self) -> dict[str, dict[str, Any]]:
+        """The BackupCopy resources registered, by name, with their inputs."""
+        return {r.name: dict(r.inputs) for r in self.registered if r.typ == BACKUP_COPY_TYPE}
 
 
 def run_with_mocks(
