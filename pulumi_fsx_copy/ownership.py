@@ -285,14 +285,12 @@ class Lease:
         self._protocol = protocol
         self._stop = threading.Event()
         self.lost = False
-        self._thread: threading.Thread | None = None
         self.written_at = time.monotonic()
         """When this run last wrote the lease (this process's monotonic clock)."""
 
     def start_renewing(self) -> None:
         self._protocol.held.add(self)
-        self._thread = threading.Thread(target=self._renew_loop, daemon=True, name=f"lease-{self.holder}")
-        self._thread.start()
+        threading.Thread(target=self._renew_loop, daemon=True, name=f"lease-{self.holder}").start()
 
     def stop_renewing(self) -> None:
         self._stop.set()
