@@ -64,7 +64,7 @@ class RetryState:
     def record(self, error: BackupCopyError) -> None:
         self.transient = self.transient + 1 if _transient(error) else 0
 
-    def may_retry(self, exc: BaseException, error: BackupCopyError, operation: str) -> bool:
+    def may_retry(self, exc: BaseException, operation: str) -> bool:
         """The checkers: retryable by the error table, and within the transient budget."""
         if isinstance(exc, BackupCopyError) or not is_retryable(exc, operation):
             return False
@@ -91,7 +91,7 @@ class AwsGateway:
             except (ClientError, BotoCoreError, BackupCopyError) as exc:
                 error = map_error(exc, context, retried=state.attempt)
                 state.record(error)
-                if not state.may_retry(exc, error, context.operation):
+                if not state.may_retry(exc, context.operation):
                     raise error from None
                 if not self._sleep_before_retry(context, error, state.attempt, deadline):
                     raise error from None
