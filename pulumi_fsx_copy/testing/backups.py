@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Final, cast
 
-from botocore.loaders import create_loader
 from moto.core.common_models import BaseModel
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
@@ -298,27 +295,6 @@ class EmulatedBackup(BaseModel):
         if lifecycle == "FAILED" and self.failure_message:
             result["FailureDetails"] = {"Message": self.failure_message}
         return {key: value for key, value in result.items() if value is not None}
-
-
-@lru_cache(maxsize=1)
-def _region_partitions() -> dict[str, str]:
-    """Every Region botocore's endpoint and partition data list, mapped to its partition."""
-    loader = create_loader()
-    found: dict[str, str] = {}
-    sources = (("endpoints", "partition"), ("partitions", "id"))
-    for data_name, id_key in sources:
-        for part in loader.load_data(data_name).get("partitions", []):
-            regex = part.get("regionRegex")
-            pattern = re.compile(regex) if regex else None
-            for name in part.get("regions", {}):
-                if pattern is None or pattern.match(name):
-                    found.setdefault(name, part[id_key])
-    return found
-
-
-def partition_of(region: str) -> str | None:
-    """The partition of a Region botocore knows, else None."""
-    return _region_partitions().get(region)
 
 
 def default_account_id() -> str:

@@ -31,6 +31,7 @@ from typing import Any, Final
 from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
 from moto.utilities.utils import get_partition
 
+from ..regions import partition_of
 from .backups import (
     BACKUP_TYPES,
     CONFIG_OF_TYPE,
@@ -58,7 +59,6 @@ from .backups import (
     is_reserved,
     managed_key_arn,
     new_id,
-    partition_of,
     region_state,
     resolve_kms_key,
     source_key_usable,

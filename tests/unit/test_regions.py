@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -38,19 +39,24 @@ def test_unknown_names_have_no_partition(name: str) -> None:
 
 
 def test_every_region_botocore_lists_is_known_with_its_partition() -> None:
-    endpoints = create_loader().load_data("endpoints")
-    for part in endpoints["partitions"]:
-        for region in part["regions"]:
-            assert partition_of(region) == part["partition"], region
+    loader = create_loader()
+    for data, id_key in (("endpoints", "partition"), ("partitions", "id")):
+        for part in loader.load_data(data)["partitions"]:
+            pattern = re.compile(part["regionRegex"])
+            for region in filter(pattern.match, part["regions"]):
+                assert partition_of(region) == part[id_key], region
 
 
-def test_region_data_is_loaded_lazily_and_once() -> None:
+def test_a_known_region_is_decided_without_botocores_loader_and_a_typo_loads_it_once() -> None:
+    # The loader's import (urllib3, dateutil, ...) would delay the first Check of every preview.
     code = (
+        "import sys\n"
         "import pulumi_fsx_copy.regions as r\n"
-        "assert r._region_partitions.cache_info().currsize == 0\n"
-        "r.partition_of('us-east-1'); r.is_known_region('eu-west-1'); r.suggest_region('us-wst-2')\n"
+        "assert r.partition_of('us-east-1') == 'aws' and r.is_known_region('cn-north-1')\n"
+        "assert 'botocore.loaders' not in sys.modules and r._region_partitions.cache_info().currsize == 0\n"
+        "assert not r.is_known_region('us-wst-2') and r.suggest_region('us-wst-2') == 'us-west-2'\n"
         "info = r._region_partitions.cache_info()\n"
-        "assert info.misses == 1 and info.hits == 2, info\n"
+        "assert info.misses == 1 and info.hits == 1, info\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
