@@ -153,50 +153,138 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     """
 
     # <generated: attributes>
-    source_backup_id: pulumi.Output[str]
-    """ID of the backup that was copied."""
-    source_region: pulumi.Output[str]
-    """Region of the source backup."""
-    region: pulumi.Output[str]
-    """Region of the copy."""
-    kms_key_id: pulumi.Output[str]
-    """ARN of the KMS key the copy is encrypted with."""
-    copy_tags: pulumi.Output[bool | None]
-    """Whether the source backup's tags were copied."""
-    tags: pulumi.Output[dict[str, str]]
-    """The tags this stack manages on the copy."""
-    client_request_token: pulumi.Output[str | None]
-    """The idempotency token given, if any."""
-    wait_for_available: pulumi.Output[bool]
-    """Whether create waits for the copy to become AVAILABLE."""
-    wait_timeout_minutes: pulumi.Output[float | None]
-    """How long create and delete wait."""
-    backup_id: pulumi.Output[str]
-    """ID of the copy (also the resource's ID)."""
-    arn: pulumi.Output[str]
-    """ARN of the copy."""
-    lifecycle: pulumi.Output[str]
-    """AVAILABLE once the copy is done (COPYING while in progress when not waiting)."""
-    progress_percent: pulumi.Output[int]
-    """How far the copy is, 0-100."""
-    tags_all: pulumi.Output[dict[str, str]]
-    """Every tag on the copy, copied ones included (always a secret output)."""
-    file_system_id: pulumi.Output[str | None]
-    """The source file system's ID."""
-    file_system_type: pulumi.Output[str | None]
-    """LUSTRE, WINDOWS, ONTAP or OPENZFS."""
-    resource_type: pulumi.Output[str | None]
-    """FILE_SYSTEM or VOLUME."""
-    volume_id: pulumi.Output[str | None]
-    """The source volume's ID, for volume backups."""
-    owner_id: pulumi.Output[str]
-    """AWS account that owns the copy."""
-    creation_time: pulumi.Output[str]
-    """When the copy was created (ISO 8601, UTC)."""
-    size_in_bytes: pulumi.Output[int | None]
-    """Size of the copy, where AWS reports it."""
-    kms_key_state: pulumi.Output[str | None]
-    """KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``...); ``Unknown`` if KMS could not tell."""
+    @property
+    @pulumi.getter(name="source_backup_id")
+    def source_backup_id(self) -> pulumi.Output[str]:
+        """ID of the backup that was copied."""
+        return pulumi.get(self, "source_backup_id")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="source_region")
+    def source_region(self) -> pulumi.Output[str]:
+        """Region of the source backup."""
+        return pulumi.get(self, "source_region")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="region")
+    def region(self) -> pulumi.Output[str]:
+        """Region of the copy."""
+        return pulumi.get(self, "region")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="kms_key_id")
+    def kms_key_id(self) -> pulumi.Output[str]:
+        """ARN of the KMS key the copy is encrypted with."""
+        return pulumi.get(self, "kms_key_id")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="copy_tags")
+    def copy_tags(self) -> pulumi.Output[bool | None]:
+        """Whether the source backup's tags were copied."""
+        return pulumi.get(self, "copy_tags")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="tags")
+    def tags(self) -> pulumi.Output[dict[str, str]]:
+        """The tags this stack manages on the copy."""
+        return pulumi.get(self, "tags")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="client_request_token")
+    def client_request_token(self) -> pulumi.Output[str | None]:
+        """The idempotency token given, if any."""
+        return pulumi.get(self, "client_request_token")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="wait_for_available")
+    def wait_for_available(self) -> pulumi.Output[bool]:
+        """Whether create waits for the copy to become AVAILABLE."""
+        return pulumi.get(self, "wait_for_available")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="wait_timeout_minutes")
+    def wait_timeout_minutes(self) -> pulumi.Output[float | None]:
+        """How long create and delete wait."""
+        return pulumi.get(self, "wait_timeout_minutes")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="backup_id")
+    def backup_id(self) -> pulumi.Output[str]:
+        """ID of the copy (also the resource's ID)."""
+        return pulumi.get(self, "backup_id")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="arn")
+    def arn(self) -> pulumi.Output[str]:
+        """ARN of the copy."""
+        return pulumi.get(self, "arn")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="lifecycle")
+    def lifecycle(self) -> pulumi.Output[str]:
+        """AVAILABLE once the copy is done (COPYING while in progress when not waiting)."""
+        return pulumi.get(self, "lifecycle")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="progress_percent")
+    def progress_percent(self) -> pulumi.Output[int]:
+        """How far the copy is, 0-100."""
+        return pulumi.get(self, "progress_percent")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="tags_all")
+    def tags_all(self) -> pulumi.Output[dict[str, str]]:
+        """Every tag on the copy, copied ones included (always a secret output)."""
+        return pulumi.get(self, "tags_all")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="file_system_id")
+    def file_system_id(self) -> pulumi.Output[str | None]:
+        """The source file system's ID."""
+        return pulumi.get(self, "file_system_id")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="file_system_type")
+    def file_system_type(self) -> pulumi.Output[str | None]:
+        """LUSTRE, WINDOWS, ONTAP or OPENZFS."""
+        return pulumi.get(self, "file_system_type")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="resource_type")
+    def resource_type(self) -> pulumi.Output[str | None]:
+        """FILE_SYSTEM or VOLUME."""
+        return pulumi.get(self, "resource_type")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="volume_id")
+    def volume_id(self) -> pulumi.Output[str | None]:
+        """The source volume's ID, for volume backups."""
+        return pulumi.get(self, "volume_id")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="owner_id")
+    def owner_id(self) -> pulumi.Output[str]:
+        """AWS account that owns the copy."""
+        return pulumi.get(self, "owner_id")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="creation_time")
+    def creation_time(self) -> pulumi.Output[str]:
+        """When the copy was created (ISO 8601, UTC)."""
+        return pulumi.get(self, "creation_time")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="size_in_bytes")
+    def size_in_bytes(self) -> pulumi.Output[int | None]:
+        """Size of the copy, where AWS reports it."""
+        return pulumi.get(self, "size_in_bytes")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="kms_key_state")
+    def kms_key_state(self) -> pulumi.Output[str | None]:
+        """KMS ``KeyState`` of the copy's key (``Enabled``, ``Disabled``...); ``Unknown`` if KMS could not tell."""
+        return pulumi.get(self, "kms_key_state")  # type: ignore[no-any-return]
+
     # </generated: attributes>
 
     # <generated: keyword overload>
@@ -276,17 +364,18 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         return copy
 
 
-def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
+def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Input[str]:
     """Who this copy belongs to (``ownership.resource_identity``): the organization, project, stack, the
     parent's URN (which holds the whole parent type chain; the engine keeps URNs unique), this resource's type
     and name, as a JSON list, so no two resources spell the same. Known in preview. It only tags copies:
     changing it (a rename with aliases, another organization) neither updates nor replaces the copy.
+    A plain string without a parent: an ``Output`` input costs the SDK more work at every registration.
     """
     organization = pulumi.get_organization() or "organization"
     project, stack = pulumi.get_project(), pulumi.get_stack()
     parent = opts.parent if opts is not None else None
     if parent is None:
-        return pulumi.Output.from_input(resource_identity(organization, project, stack, None, _TYPE, resource_name))
+        return resource_identity(organization, project, stack, None, _TYPE, resource_name)
     # The URN's value without its dependency on the parent: depending on a component means depending on its
     # children, this resource among them (a cycle). The child is registered after its parent's URN anyway.
     parent_urn = without_dependencies(parent.urn)

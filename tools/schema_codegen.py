@@ -90,16 +90,26 @@ def args_class() -> str:
 
 
 def output_attributes() -> str:
-    """The resource's typed, documented ``pulumi.Output`` attributes: its inputs' outputs, then its outputs."""
+    """The resource's typed, documented, read-only ``pulumi.Output`` properties (pulumi-random's generated style):
+    its inputs' outputs, then its outputs.
+
+    Properties, not class annotations: the SDK reads a resource's output types on every registration, from
+    annotations anew each time (``typing.get_type_hints``, about 1 ms for BackupCopy's), from ``@pulumi.getter``
+    properties once per class.
+    """
+    attributes = [(f.name, f.output_type or f.python_type, f.output_doc or f.doc) for f in _user_inputs()]
+    attributes += [(o.name, o.python_type, o.doc) for o in OUTPUTS if not o.hidden]
     lines: list[str] = []
-    for field in _user_inputs():
-        lines.append(f"    {field.name}: pulumi.Output[{field.output_type or field.python_type}]")
-        lines.append(f'    """{field.output_doc or field.doc}"""')
-    for output in OUTPUTS:
-        if not output.hidden:
-            lines.append(f"    {output.name}: pulumi.Output[{output.python_type}]")
-            lines.append(f'    """{output.doc}"""')
-    return "\n".join(lines)
+    for name, python_type, doc in attributes:
+        lines += [
+            "    @property",
+            f'    @pulumi.getter(name="{name}")',
+            f"    def {name}(self) -> pulumi.Output[{python_type}]:",
+            f'        """{doc}"""',
+            f'        return pulumi.get(self, "{name}")  # type: ignore[no-any-return]',
+            "",
+        ]
+    return "\n".join(lines[:-1])
 
 
 def keyword_overload() -> str:

@@ -78,6 +78,29 @@ def test_outputs_are_typed_attributes(mocks: RecordingMocks) -> Any:
     return pulumi.Output.all(copy.backup_id, copy.lifecycle, copy.id).apply(check)
 
 
+class _SizedCopyMocks(RecordingMocks):
+    """Answers a BackupCopy with the numbers and maps a finished copy has (numbers reach the program as floats)."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        backup_id, outputs = super().new_resource(args)
+        return backup_id, {**outputs, "progress_percent": 100, "size_in_bytes": 2**40, "tags_all": {"a": "b"}}
+
+
+@pulumi.runtime.test
+def test_outputs_have_the_types_they_are_declared_with(mocks: RecordingMocks) -> Any:
+    from pulumi_fsx_copy import BackupCopy
+
+    pulumi.runtime.set_mocks(_SizedCopyMocks(), project="dr", stack="prod", preview=False)
+    copy = BackupCopy("sized", source_backup_id="backup-0123456789abcdef0")
+
+    def check(values: list[Any]) -> None:
+        percent, size, tags_all = values
+        assert (percent, size) == (100, 2**40) and type(percent) is int and type(size) is int
+        assert tags_all == {"a": "b"}
+
+    return pulumi.Output.all(copy.progress_percent, copy.size_in_bytes, copy.tags_all).apply(check)
+
+
 @pulumi.runtime.test
 def test_get_adopts_by_id(mocks: RecordingMocks) -> Any:
     from pulumi_fsx_copy import BackupCopy
