@@ -1,7 +1,7 @@
 """Through the real ``pulumi`` CLI (Automation API, file backend) against the emulator server:
 
 * ``pulumi preview`` (of a new stack and with no change) and a no-change ``pulumi up`` of 100 BackupCopy
-  resources, beside the same stacks of 100 no-op dynamic resources, timed back to back in each of 5 runs
+  resources, beside the same stacks of 100 no-op dynamic resources, timed back to back in each of 7 runs
   (1 with ``--quick``): the figure is the median time, the ratio the median of the runs' own ratios (goal:
   within 1.2x, and 0 AWS calls; `BENCH_CLI_SKIP_TWENTY=1` runs these alone);
 * 20 copies with waiting through one ``pulumi up``, copy time T, beside ceil(20/5)·T (AWS's limit of 5
@@ -82,7 +82,7 @@ def run(results: list[Result], *, quick: bool) -> None:
         raise SystemExit("bench cli: no `pulumi` on PATH (run `make bench`, which builds or finds one)")
     from pulumi_fsx_copy.testing.automation import emulator_stack
 
-    repeats = 1 if quick else 5
+    repeats = 1 if quick else 7
     with emulator_server(copy_seconds=0.5) as server, tempfile.TemporaryDirectory() as tmp:
         emulator = server.emulator
         sources = [emulator.seed_backup(SOURCE_REGION) for _ in range(RESOURCES)]

@@ -1,8 +1,10 @@
-"""Figure 3: the cost of a preview -- Check and Diff for a stack of 100 unchanged copies, over gRPC."""
+"""Figure 3: the cost of a preview -- Check and Diff for a stack of 100 unchanged copies, over gRPC; and what one
+warm Check and Diff of BackupCopy costs beside the same calls answered by the no-op provider."""
 
 from __future__ import annotations
 
 import http.server
+import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +13,7 @@ from typing import Any
 from .common import DR_REGION, Result, copy_inputs, emulator_server, provider_env
 
 RESOURCES = 100
+LATENCY_CALLS = 300
 
 
 class _CountingKms(http.server.BaseHTTPRequestHandler):
@@ -116,3 +119,43 @@ def run(results: list[Result], *, quick: bool) -> None:
     )
     results.append(Result(section, "wall time, 100 x (Check+Diff), one at a time", sequential, "s"))
     results.append(Result(section, "wall time, 100 x (Check+Diff), 4 at a time", parallel, "s"))
+    _call_latencies(results, section, calls=50 if quick else LATENCY_CALLS)
+
+
+def _call_latencies(results: list[Result], section: str, *, calls: int) -> None:
+    """Median latency of a warm Check and Diff of one unchanged copy over gRPC (the driver's own marshalling
+    included), BackupCopyProvider against the no-op provider of the CLI benchmark given the same properties:
+    the difference is what the provider's own logic adds to each call of a preview."""
+    from bench.noop import NoopProvider
+    from pulumi_fsx_copy import BackupCopyProvider
+    from tests.support.driver import ProviderProcess, provider_input
+
+    medians: dict[str, tuple[float, float]] = {}
+    with emulator_server() as server:
+        for label, provider in (("BackupCopy", BackupCopyProvider()), ("no-op", NoopProvider())):
+            news = copy_inputs("backup-0123456789abcdef0", "r", __provider=provider_input(provider))
+            olds = {k: v for k, v in news.items() if k != "__provider"}
+            olds.update(backup_id="backup-00000000000000001", lifecycle="AVAILABLE", progress_percent=100, tags_all={})
+            with ProviderProcess(env=provider_env(server.url), project="bench", stack="stack") as process:
+                process.configure({"aws:region": DR_REGION})
+                checked = process.check("r", olds, news, preview=True).inputs  # the first call imports and configures
+                checks, diffs = [], []
+                for _ in range(calls):
+                    started = time.perf_counter()
+                    checked = process.check("r", olds, news, preview=True).inputs
+                    checks.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    process.diff("r", olds["backup_id"], olds, checked, old_inputs=news, preview=True)
+                    diffs.append(time.perf_counter() - started)
+            medians[label] = (statistics.median(checks), statistics.median(diffs))
+    for index, call in enumerate(("Check", "Diff")):
+        ours, noop = medians["BackupCopy"][index] * 1000, medians["no-op"][index] * 1000
+        results.append(
+            Result(
+                section,
+                f"one warm {call} over gRPC: BackupCopy minus the no-op provider",
+                ours - noop,
+                "ms",
+                note=f"median of {calls}: {ours:.3f} ms against {noop:.3f} ms",
+            )
+        )
