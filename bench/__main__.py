@@ -9,7 +9,7 @@ import sys
 import time
 
 from . import calls, cli, concurrency, ctrlc, listing, memory, preview, process, state, throughput, waits
-from .common import RESULTS_PATH, Result, print_table, write_results
+from .common import RESULTS_PATH, Result, compile_bytecode, print_table, write_results
 
 SECTIONS = {
     "waits": waits,
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results: list[Result] = []
     started = time.monotonic()
+    compiled = compile_bytecode()
     for name, module in SECTIONS.items():
         if args.only and name not in args.only:
             continue
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "sections": args.only or list(SECTIONS),
         "seconds": round(time.monotonic() - started, 1),
+        "bytecode_compiled": compiled,
     }
     write_results(results, meta)
     print(f"wrote {RESULTS_PATH}")
