@@ -154,3 +154,36 @@ def test_the_first_ctrl_c_ends_up_and_the_next_up_resumes_the_copies(
         fsx_remote.set_lifecycle(REGION, copy["BackupId"], "AVAILABLE")
     ids = stack.up().outputs["ids"].value
     assert sorted(ids) == sorted(c["BackupId"] for c in started) == sorted(c["BackupId"] for c in live_copies(REGION))
+
+
+def test_an_unchanged_copy_costs_no_state_write(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
+    """A no-change `pulumi up` writes no checkpoint for an unchanged copy: the engine skips a `same` step's write
+    only when the provider's checked inputs equal those it recorded (else it writes the whole state once per
+    resource: 100 uploads to Pulumi Cloud for a stack of 100 copies), so Check must give the same inputs for
+    the same program, defaults and resolved Regions included."""
+    sources = [fsx_remote.seed_backup(SOURCE_REGION) for _ in range(2)]
+
+    def program() -> None:
+        from pulumi_fsx_copy import BackupCopy
+
+        BackupCopy("plain", source_backup_id=sources[0], source_region=SOURCE_REGION)  # region from aws:region
+        BackupCopy(
+            "dressed",
+            source_backup_id=sources[1],
+            source_region=SOURCE_REGION,
+            region=REGION,
+            kms_key_id="alias/aws/fsx",
+            copy_tags=True,
+            tags={"purpose": "dr"},
+            wait_timeout_minutes=60,
+        )
+
+    stack = fsx_stack(program)
+    stack.up()
+    again = stack.up(log_verbosity=9, log_to_std_err=True)
+    log = again.stderr
+    assert again.summary.resource_changes == {"same": 3}
+    # The engine's own verdict on each `same` step (pkg/v3 backend/snapshot.go, sameSnapshotMutation.mustWrite).
+    verdicts = [line for line in log.splitlines() if "SnapshotManager: mustWrite() " in line]
+    assert len(verdicts) >= 3, "the engine no longer logs its verdict on a `same` step this way"
+    assert [line for line in verdicts if "mustWrite() true" in line] == []
