@@ -112,7 +112,12 @@ def newest_backups(
     :raises BackupCopyError: a subclass naming the input and the fix, or AWS's refusal, mapped.
     """
     return primary_backups(
-        file_system_id=file_system_id, volume_id=volume_id, region=region, count=count, backup_types=backup_types
+        file_system_id=file_system_id,
+        volume_id=volume_id,
+        region=region,
+        count=count,
+        backup_types=backup_types,
+        allow_gone=False,
     ).newest
 
 
@@ -136,12 +141,14 @@ def primary_backups(
     region: str | None = None,
     count: int = 1,
     backup_types: Sequence[str] | None = None,
+    allow_gone: bool = True,
 ) -> PrimaryBackups:
     """:func:`newest_backups`, telling a deleted file system (or volume) apart from any other failure.
 
     When the filtered ``DescribeBackups`` answers ``FileSystemNotFound`` or ``VolumeNotFound``, the Region's
     backups are listed unfiltered and those of the file system (volume) kept: the backups that outlived it.
-    Any other failure raises (mapped), after the retries: it is never read as "no backups".
+    Any other failure raises (mapped), after the retries: it is never read as "no backups". With
+    ``allow_gone`` False, ``FileSystemNotFound`` raises too (:class:`~pulumi_fsx_copy.SourceBackupNotFoundError`).
     """
     name, value = _subject(file_system_id, volume_id)
     types = _backup_types(backup_types)
@@ -154,7 +161,7 @@ def primary_backups(
     try:
         listed = _every_page(client, where, filters, subject=subject)
     except SourceBackupNotFoundError as error:
-        if error.code not in ("FileSystemNotFound", "VolumeNotFound"):
+        if not allow_gone or error.code not in ("FileSystemNotFound", "VolumeNotFound"):
             raise
         gone = True
         listed = [b for b in _every_page(client, where, [], subject=subject) if _of(b, name, value)]

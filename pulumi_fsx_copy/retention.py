@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from .errors import InvalidInputError, RetentionIncompleteError, StaleBackupsError
+from .errors import InvalidInputError, RetentionIncompleteError, SourceBackupNotFoundError, StaleBackupsError
 from .facts import Lifecycle, tag_character_allowed
 from .fanout import Destination, _destinations, _merged_tags
 from .lookup import (
@@ -134,6 +134,14 @@ class RetainedBackupCopies(pulumi.ComponentResource):
             )
         )
         plan = plan_children(resource_name, args.keep, primary, held, pulumi.get_project(), pulumi.get_stack())
+        if primary.gone and not primary.newest and not plan.children:
+            raise SourceBackupNotFoundError(
+                f"{subject} names nothing FSx knows in '{source_region}', and '{region}' holds no copy of its backups "
+                "made by this component: check the ID and source_region (default aws:region).",
+                code="FileSystemNotFound" if args.file_system_id else "VolumeNotFound",
+                operation="DescribeBackups",
+                region=source_region,
+            )
         if primary.gone:
             pulumi.log.warn(
                 f"{subject} is gone from '{source_region}' (DescribeBackups answered that it does not exist): every "

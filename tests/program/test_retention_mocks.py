@@ -18,6 +18,7 @@ from pulumi_fsx_copy import (
     RetainedBackupCopies,
     RetainedBackupCopiesArgs,
     SourceBackup,
+    SourceBackupNotFoundError,
     StaleBackupsError,
 )
 from pulumi_fsx_copy.lookup import PrimaryBackups, RegionCopy
@@ -27,7 +28,8 @@ from pulumi_fsx_copy.retention import child_name_of, fresh_child_name, plan_chil
 from tests.support.program import RecordingMocks, run_with_mocks
 
 FS = "fs-0123456789abcdef0"
-COMPONENT_URN = "urn:pulumi:stack::p::pulumi-fsx-copy:index:RetainedBackupCopies::dr"
+COMPONENT_URN = "urn:pulumi:unit::p::pulumi-fsx-copy:index:RetainedBackupCopies::dr"
+"""The URN of ``dr`` in project ``p``, stack ``unit`` (run_with_mocks's)."""
 
 
 def source_of(name: str) -> str:
@@ -231,7 +233,7 @@ def test_several_regions_share_one_look_up_and_read_their_own_copies(monkeypatch
 # ---- plan_children: which copies the program declares --------------------------------------------------------
 
 
-def label(name: str, *, stack: str = "stack", component_urn: str = COMPONENT_URN) -> str:
+def label(name: str, *, stack: str = "unit", component_urn: str = COMPONENT_URN) -> str:
     return resource_label(resource_identity("organization", "p", stack, component_urn, _TYPE, name))
 
 
@@ -253,7 +255,7 @@ def primary(newest: list[SourceBackup], *, gone: bool = False) -> PrimaryBackups
 
 def planned(keep: int, newest: list[SourceBackup], copies: list[RegionCopy], *, gone: bool = False) -> list[str]:
     """The source of each child the plan declares, sorted."""
-    plan = plan_children("dr", keep, primary(newest, gone=gone), copies, "p", "stack")
+    plan = plan_children("dr", keep, primary(newest, gone=gone), copies, "p", "unit")
     return sorted(child.source_backup_id for child in plan.children)
 
 
@@ -261,14 +263,14 @@ def test_a_child_name_round_trips_through_the_resource_tag() -> None:
     source = sources(1)[0]
     name = fresh_child_name("dr", source)
 
-    parsed = child_name_of(label(name), "dr", "p", "stack")
+    parsed = child_name_of(label(name), "dr", "p", "unit")
 
     assert parsed is not None and parsed.name == name and parsed.source_backup_id == source.backup_id
     assert parsed.source_time == source.creation_time
-    assert child_name_of(label(f"dr-{source.backup_id}"), "dr", "p", "stack") is not None  # names before stamps
-    other_stack = label(name, stack="other", component_urn=COMPONENT_URN.replace(":stack::", ":other::"))
-    assert child_name_of(other_stack, "dr", "p", "stack") is None
-    assert child_name_of(label(name), "other", "p", "stack") is None
+    assert child_name_of(label(f"dr-{source.backup_id}"), "dr", "p", "unit") is not None  # names before stamps
+    other_stack = label(name, stack="other", component_urn=COMPONENT_URN.replace(":unit::", ":other::"))
+    assert child_name_of(other_stack, "dr", "p", "unit") is None
+    assert child_name_of(label(name), "other", "p", "unit") is None
 
 
 def test_the_primary_gone_keeps_every_copy() -> None:
@@ -296,14 +298,14 @@ def test_a_copy_leaves_only_when_keep_newer_copies_are_available_or_made_in_this
 def test_a_wanted_copy_lost_out_of_band_gets_a_fresh_child_which_counts_as_made_in_this_run() -> None:
     given = sources(3)
     failed = held(given[0], "FAILED")
-    plan = plan_children("dr", 2, primary(given[:2]), [failed, *(held(b) for b in given[1:])], "p", "stack")
+    plan = plan_children("dr", 2, primary(given[:2]), [failed, *(held(b) for b in given[1:])], "p", "unit")
 
     names = {child.name: child for child in plan.children}
     newest = [child for child in plan.children if child.source_backup_id == given[0].backup_id]
     assert (
         len(newest) == 1
         and newest[0].fresh
-        and newest[0].name != child_name_of(failed.tags[RESOURCE_TAG], "dr", "p", "stack").name
+        and newest[0].name != child_name_of(failed.tags[RESOURCE_TAG], "dr", "p", "unit").name
     )  # type: ignore[union-attr]
     assert sorted({c.source_backup_id for c in names.values()}) == sorted(b.backup_id for b in given[:2])
 
@@ -314,7 +316,7 @@ def test_copies_not_made_by_this_component_are_neither_counted_nor_declared() ->
         held(given[1], name=f"other-{given[1].backup_id}"),  # another component's
         RegionCopy("backup-0aaaaaaaaaaaaaaaa", given[1].backup_id, "AVAILABLE", datetime.now(timezone.utc), {}),
     ]
-    plan = plan_children("dr", 1, primary(given[:1]), others, "p", "stack")
+    plan = plan_children("dr", 1, primary(given[:1]), others, "p", "unit")
 
     assert [child.source_backup_id for child in plan.children] == [given[0].backup_id]
 
@@ -328,3 +330,28 @@ def test_an_owner_tag_removed_changes_nothing() -> None:
     ]
 
     assert planned(2, given, stripped) == planned(2, given, copies) == sorted(b.backup_id for b in given)
+
+
+def test_only_copies_seen_available_or_made_in_this_run_are_exported() -> None:
+    given = sources(3)
+    seen = held(given[1])
+    other = held(given[0])
+    elsewhere = RegionCopy(
+        "backup-0ffffffffffffffff", other.source_backup_id, "AVAILABLE", other.creation_time, other.tags
+    )
+    exports = run_with_mocks(
+        retained(sources=given, keep=3, dr_copies=[seen, elsewhere]), RecordingMocks(), project="p", config={}
+    )
+
+    # given[0]'s child records a copy the DR Region did not show; given[2]'s is made in this run.
+    assert exports["copies"] == {
+        given[1].backup_id: seen.backup_id,
+        given[2].backup_id: exports["copies"][given[2].backup_id],
+    }
+    assert exports["newest"] == seen.backup_id
+    assert 3600 <= exports["rpo"] < 3600 + 60
+
+
+def test_a_file_system_unknown_with_no_copy_anywhere_is_named() -> None:
+    with pytest.raises(SourceBackupNotFoundError, match=rf"file system {FS} names nothing FSx knows in 'us-east-1'"):
+        run_with_mocks(retained(primary=PrimaryBackups([], {}, True)), RecordingMocks(), project="p", config={})
