@@ -176,10 +176,13 @@ def test_args_and_keywords_together_or_unknown_keywords_are_refused() -> None:
 
 
 def test_region_must_be_known_when_the_program_runs() -> None:
-    with pytest.raises(InvalidInputError, match="region must be a plain string"):
-        run_with_mocks(
-            retained(sources=[], region=pulumi.Output.from_input("us-west-2")), RecordingMocks(), project="p", config={}
+    def program() -> None:
+        RetainedBackupCopies(
+            "dr", file_system_id=FS, keep=1, sources=[], dr_copies=[], region=pulumi.Output.from_input("us-west-2")
         )
+
+    with pytest.raises(InvalidInputError, match="region must be a plain string"):
+        run_with_mocks(program, RecordingMocks(), project="p", config={})
 
 
 def test_several_regions_share_one_look_up_and_read_their_own_copies(monkeypatch: pytest.MonkeyPatch) -> None:
