@@ -56,9 +56,9 @@ def file_system_with_backups(fsx_remote: RemoteEmulator, count: int) -> tuple[st
     return file_system_id, [first, *(new_backup(file_system_id) for _ in range(count - 1))]
 
 
-def dr_copies(file_system_id: str, *, available_only: bool = False) -> dict[str, str]:
+def dr_copies(file_system_id: str, *, available_only: bool = False, region: str = REGION) -> dict[str, str]:
     """Source backup ID -> copy ID of the live copies of the file system's backups in the DR Region."""
-    pages = fsx(REGION).get_paginator("describe_backups").paginate()
+    pages = fsx(region).get_paginator("describe_backups").paginate()
     wanted = {"AVAILABLE"} if available_only else {"AVAILABLE", "COPYING", "PENDING"}
     return {
         b["SourceBackupId"]: b["BackupId"]
@@ -400,3 +400,34 @@ def test_destroy_deletes_every_copy(fsx_stack: MakeStack, fsx_remote: RemoteEmul
     stack.destroy()
 
     assert dr_copies(file_system_id) == {}
+
+
+def test_each_region_of_the_example_decides_on_its_own_copies(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
+    file_system_id, backups = file_system_with_backups(fsx_remote, 2)
+    regions = [REGION, "eu-west-1"]
+    stack = fsx_stack(
+        retention_program,
+        config={
+            "fileSystemId": file_system_id,
+            "sourceRegion": SOURCE_REGION,
+            "drRegions": '["us-west-2", "eu-west-1"]',
+            "keep": "2",
+        },
+    )
+    held = stack.up().outputs["dr_copies"].value
+    fsx("eu-west-1").delete_backup(BackupId=held["eu-west-1"][backups[-1]])
+
+    log = EventLog()
+    copies = stack.up(on_event=log.record).outputs["dr_copies"].value
+
+    assert {name.split("-backup-")[0] for name in log.ops()} == {"dr-eu-west-1"}  # only there
+    assert copies[REGION] == held[REGION]
+    assert copies["eu-west-1"][backups[0]] == held["eu-west-1"][backups[0]]
+    assert copies["eu-west-1"][backups[-1]] != held["eu-west-1"][backups[-1]]
+
+    for backup_id in backups:  # the primary loses every backup: neither Region deletes a copy
+        fsx(SOURCE_REGION).delete_backup(BackupId=backup_id)
+    log = EventLog()
+    assert stack.up(on_event=log.record).outputs["dr_copies"].value == copies
+    assert log.ops() == {}
+    assert {r: dr_copies(file_system_id, available_only=True, region=r) for r in regions} == copies
