@@ -101,7 +101,8 @@ class RetainedBackupCopies(pulumi.ComponentResource):
     """Age of the newest source backup whose copy this run verified AVAILABLE or made: the recovery point
     objective the DR Region meets now."""
     copies: dict[str, BackupCopy]
-    """Child name (``<name>-<source backup ID>[-<suffix>]``) -> the BackupCopy child."""
+    """Child name (``<name>-<source backup ID>-<source's creation time>-<8 hex>``, or ``<name>-<source backup ID>``
+    for a child named before) -> the BackupCopy child."""
     sources: list[SourceBackup]
     """The primary's newest backups, newest first."""
 
@@ -192,13 +193,13 @@ class MultiRegionRetainedBackupCopies(pulumi.ComponentResource):
     (``<name>-<region>``), so each Region's copies are made and deleted on their own."""
 
     backup_ids: pulumi.Output[dict[str, dict[str, str]]]
-    """Region -> source backup ID -> ID of its copy there."""
+    """Region -> source backup ID -> ID of its copy there (those this run verified or made)."""
     newest_backup_ids: pulumi.Output[dict[str, str | None]]
-    """Region -> ID of the copy of the newest source backup there."""
+    """Region -> ID of the newest copy there this run verified or made."""
     newest_source_backup_id: pulumi.Output[str | None]
     """ID of the newest source backup."""
     rpo_seconds: pulumi.Output[int | None]
-    """Age of the newest source backup once every Region holds its copy (the RPO all Regions meet)."""
+    """The largest of the Regions' ``rpo_seconds`` (the RPO all Regions meet)."""
     regions: dict[str, RetainedBackupCopies]
     """Region -> its RetainedBackupCopies child."""
 

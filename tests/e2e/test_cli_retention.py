@@ -68,6 +68,15 @@ def dr_copies(file_system_id: str, *, available_only: bool = False, region: str 
     }
 
 
+def retaining_stack(
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
+) -> tuple[str, list[str], auto.Stack, dict[str, str]]:
+    """A file system with KEEP backups (oldest first), a stack retaining them, and its copies after a first up."""
+    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
+    stack = fsx_stack(retained(file_system_id))
+    return file_system_id, backups, stack, dict(stack.up().outputs["copies"].value)
+
+
 def retained(file_system_id: str, **options: Any) -> Callable[[], None]:
     def program() -> None:
         dr = RetainedBackupCopies(
@@ -131,9 +140,7 @@ def test_keep_three_of_five_backups_takes_the_three_newest(fsx_stack: MakeStack,
 def test_a_new_backup_is_copied_before_the_oldest_copy_is_deleted(
     fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
-    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = fsx_stack(retained(file_system_id))
-    before = dict(stack.up().outputs["copies"].value)
+    file_system_id, backups, stack, before = retaining_stack(fsx_stack, fsx_remote)
     fsx_remote.configure(copy_seconds=1.0)  # long enough for the sampler to see the copy in progress
     newer = new_backup(file_system_id)
 
@@ -158,9 +165,7 @@ def test_a_new_backup_is_copied_before_the_oldest_copy_is_deleted(
 def test_a_failed_new_copy_deletes_nothing(
     fsx_stack: MakeStack, fsx_remote: RemoteEmulator, continue_on_error: bool
 ) -> None:
-    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = fsx_stack(retained(file_system_id))
-    before = dict(stack.up().outputs["copies"].value)
+    file_system_id, backups, stack, before = retaining_stack(fsx_stack, fsx_remote)
     newer = new_backup(file_system_id)
     fsx_remote.fail_next_copies("The source file system's KMS key was disabled")
 
@@ -219,11 +224,9 @@ def test_max_age_fails_the_run_naming_the_file_system_and_the_newest_backup(
         stale.preview()
 
 
-@pytest.mark.parametrize("keep", ["3", "2"])
-def test_the_example_program_over_two_regions(fsx_stack: MakeStack, fsx_remote: RemoteEmulator, keep: str) -> None:
-    file_system_id, backups = file_system_with_backups(fsx_remote, 3)
-    regions = [REGION, "eu-west-1"]
-    stack = fsx_stack(
+def example_stack(fsx_stack: MakeStack, file_system_id: str, keep: str) -> auto.Stack:
+    """A stack of ``examples/retention`` holding ``keep`` copies in us-west-2 and eu-west-1."""
+    return fsx_stack(
         retention_program,
         config={
             "fileSystemId": file_system_id,
@@ -232,6 +235,13 @@ def test_the_example_program_over_two_regions(fsx_stack: MakeStack, fsx_remote: 
             "keep": keep,
         },
     )
+
+
+@pytest.mark.parametrize("keep", ["3", "2"])
+def test_the_example_program_over_two_regions(fsx_stack: MakeStack, fsx_remote: RemoteEmulator, keep: str) -> None:
+    file_system_id, backups = file_system_with_backups(fsx_remote, 3)
+    regions = [REGION, "eu-west-1"]
+    stack = example_stack(fsx_stack, file_system_id, keep)
 
     outputs = stack.up().outputs
 
@@ -304,9 +314,7 @@ def test_the_primary_deleted_its_final_backup_is_copied_and_no_copy_leaves_for_w
 
 
 def test_backups_deleted_in_the_primary_delete_no_copy(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
-    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = fsx_stack(retained(file_system_id))
-    held = dict(stack.up().outputs["copies"].value)
+    file_system_id, backups, stack, held = retaining_stack(fsx_stack, fsx_remote)
     for backup_id in backups[:2]:
         fsx(SOURCE_REGION).delete_backup(BackupId=backup_id)
 
@@ -321,9 +329,7 @@ def test_backups_deleted_in_the_primary_delete_no_copy(fsx_stack: MakeStack, fsx
 def test_the_newest_copy_lost_out_of_band_is_made_again_by_the_next_plain_up(
     fsx_stack: MakeStack, fsx_remote: RemoteEmulator, loss: str
 ) -> None:
-    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = fsx_stack(retained(file_system_id))
-    held = dict(stack.up().outputs["copies"].value)
+    file_system_id, backups, stack, held = retaining_stack(fsx_stack, fsx_remote)
     lost = held[backups[-1]]
     if loss == "deleted":
         fsx(REGION).delete_backup(BackupId=lost)
@@ -359,9 +365,7 @@ def fsx_ids(region: str) -> set[str]:
 def test_a_failing_primary_look_up_fails_the_run_and_deletes_nothing(
     fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
-    file_system_id, _ = file_system_with_backups(fsx_remote, KEEP)
-    stack = fsx_stack(retained(file_system_id))
-    held = dict(stack.up().outputs["copies"].value)
+    file_system_id, _, stack, held = retaining_stack(fsx_stack, fsx_remote)
     new_backup(file_system_id)  # would retire the oldest copy
     fsx_remote.fail_next("DescribeBackups", "AccessDeniedException", region=SOURCE_REGION, count=20)
 
@@ -377,9 +381,7 @@ def test_a_failing_primary_look_up_fails_the_run_and_deletes_nothing(
 def test_an_owner_tag_removed_from_a_held_copy_deletes_nothing(
     fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
-    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = fsx_stack(retained(file_system_id))
-    held = dict(stack.up().outputs["copies"].value)
+    file_system_id, backups, stack, held = retaining_stack(fsx_stack, fsx_remote)
     oldest = fsx(REGION).describe_backups(BackupIds=[held[backups[0]]])["Backups"][0]
     fsx(REGION).untag_resource(ResourceARN=oldest["ResourceARN"], TagKeys=[OWNER_TAG])
 
@@ -391,9 +393,7 @@ def test_an_owner_tag_removed_from_a_held_copy_deletes_nothing(
 
 
 def test_destroy_deletes_every_copy(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
-    file_system_id, backups = file_system_with_backups(fsx_remote, KEEP)
-    stack = fsx_stack(retained(file_system_id))
-    held = dict(stack.up().outputs["copies"].value)
+    file_system_id, backups, stack, held = retaining_stack(fsx_stack, fsx_remote)
     fsx(REGION).delete_backup(BackupId=held[backups[-1]])
     stack.up()  # makes the lost copy again
 
@@ -405,15 +405,7 @@ def test_destroy_deletes_every_copy(fsx_stack: MakeStack, fsx_remote: RemoteEmul
 def test_each_region_of_the_example_decides_on_its_own_copies(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
     file_system_id, backups = file_system_with_backups(fsx_remote, 2)
     regions = [REGION, "eu-west-1"]
-    stack = fsx_stack(
-        retention_program,
-        config={
-            "fileSystemId": file_system_id,
-            "sourceRegion": SOURCE_REGION,
-            "drRegions": '["us-west-2", "eu-west-1"]',
-            "keep": "2",
-        },
-    )
+    stack = example_stack(fsx_stack, file_system_id, "2")
     held = stack.up().outputs["dr_copies"].value
     fsx("eu-west-1").delete_backup(BackupId=held["eu-west-1"][backups[-1]])
 
