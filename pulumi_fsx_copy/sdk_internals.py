@@ -15,8 +15,9 @@ of the main thread's frames; grpc's ``_Server._state``                        co
 ``ThreadPoolExecutor._max_workers`` / ``_threads`` /
 ``_thread_name_prefix``
 The SDK's servicer answers an exception of a resource call  serving            a BackupCopyError reaches the engine as
-with ``context.abort(code, text)`` inside its ``except``                      the SDK's traceback, the message on its
-block; its handlers are ``grpc.unary_unary`` ones                             last line
+with ``context.abort(code, text)`` inside its ``except``                      the SDK shows it: its traceback, the
+block (3.272), or lets it through (3.253); its handlers                        message last (3.272), or the message
+are ``grpc.unary_unary`` ones                                                 alone, no class (3.253)
 The SDK's servicer methods hold the engine's request in a   progress           progress without a URN: on stderr, not in
 local named ``request`` (its ``urn``)                                         the resource's row
 ``pulumi.Output(resources, future, is_known, is_secret)``   resource           none: ``tests/program`` fails at once

@@ -49,8 +49,8 @@ pool's workers when the first resource call arrives) fixes both from inside the 
   modules first, the message last (a resource's row shows only its first line, ``Traceback (most recent
   call last):``). :func:`install` puts a generic RPC handler before the SDK's that runs the SDK's own
   handler of each resource call with a context whose ``abort`` replaces a :class:`BackupCopyError`'s
-  traceback by :func:`diagnostic`: the error's class and its message, what happened and what to do. Any
-  other exception is a bug: its traceback stays.
+  traceback by :func:`diagnostic`: the error's class and its message, what happened and what to do (an
+  SDK that lets the error through gets the same). Any other exception is a bug: it stays as the SDK shows it.
 
 What it relies on beyond public APIs (the SDK's gRPC server, its worker pool and handlers) is in
 :mod:`pulumi_fsx_copy.sdk_internals`, each reliance checked: when one is missing, :func:`install` changes
@@ -313,7 +313,11 @@ def _diagnosing(sdk: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
     behaviour = sdk.unary_unary
 
     def serve(request: Any, context: grpc.ServicerContext) -> Any:
-        return behaviour(request, _DiagnosingContext(context))
+        try:
+            return behaviour(request, _DiagnosingContext(context))
+        except BackupCopyError as error:  # an SDK that lets it through (3.253: grpc would show its str alone)
+            context.abort(grpc.StatusCode.UNKNOWN, diagnostic(error))
+            raise  # pragma: no cover (abort raises)
 
     return grpc.unary_unary_rpc_method_handler(
         serve, request_deserializer=sdk.request_deserializer, response_serializer=sdk.response_serializer
