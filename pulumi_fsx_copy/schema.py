@@ -192,6 +192,11 @@ OUTPUTS: tuple[OutputField, ...] = (
         doc="The source volume's ID, for volume backups.",
         readme="the source volume, for volume backups",
     ),
+    OutputField(
+        "type",
+        doc="The copy's backup type, as ``aws.fsx.Backup``'s ``type``: USER_INITIATED for every copy.",
+        readme="its backup type, as `aws.fsx.Backup`'s: `USER_INITIATED` for every copy",
+    ),
     OutputField("owner_id", doc="AWS account that owns the copy.", readme="AWS account that owns the copy"),
     OutputField(
         "creation_time", doc="When the copy was created (ISO 8601, UTC).", readme="when it was made (ISO 8601 UTC)"
