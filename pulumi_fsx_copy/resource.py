@@ -258,7 +258,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     @property
     @pulumi.getter(name="volume_id")
     def volume_id(self) -> pulumi.Output[str | None]:
-        """The source volume's ID, for volume backups."""
+        """The source volume's ID, for volume backups; None for file system backups."""
         return pulumi.get(self, "volume_id")  # type: ignore[no-any-return]
 
     @property
