@@ -35,6 +35,8 @@ from .slots import CopySlots
 from .waiting import Backoff, CancelSignal, Deadline, PollPolicy
 
 T = TypeVar("T")
+Waiting = Callable[[BackupCopyError], None]
+"""Hears an error a call retries, before the wait (to tell the user what a create waits for)."""
 
 MAX_TRANSIENT_RETRIES = 8
 _TRANSIENT_ERRORS = (ThrottledError, AwsServiceError, EndpointUnreachableError)
@@ -82,8 +84,11 @@ class AwsGateway:
 
     # -- the retry policy ------------------------------------------------------------------------
 
-    def call(self, context: ErrorContext, deadline: Deadline, call: Callable[[], T]) -> T:
-        """Make one AWS call, retrying what may succeed later, and map what fails to a BackupCopyError."""
+    def call(
+        self, context: ErrorContext, deadline: Deadline, call: Callable[[], T], waiting: Waiting | None = None
+    ) -> T:
+        """Make one AWS call, retrying what may succeed later, and map what fails to a BackupCopyError.
+        ``waiting`` hears each error retried, before the wait."""
         state = RetryState()
         while True:
             try:
@@ -93,6 +98,8 @@ class AwsGateway:
                 state.record(error)
                 if not state.may_retry(exc, context.operation):
                     raise error from None
+                if waiting is not None:
+                    waiting(error)
                 if not self._sleep_before_retry(context, error, state.attempt, deadline):
                     raise error from None
                 state.attempt += 1
@@ -162,10 +169,13 @@ class AwsGateway:
                 deadline.sleep(self.backoff.delay(restart))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def copy_backup(self, context: ErrorContext, deadline: Deadline, request: Mapping[str, Any]) -> dict[str, Any]:
-        """CopyBackup, retried with the same token (so a lost answer does not make a second copy)."""
+    def copy_backup(
+        self, context: ErrorContext, deadline: Deadline, request: Mapping[str, Any], waiting: Waiting | None = None
+    ) -> dict[str, Any]:
+        """CopyBackup, retried with the same token (so a lost answer does not make a second copy); ``waiting``
+        hears why it waits (a copy slot, the source)."""
         fsx = self.clients.fsx(context.region)
-        return dict(self.call(context, deadline, partial(fsx.copy_backup, **request))["Backup"])
+        return dict(self.call(context, deadline, partial(fsx.copy_backup, **request), waiting)["Backup"])
 
     def list_tags(self, region: str, backup: Mapping[str, Any], deadline: Deadline) -> dict[str, str]:
         """A backup's tags now (ListTagsForResource, every page)."""

@@ -446,6 +446,7 @@ def _outputs(
         file_system_type=file_system.get("FileSystemType"),
         resource_type=backup.get("ResourceType"),
         volume_id=volume.get("VolumeId"),
+        type=backup.get("Type"),
         owner_id=backup.get("OwnerId"),
         creation_time=created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if created else None,
         size_in_bytes=backup.get("SizeInBytes"),
