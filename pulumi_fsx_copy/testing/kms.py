@@ -26,6 +26,7 @@ from moto.kms.models import KmsBackend
 from moto.kms.responses import KmsResponse
 
 from .backups import MANAGED_KEY_ALIAS, managed_key
+from .operations import served, unknown_operation
 
 _MOTO_GET_KEY_ID_FROM_ALIAS: Final = KmsBackend.get_key_id_from_alias
 _MOTO_DISABLE_KEY: Final = KmsBackend.disable_key
@@ -103,14 +104,20 @@ def check_key_arns(operation: str, params: dict[str, Any], region: str, account_
 
 
 def call_action(self: KmsResponse) -> TYPE_RESPONSE:
-    """Every KMS action: key ARNs checked against the Region and account of the request, then moto."""
+    """Every KMS action: refused if the emulator does not serve it (:func:`~.operations.unknown_operation`),
+    key ARNs checked against the Region and account of the request, then moto."""
+    operation = self._get_action()
+    if not served("kms", operation):
+        status, headers, body = unknown_operation("kms", operation)
+        headers, body = self._enrich_response({**self.response_headers, **headers}, body)
+        return status, headers, body
     try:
         params = json.loads(self.body or "{}")
     except ValueError:
         params = None
     if isinstance(params, dict):
         try:
-            check_key_arns(self._get_action(), params, self.region, self.current_account)
+            check_key_arns(operation, params, self.region, self.current_account)
         except KmsError as err:
             error_headers: dict[str, Any] = {**dict(err.get_headers() or []), "status": err.code}
             status, headers, body = self._transform_response(self.response_headers, (err.description, error_headers))
