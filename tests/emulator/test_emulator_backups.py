@@ -332,3 +332,34 @@ def test_deleting_a_backup_still_being_created_is_refused_like_a_copy_still_copy
 
     assert error(info)["Error"]["Code"] == "BackupInProgress"
     assert aws.describe(backup)["Lifecycle"] == "PENDING"
+
+
+def test_create_backup_backs_up_ontap_volumes_and_the_other_types_file_systems(aws: Aws) -> None:
+    # The model, CreateBackup: a backup "of an existing Amazon FSx for Windows File Server file system, Amazon
+    # FSx for Lustre file system, Amazon FSx for NetApp ONTAP volume, or Amazon FSx for OpenZFS file system";
+    # CreateBackupRequest.VolumeId: "The ID of the FSx for ONTAP volume to back up".
+    fsx = aws.client("fsx")
+    refused = {
+        "an OpenZFS volume": {"VolumeId": aws.emulator.seed_volume(DEST, file_system_type="OPENZFS")},
+        "an ONTAP file system": {"FileSystemId": aws.file_system(file_system_type="ONTAP")},
+    }
+    for what, target in refused.items():
+        with pytest.raises(ClientError) as info:
+            fsx.create_backup(**target)
+        assert error(info)["Error"]["Code"] == "UnsupportedOperation", what
+    assert fsx.describe_backups()["Backups"] == []  # nothing made
+
+    ontap = fsx.create_backup(VolumeId=aws.emulator.seed_volume(DEST))["Backup"]
+    zfs = fsx.create_backup(FileSystemId=aws.file_system(file_system_type="OPENZFS"))["Backup"]
+    assert (ontap["ResourceType"], ontap["FileSystem"]["FileSystemType"]) == ("VOLUME", "ONTAP")
+    assert (zfs["ResourceType"], zfs["FileSystem"]["FileSystemType"]) == ("FILE_SYSTEM", "OPENZFS")
+
+
+def test_seeding_a_backup_aws_cannot_have_is_an_emulator_error(aws: Aws) -> None:
+    for file_system_type, resource_type in [("OPENZFS", "VOLUME"), ("ONTAP", "FILE_SYSTEM"), ("WINDOWS", "VOLUME")]:
+        with pytest.raises(EmulatorError, match="FSx backs up"):
+            aws.emulator.seed_backup(DEST, file_system_type=file_system_type, resource_type=resource_type)
+    assert aws.describe(aws.emulator.seed_backup(DEST, file_system_type="ONTAP"))["ResourceType"] == "VOLUME"
+    assert len(aws.backup_ids(DEST)) == 1  # the ONTAP volume backup only
+    with pytest.raises(EmulatorError):
+        aws.emulator.seed_volume(DEST, file_system_type="LUSTRE")
