@@ -93,6 +93,9 @@ class Settings:
     """Regions where cross-Region copies (from or to) are refused with InvalidRegion."""
     multi_az_unsupported_regions: tuple[str, ...] = ()
     """Destination Regions that refuse copies of Windows Multi-AZ backups (IncompatibleRegionForMultiAZ)."""
+    backup_while_transferring: bool = False
+    """CreateBackup of a Lustre file system whose last backup is still TRANSFERRING goes through (False:
+    BackupInProgress, as while PENDING or CREATING)."""
 
 
 @dataclass
@@ -285,7 +288,9 @@ class FsxCopyModel:
         if lifecycle not in LIFECYCLES:
             raise EmulatorError(f"unknown lifecycle {lifecycle!r}; one of {', '.join(LIFECYCLES)}")
         with self.lock:
-            self._seeded(region, backup_id, account_id).lifecycle_override = lifecycle
+            backup = self._seeded(region, backup_id, account_id)
+            _check_lustre_only_lifecycle(lifecycle, backup.file_system_type, backup.backup_type, backup.is_copy)
+            backup.lifecycle_override = lifecycle
 
     def set_restoring(
         self,
@@ -347,6 +352,7 @@ class FsxCopyModel:
             raise EmulatorError(f"FSx backs up {file_system_type} {what} only, not resource_type {resource_type}")
         if file_system_type == "LUSTRE" and (deployment_type or "").startswith("SCRATCH"):
             raise EmulatorError("FSx backs up only persistent Lustre file systems, not scratch ones")
+        _check_lustre_only_lifecycle(lifecycle, file_system_type, backup_type, is_copy=False)
         if any(is_reserved(key) for key in tags or {}):
             raise EmulatorError("tags starting with 'aws:' go in aws_tags")
         if any(not is_reserved(key) for key in aws_tags or {}):
@@ -419,13 +425,16 @@ class FsxCopyModel:
             if not tags:  # CopyTagsToBackups: only a backup requested without tags gets the file system's
                 tags = self._copied_file_system_tags(backend, file_system) or None
             now = time.monotonic()
+            # The model's BackupLifecycle: TRANSFERRING is "Amazon FSx is backing up the file system" (Lustre),
+            # so a backup TRANSFERRING is under way as much as one PENDING or CREATING.
+            under_way = ("PENDING", "CREATING") + (() if self.settings.backup_while_transferring else ("TRANSFERRING",))
             for other in backups_of(backend).values():
                 if (
                     isinstance(other, EmulatedBackup)
                     and not other.is_copy
                     and other.file_system_id == file_system.file_system_id
                     and other.volume_id == volume_id
-                    and other.lifecycle_at(now) in ("PENDING", "CREATING")
+                    and other.lifecycle_at(now) in under_way
                 ):
                     target = f"volume '{volume_id}'" if volume_id else f"file system '{file_system.file_system_id}'"
                     raise FsxError(
@@ -926,6 +935,24 @@ def _deleted_file_systems(backend: FSxBackend) -> set[str]:
     deleted = backend.__dict__.setdefault(_DELETED_FILE_SYSTEMS_ATTR, set())
     assert isinstance(deleted, set)
     return deleted
+
+
+LUSTRE_ONLY_LIFECYCLES: Final = ("PENDING", "TRANSFERRING")
+"""The model's BackupLifecycle: PENDING and TRANSFERRING are "For user-initiated backups on Lustre file
+systems only"."""
+
+
+def _check_lustre_only_lifecycle(lifecycle: str, file_system_type: str, backup_type: str, is_copy: bool) -> None:
+    """An :class:`EmulatorError` for a lifecycle the backup cannot have (:data:`LUSTRE_ONLY_LIFECYCLES`)."""
+    if lifecycle in LUSTRE_ONLY_LIFECYCLES and (file_system_type, backup_type, is_copy) != (
+        "LUSTRE",
+        "USER_INITIATED",
+        False,
+    ):
+        raise EmulatorError(
+            f"only user-initiated backups of Lustre file systems (not copies) are ever {lifecycle}, as the FSx "
+            "model's BackupLifecycle says"
+        )
 
 
 def _seed_file_system(

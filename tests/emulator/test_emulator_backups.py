@@ -250,9 +250,9 @@ def test_a_second_backup_of_a_file_system_while_the_first_is_under_way_is_refuse
     assert fsx.create_backup(FileSystemId=file_system)["Backup"]["Lifecycle"] == "PENDING"
 
 
-@pytest.mark.parametrize("lifecycle", ["PENDING", "CREATING"])
-def test_a_backup_of_a_volume_while_one_is_pending_or_creating_is_refused(aws: Aws, lifecycle: str) -> None:
-    seeded = aws.emulator.seed_backup(DEST, file_system_type="ONTAP", resource_type="VOLUME", lifecycle=lifecycle)
+def test_a_backup_of_a_volume_while_one_is_creating_is_refused(aws: Aws) -> None:
+    # An ONTAP volume's backup is never PENDING (the model's BackupLifecycle: Lustre only).
+    seeded = aws.emulator.seed_backup(DEST, file_system_type="ONTAP", resource_type="VOLUME", lifecycle="CREATING")
     volume_id = aws.describe(seeded)["Volume"]["VolumeId"]
 
     with pytest.raises(ClientError) as info:
@@ -363,3 +363,39 @@ def test_seeding_a_backup_aws_cannot_have_is_an_emulator_error(aws: Aws) -> None
     assert len(aws.backup_ids(DEST)) == 1  # the ONTAP volume backup only
     with pytest.raises(EmulatorError):
         aws.emulator.seed_volume(DEST, file_system_type="LUSTRE")
+
+
+# ---- Lustre's PENDING and TRANSFERRING ------------------------------------------------------------
+
+
+def test_a_lustre_backup_still_transferring_holds_up_the_next_backup_of_its_file_system(aws: Aws) -> None:
+    # The model's BackupLifecycle: TRANSFERRING - "Amazon FSx is backing up the file system" (Lustre only).
+    fsx = aws.client("fsx")
+    file_system = aws.file_system()
+    first = fsx.create_backup(FileSystemId=file_system)["Backup"]["BackupId"]
+    aws.emulator.set_lifecycle(DEST, first, "TRANSFERRING")
+
+    with pytest.raises(ClientError) as info:
+        fsx.create_backup(FileSystemId=file_system)
+    assert error(info)["Error"]["Code"] == "BackupInProgress"
+    assert aws.backup_ids(DEST) == [first]
+
+    aws.emulator.configure(backup_while_transferring=True)
+    assert fsx.create_backup(FileSystemId=file_system)["Backup"]["Lifecycle"] == "PENDING"
+
+
+@pytest.mark.parametrize("lifecycle", ["PENDING", "TRANSFERRING"])
+def test_only_user_initiated_lustre_backups_are_ever_pending_or_transferring(aws: Aws, lifecycle: str) -> None:
+    # The model's BackupLifecycle: PENDING and TRANSFERRING are "For user-initiated backups on Lustre file
+    # systems only".
+    for options in ({"file_system_type": "WINDOWS"}, {"file_system_type": "OPENZFS"}, {"backup_type": "AUTOMATIC"}):
+        with pytest.raises(EmulatorError, match="Lustre"):
+            aws.emulator.seed_backup(DEST, lifecycle=lifecycle, **options)
+        backup = aws.emulator.seed_backup(DEST, lifecycle="CREATING", **options)
+        with pytest.raises(EmulatorError, match="Lustre"):
+            aws.emulator.set_lifecycle(DEST, backup, lifecycle)
+    source = aws.emulator.seed_backup(SOURCE)
+    with pytest.raises(EmulatorError, match="Lustre"):
+        aws.emulator.set_lifecycle(DEST, aws.copy(source)["BackupId"], lifecycle)  # a copy is COPYING
+
+    assert aws.describe(aws.emulator.seed_backup(DEST, lifecycle=lifecycle))["Lifecycle"] == lifecycle
