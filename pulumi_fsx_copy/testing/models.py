@@ -83,7 +83,7 @@ class Settings:
     source_release_seconds: float = 0.3
     """After a copy became AVAILABLE, how long its source still refuses DeleteBackup (BackupBeingCopied)."""
     page_size: int = 1
-    """The most items one DescribeBackups or ListTagsForResource page holds (short pages, with NextToken)."""
+    """The most items one DescribeBackups, ListTagsForResource or KMS ListAliases page holds (short pages)."""
     reuse_token_after_delete: bool = True
     """A CopyBackup token reused after its copy was deleted returns that copy, DELETED (False: a new copy)."""
     delete_while_copying: bool = False
