@@ -189,6 +189,9 @@ def test_no_alias_under_alias_aws_can_be_made_repointed_or_deleted(aws: Aws) -> 
     assert kms.describe_key(KeyId="alias/aws/fsx")["KeyMetadata"]["Arn"] == managed["Arn"]
     assert _aliases(kms)["alias/aws/fsx"]["TargetKeyId"] == managed["KeyId"]
     assert "alias/aws/mine" not in _aliases(kms)
+    kms.create_alias(AliasName="alias/mine", TargetKeyId=key_id)  # a customer's own alias comes and goes
+    kms.delete_alias(AliasName="alias/mine")
+    assert "alias/mine" not in _aliases(kms)
 
 
 def test_an_alias_points_only_at_a_customer_key_not_pending_deletion(aws: Aws, source: str) -> None:
