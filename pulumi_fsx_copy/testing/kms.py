@@ -2,8 +2,12 @@
 
 * ``alias/aws/fsx`` resolves to the FSx-managed key of the account and Region in every KMS operation,
   creating it if FSx has not used it yet (AWS creates an AWS managed key on first use of its alias).
-* An AWS managed key cannot be disabled or scheduled for deletion: its key policy does not allow
-  ``kms:DisableKey`` or ``kms:ScheduleKeyDeletion`` to the account, so AWS answers ``AccessDeniedException``.
+* An AWS managed key cannot be changed by the account (disabled, enabled, scheduled for deletion, tagged,
+  described anew, given a policy or a rotation): its key policy grants the account only ``kms:Describe*``,
+  ``kms:Get*``, ``kms:List*`` and ``kms:RevokeGrant``, so AWS answers ``AccessDeniedException``.
+* Key states as KMS has them: EnableKey, DisableKey and ScheduleKeyDeletion of a key pending deletion, and
+  CancelKeyDeletion of one that is not, are ``KMSInvalidStateException``; a ``PendingWindowInDays``
+  outside 7-30 is ``ValidationException``.
 * A key or alias ARN names a key of its own Region and account: from another one the key is not found
   (``NotFoundException``); an ARN that is not a KMS key or alias ARN is ``InvalidArnException``.
 * Aliases follow the KMS model's rules (CreateAlias, UpdateAlias, DeleteAlias, ListAliases): names, the
@@ -38,13 +42,39 @@ from .models import MODEL
 from .operations import served, unknown_operation
 
 _MOTO_GET_KEY_ID_FROM_ALIAS: Final = KmsBackend.get_key_id_from_alias
-_MOTO_DISABLE_KEY: Final = KmsBackend.disable_key
-_MOTO_SCHEDULE_KEY_DELETION: Final = KmsBackend.schedule_key_deletion
 _MOTO_CREATE_ALIAS: Final = KmsBackend.create_alias
 _MOTO_UPDATE_ALIAS: Final = KmsBackend.update_alias
 _MOTO_SET_ALIAS: Final = KmsResponse._set_alias
 _MOTO_DELETE_ALIAS: Final = KmsResponse.delete_alias
 
+AWS_MANAGED_REFUSES: Final = frozenset(
+    {
+        "CancelKeyDeletion",
+        "DisableKey",
+        "DisableKeyRotation",
+        "EnableKey",
+        "EnableKeyRotation",
+        "PutKeyPolicy",
+        "ScheduleKeyDeletion",
+        "TagResource",
+        "UntagResource",
+        "UpdateKeyDescription",
+    }
+)
+"""What the account may not do to an AWS managed key (``AccessDeniedException``): its key policy grants the
+account kms:Describe*, kms:Get*, kms:List* and kms:RevokeGrant only (TagResource's model text: "you cannot tag
+an Amazon Web Services managed key")."""
+KEY_STATES_OF: Final = {
+    "EnableKey": ("Enabled", "Disabled"),
+    "DisableKey": ("Enabled", "Disabled"),
+    "ScheduleKeyDeletion": ("Enabled", "Disabled"),
+    "CancelKeyDeletion": ("PendingDeletion",),
+}
+"""The key states each operation accepts ("The KMS key that you use for this operation must be in a compatible
+key state", KMS guide, Key states of KMS keys); any other is ``KMSInvalidStateException``."""
+DELETION_WINDOW_DAYS: Final = (7, 30)
+"""ScheduleKeyDeletion's PendingWindowInDays: "If you include a value, it must be between 7 and 30, inclusive"
+(the model's own bounds are 1-365)."""
 RESERVED_ALIAS_PREFIX: Final = "alias/aws/"
 """CreateAlias's AliasName: "The alias name cannot begin with alias/aws/. The alias/aws/ prefix is reserved
 for Amazon Web Services managed keys"; no alias under it can be made, repointed or deleted."""
@@ -84,19 +114,6 @@ def _refuse_aws_managed(backend: KmsBackend, key_id: str, action: str) -> None:
             f"User: arn:aws:iam::{backend.account_id}:root is not authorized to perform: {action} on resource: "
             f"{key.arn} because no resource-based policy allows the {action} action",
         )
-
-
-def disable_key(self: KmsBackend, key_id: str) -> None:
-    """DisableKey, refused for an AWS managed key."""
-    _refuse_aws_managed(self, key_id, "kms:DisableKey")
-    _MOTO_DISABLE_KEY(self, key_id)
-
-
-def schedule_key_deletion(self: KmsBackend, key_id: str, pending_window_in_days: int) -> float:
-    """ScheduleKeyDeletion, refused for an AWS managed key."""
-    _refuse_aws_managed(self, key_id, "kms:ScheduleKeyDeletion")
-    result: float = _MOTO_SCHEDULE_KEY_DELETION(self, key_id, pending_window_in_days)
-    return result
 
 
 def create_alias(self: KmsBackend, target_key_id: str, alias_name: str) -> Alias:
@@ -240,6 +257,30 @@ def _key_members(operation: str) -> tuple[str, ...]:
     return tuple(name for name, member in members.items() if member.get("shape") == "KeyIdType")
 
 
+def check_key_rules(backend: KmsBackend, operation: str, params: dict[str, Any]) -> None:
+    """:data:`AWS_MANAGED_REFUSES`, :data:`KEY_STATES_OF` and :data:`DELETION_WINDOW_DAYS` for the key the
+    request's ``KeyId`` names (a key moto does not find is left to moto's own answer)."""
+    if operation == "ScheduleKeyDeletion":
+        window = params.get("PendingWindowInDays")
+        low, high = DELETION_WINDOW_DAYS
+        if window is not None and not (isinstance(window, int) and low <= window <= high):
+            raise KmsError("ValidationException", f"PendingWindowInDays must be between {low} and {high}, inclusive.")
+    reference = params.get("KeyId")
+    if not isinstance(reference, str) or (operation not in AWS_MANAGED_REFUSES and operation not in KEY_STATES_OF):
+        return
+    try:
+        key: Key | None = backend.keys.get(backend.any_id_to_key_id(reference))
+    except (AttributeError, KeyError, TypeError):
+        return
+    if key is None:
+        return
+    if operation in AWS_MANAGED_REFUSES:
+        _refuse_aws_managed(backend, key.id, f"kms:{operation}")
+    allowed = KEY_STATES_OF.get(operation)
+    if allowed is not None and key.key_state not in allowed:
+        raise KmsError("KMSInvalidStateException", f"{key.arn} is {key.key_state}: {operation} cannot act on it.")
+
+
 def check_key_arns(operation: str, params: dict[str, Any], region: str, account_id: str) -> None:
     """``InvalidArnException`` for a malformed ARN, ``NotFoundException`` for one of another Region or account."""
     for member in _key_members(operation):
@@ -271,6 +312,7 @@ def call_action(self: KmsResponse) -> TYPE_RESPONSE:
     if isinstance(params, dict):
         try:
             check_key_arns(operation, params, self.region, self.current_account)
+            check_key_rules(self.kms_backend, operation, params)
         except KmsError as err:
             error_headers: dict[str, Any] = {**dict(err.get_headers() or []), "status": err.code}
             status, headers, body = self._transform_response(self.response_headers, (err.description, error_headers))
@@ -281,8 +323,6 @@ def call_action(self: KmsResponse) -> TYPE_RESPONSE:
 
 KMS_BACKEND_METHODS: Final = {
     "get_key_id_from_alias": get_key_id_from_alias,
-    "disable_key": disable_key,
-    "schedule_key_deletion": schedule_key_deletion,
     "create_alias": create_alias,
     "update_alias": update_alias,
 }

@@ -228,3 +228,49 @@ def test_update_alias_keeps_the_key_type_and_usage(aws: Aws) -> None:
     second = kms.create_key()["KeyMetadata"]["KeyId"]
     kms.update_alias(AliasName="alias/dr", TargetKeyId=second)
     assert _aliases(kms)["alias/dr"]["TargetKeyId"] == second
+
+
+# ---- keys: what the account may do to them, and in which states ------------------------------------
+
+CHANGES: dict[str, dict[str, Any]] = {
+    "enable_key": {},
+    "cancel_key_deletion": {},
+    "tag_resource": {"Tags": [{"TagKey": "team", "TagValue": "storage"}]},
+    "untag_resource": {"TagKeys": ["team"]},
+    "update_key_description": {"Description": "mine now"},
+    "put_key_policy": {"PolicyName": "default", "Policy": "{}"},
+    "enable_key_rotation": {},
+    "disable_key_rotation": {},
+}
+"""Changes of a key, besides DisableKey and ScheduleKeyDeletion, with the members each needs beside KeyId."""
+
+
+@pytest.mark.parametrize("action", sorted(CHANGES))
+def test_the_account_can_change_nothing_of_the_fsx_managed_key(aws: Aws, source: str, action: str) -> None:
+    # An AWS managed key's key policy grants the account kms:Describe*, kms:Get*, kms:List* and kms:RevokeGrant
+    # only; TagResource's model text: "you cannot tag an Amazon Web Services managed key".
+    kms = aws.client("kms")
+    managed = kms.describe_key(KeyId="alias/aws/fsx")["KeyMetadata"]
+
+    assert _code(getattr(kms, action), KeyId=managed["Arn"], **CHANGES[action]) == "AccessDeniedException"
+    assert kms.describe_key(KeyId="alias/aws/fsx")["KeyMetadata"] == managed
+    assert aws.copy(source)["KmsKeyId"] == managed["Arn"]
+
+
+def test_key_states_and_the_deletion_window_are_kept_as_kms_has_them(aws: Aws) -> None:
+    # ScheduleKeyDeletion's PendingWindowInDays: "it must be between 7 and 30, inclusive"; EnableKey, DisableKey,
+    # ScheduleKeyDeletion, CancelKeyDeletion: "The KMS key ... must be in a compatible key state".
+    kms = aws.client("kms")
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+
+    for days in (6, 31):
+        assert _code(kms.schedule_key_deletion, KeyId=key_id, PendingWindowInDays=days) == "ValidationException"
+    assert _code(kms.cancel_key_deletion, KeyId=key_id) == "KMSInvalidStateException"  # not pending deletion
+    kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    for action in (kms.enable_key, kms.disable_key, kms.schedule_key_deletion):
+        assert _code(action, KeyId=key_id) == "KMSInvalidStateException"
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    kms.cancel_key_deletion(KeyId=key_id)
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Disabled"
+    kms.enable_key(KeyId=key_id)
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"
