@@ -37,7 +37,8 @@ from moto.kms.responses import KmsResponse
 from moto.kms.utils import RESERVED_ALIASES
 from moto.utilities.utils import get_partition
 
-from .backups import MANAGED_KEY_ALIAS, managed_key
+from .backups import MANAGED_KEY_ALIAS, FsxError, managed_key
+from .checks import validate
 from .models import MODEL
 from .operations import served, unknown_operation
 
@@ -299,25 +300,30 @@ def check_key_arns(operation: str, params: dict[str, Any], region: str, account_
 
 def call_action(self: KmsResponse) -> TYPE_RESPONSE:
     """Every KMS action: refused if the emulator does not serve it (:func:`~.operations.unknown_operation`),
-    key ARNs checked against the Region and account of the request, then moto."""
+    or if its body breaks the KMS model (:func:`~.checks.validate`: ``SerializationException``,
+    ``ValidationException``), key ARNs checked against the Region and account of the request, key rules, then
+    moto."""
     operation = self._get_action()
     if not served("kms", operation):
         status, headers, body = unknown_operation("kms", operation)
         headers, body = self._enrich_response({**self.response_headers, **headers}, body)
         return status, headers, body
     try:
-        params = json.loads(self.body or "{}")
-    except ValueError:
-        params = None
-    if isinstance(params, dict):
         try:
-            check_key_arns(operation, params, self.region, self.current_account)
-            check_key_rules(self.kms_backend, operation, params)
-        except KmsError as err:
-            error_headers: dict[str, Any] = {**dict(err.get_headers() or []), "status": err.code}
-            status, headers, body = self._transform_response(self.response_headers, (err.description, error_headers))
-            headers, body = self._enrich_response(headers, body)
-            return status, headers, body
+            params = json.loads(self.body or "{}")
+        except ValueError:
+            raise KmsError("SerializationException", "The request body is not valid JSON.") from None
+        try:
+            validate(operation, params, "kms")
+        except FsxError as err:
+            raise KmsError(err.code, err.message) from None
+        check_key_arns(operation, params, self.region, self.current_account)
+        check_key_rules(self.kms_backend, operation, params)
+    except KmsError as err:
+        error_headers: dict[str, Any] = {**dict(err.get_headers() or []), "status": err.code}
+        status, headers, body = self._transform_response(self.response_headers, (err.description, error_headers))
+        headers, body = self._enrich_response(headers, body)
+        return status, headers, body
     return BaseResponse.call_action(self)
 
 

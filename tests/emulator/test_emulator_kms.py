@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pulumi_fsx_copy.testing import EmulatorError
-from tests.support.emulator import DEST, SOURCE, Aws, error
+from tests.support.emulator import DEST, NO_RETRIES, SOURCE, Aws, error
 
 
 @pytest.mark.parametrize(
@@ -164,16 +166,39 @@ def test_list_aliases_pages_as_the_model_says(aws: Aws) -> None:
     assert _code(kms.list_aliases, KeyId="alias/a") == "NotFoundException"
 
 
-@pytest.mark.parametrize("name", ["dr", "alias/", "alias/dr:copy", "alias/dr copy", "alias/dr.copy"])
-def test_an_alias_name_off_the_model_is_invalid(aws: Aws, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("dr", "InvalidAliasNameException"),
+        ("alias/", "InvalidAliasNameException"),
+        ("alias/dr:copy", "InvalidAliasNameException"),
+        ("alias/dr copy", "ValidationException"),
+        ("alias/dr.copy", "ValidationException"),
+    ],
+)
+def test_an_alias_name_off_the_model_is_invalid(aws: Aws, name: str, code: str) -> None:
     # CreateAlias's AliasName: "must begin with alias/ followed by a name ... It can contain only alphanumeric
-    # characters, forward slashes (/), underscores (_), and dashes (-)".
+    # characters, forward slashes (/), underscores (_), and dashes (-)"; off the model's pattern
+    # (^[a-zA-Z0-9:/_-]+$) the request is refused before the operation, as every member off its pattern is.
     kms = aws.client("kms")
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
 
-    assert _code(kms.create_alias, AliasName=name, TargetKeyId=key_id) == "InvalidAliasNameException"
+    assert _code(kms.create_alias, AliasName=name, TargetKeyId=key_id) == code
     assert list(_aliases(kms, KeyId=key_id)) == []
     kms.create_alias(AliasName="alias/dr/copy_1-a", TargetKeyId=key_id)
+
+
+def test_a_kms_request_off_the_model_is_refused_before_the_operation(aws: Aws) -> None:
+    # AWS's JSON services read, then validate a request before acting: a member missing or of the wrong JSON
+    # type is a 400 (ValidationException, SerializationException), never a failure inside the service.
+    kms = boto3.client("kms", region_name=DEST, config=NO_RETRIES.merge(Config(parameter_validation=False)))
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+
+    assert _code(kms.list_key_rotations) == "ValidationException"  # KeyId is required
+    assert _code(kms.create_alias, AliasName="alias/dr") == "ValidationException"
+    assert _code(kms.update_key_description, KeyId=key_id, Description=7) == "SerializationException"
+    assert _code(kms.list_aliases, Limit="5") == "SerializationException"
+    assert list(_aliases(aws.client("kms"), KeyId=key_id)) == []
 
 
 def test_no_alias_under_alias_aws_can_be_made_repointed_or_deleted(aws: Aws) -> None:
