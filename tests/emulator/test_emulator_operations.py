@@ -73,3 +73,9 @@ def test_every_served_operation_is_in_the_model_and_has_a_handler(service: str) 
         assert operation in model, operation
         method = xform_name(operation)
         assert method in RESPONSE_METHODS or hasattr(handlers, method), operation
+
+
+def test_every_operation_the_emulator_handles_is_declared_served() -> None:
+    operations = {xform_name(name): name for name in get_session().get_service_model("fsx").operation_names}
+    handled = {operations[method] for method in RESPONSE_METHODS if method in operations}
+    assert handled <= SERVED_OPERATIONS["fsx"]  # a handler without its line in SERVED_OPERATIONS is never reached
