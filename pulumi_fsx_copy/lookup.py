@@ -66,7 +66,7 @@ class SourceBackup:
     file_system_type: str | None = None
     """``LUSTRE``, ``WINDOWS``, ``ONTAP`` or ``OPENZFS``."""
     volume_id: str | None = None
-    """The volume it is a backup of (ONTAP and OpenZFS volume backups)."""
+    """The volume it is a backup of (ONTAP volume backups: FSx backs up no other volumes)."""
 
     @property
     def created(self) -> str:
@@ -105,7 +105,7 @@ def newest_backups(
     :class:`~pulumi_fsx_copy.UnsupportedCopyError` naming it and why.
 
     :param file_system_id: the file system (``fs-...``); give it or ``volume_id``.
-    :param volume_id: an ONTAP or OpenZFS volume (``fsvol-...``), for volume backups.
+    :param volume_id: an ONTAP volume (``fsvol-...``), for volume backups.
     :param region: the Region of the backups (default: the stack's ``aws:region``, then ``AWS_REGION``).
     :param count: how many, 1 to 100.
     :param backup_types: only these types (default: all of ``AUTOMATIC``, ``USER_INITIATED``, ``AWS_BACKUP``).
@@ -265,7 +265,7 @@ def resolve_region(region: str | None, field: str) -> str:
 def _subject(file_system_id: str | None, volume_id: str | None) -> tuple[str, str]:
     if (file_system_id is None) == (volume_id is None):
         raise InvalidInputError(
-            "give exactly one of file_system_id (a file system's backups) or volume_id (an ONTAP or OpenZFS "
+            "give exactly one of file_system_id (a file system's backups) or volume_id (an ONTAP "
             "volume's backups)" + ("; both were given" if file_system_id is not None else "")
         )
     if file_system_id is not None:

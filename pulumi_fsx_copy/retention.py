@@ -52,7 +52,7 @@ class RetainedBackupCopiesArgs:
     file_system_id: str | None = None
     """The file system whose backups are copied (``fs-...``); or give ``volume_id``."""
     volume_id: str | None = None
-    """The ONTAP or OpenZFS volume whose backups are copied (``fsvol-...``)."""
+    """The ONTAP volume whose backups are copied (``fsvol-...``)."""
     source_region: str | None = None
     """Region of the backups (default: the stack's ``aws:region``)."""
     region: str | None = None
@@ -588,7 +588,7 @@ def _validate(kind: str, resource_name: str, args: RetainedBackupCopiesArgs) -> 
     if (args.file_system_id is None) == (args.volume_id is None):
         raise InvalidInputError(
             f"{kind} {resource_name!r}: give exactly one of file_system_id (a file system's backups) or volume_id "
-            "(an ONTAP or OpenZFS volume's backups)"
+            "(an ONTAP volume's backups)"
         )
     for name in ("file_system_id", "volume_id", "source_region", "region"):
         value = getattr(args, name)

@@ -65,6 +65,8 @@ DEFAULT_DEPLOYMENT: Final = {
     "ONTAP": "SINGLE_AZ_1",
     "OPENZFS": "SINGLE_AZ_1",
 }
+VOLUME_BACKUP_TYPE: Final = "ONTAP"
+"""The file system type whose volumes, and not file systems, are backed up (the model's CreateBackup)."""
 FILE_SYSTEM_MEMBERS: Final = (
     "OwnerId",
     "CreationTime",

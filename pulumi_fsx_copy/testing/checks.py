@@ -6,7 +6,7 @@ JSON body -- a member of the wrong JSON type (a string where the model has a boo
 list, ...) or a body that is not a JSON object is a ``SerializationException`` -- then validates it: a
 missing required member, a list or string over its ``max``, a string off its ``pattern`` or enum is a
 ``ValidationException``; both before the operation runs, both HTTP 400.  :func:`validate` does the same
-for any FSx operation, from the model's own shapes.  Messages name the member and the constraint, never
+for any FSx (or KMS) operation, from the model's own shapes.  Messages name the member and the constraint, never
 the value (a tag value could be a secret).
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, Final
 
 from botocore.model import ListShape, ServiceModel, Shape, StructureShape
@@ -26,17 +26,17 @@ _UNICODE_CLASSES: Final = "\\p{L}\\p{Z}\\p{N}"
 """The Java character classes of the tag patterns, which Python's ``re`` does not know."""
 
 
-@lru_cache(maxsize=1)
-def service_data() -> dict[str, Any]:
-    """botocore's FSx service model (service-2.json) as loaded."""
-    data: dict[str, Any] = get_session().get_service_data("fsx")
+@cache
+def service_data(service: str = "fsx") -> dict[str, Any]:
+    """botocore's service model (service-2.json) of ``service`` (FSx, or KMS) as loaded."""
+    data: dict[str, Any] = get_session().get_service_data(service)
     return data
 
 
-@lru_cache(maxsize=1)
-def service_model() -> ServiceModel:
-    """The FSx service model."""
-    return ServiceModel(service_data(), "fsx")
+@cache
+def service_model(service: str = "fsx") -> ServiceModel:
+    """The service model of ``service`` (FSx, or KMS)."""
+    return ServiceModel(service_data(service), service)
 
 
 @cache
@@ -143,14 +143,14 @@ def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
                 _walk(shape.member, item, item_path, found)
 
 
-def validate(operation: str, params: Any) -> None:
-    """Refuse the request body ``params`` (parsed JSON) of FSx ``operation`` as AWS would:
+def validate(operation: str, params: Any, service: str = "fsx") -> None:
+    """Refuse the request body ``params`` (parsed JSON) of ``service``'s ``operation`` as AWS would:
     ``SerializationException`` if it is not of the model's JSON types, ``ValidationException`` if it
     breaks the model's constraints (required members, lengths, patterns, enums, ranges)."""
     if not isinstance(params, dict):
         raise FsxError("SerializationException", "The request body must be a JSON object.")
     try:
-        shape = service_model().operation_model(operation).input_shape
+        shape = service_model(service).operation_model(operation).input_shape
     except Exception:  # an action the model does not know: moto answers it as it does
         return
     if shape is None:

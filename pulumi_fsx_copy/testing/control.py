@@ -102,7 +102,7 @@ class Emulator:
         file_system_type: str = "LUSTRE",
         tags: Mapping[str, str] | None = None,
         lifecycle: str = "AVAILABLE",
-        resource_type: str = "FILE_SYSTEM",
+        resource_type: str | None = None,
         account_id: str | None = None,
         backup_type: str = "USER_INITIATED",
         storage_type: str = "SSD",
@@ -110,8 +110,9 @@ class Emulator:
         aws_tags: Mapping[str, str] | None = None,
         kms_key_id: str | None = None,
     ) -> str:
-        """Make a file system (or an ONTAP/OPENZFS volume for VOLUME) and a backup of it, ``lifecycle``
-        from the start (AVAILABLE: ready to copy); its ID.  See :meth:`~.models.FsxCopyModel.seed_backup`."""
+        """Make a file system (or, for VOLUME, an ONTAP one's default, an ONTAP volume) and a backup of it,
+        ``lifecycle`` from the start (AVAILABLE: ready to copy); its ID.  See
+        :meth:`~.models.FsxCopyModel.seed_backup`."""
         return str(
             self._invoke(
                 "seed_backup",
@@ -128,6 +129,10 @@ class Emulator:
                 kms_key_id=kms_key_id,
             )
         )
+
+    def seed_volume(self, region: str, *, file_system_type: str = "ONTAP", account_id: str | None = None) -> str:
+        """Make an ONTAP or OPENZFS file system with a volume on it; the volume's ID."""
+        return str(self._invoke("seed_volume", region=region, file_system_type=file_system_type, account_id=account_id))
 
     def reset(self) -> None:
         """Settings to defaults, no faults, no counts (a server also resets all of moto)."""

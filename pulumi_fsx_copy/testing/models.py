@@ -44,6 +44,7 @@ from .backups import (
     PAGE_LIMIT,
     STORAGE_TYPES,
     TAG_LIMIT,
+    VOLUME_BACKUP_TYPE,
     EmulatedBackup,
     EmulatorError,
     FsxError,
@@ -82,7 +83,7 @@ class Settings:
     source_release_seconds: float = 0.3
     """After a copy became AVAILABLE, how long its source still refuses DeleteBackup (BackupBeingCopied)."""
     page_size: int = 1
-    """The most items one DescribeBackups or ListTagsForResource page holds (short pages, with NextToken)."""
+    """The most items one DescribeBackups, ListTagsForResource or KMS ListAliases page holds (short pages)."""
     reuse_token_after_delete: bool = True
     """A CopyBackup token reused after its copy was deleted returns that copy, DELETED (False: a new copy)."""
     delete_while_copying: bool = False
@@ -92,6 +93,9 @@ class Settings:
     """Regions where cross-Region copies (from or to) are refused with InvalidRegion."""
     multi_az_unsupported_regions: tuple[str, ...] = ()
     """Destination Regions that refuse copies of Windows Multi-AZ backups (IncompatibleRegionForMultiAZ)."""
+    backup_while_transferring: bool = False
+    """CreateBackup of a Lustre file system whose last backup is still TRANSFERRING goes through (False:
+    BackupInProgress, as while PENDING or CREATING)."""
 
 
 @dataclass
@@ -284,7 +288,9 @@ class FsxCopyModel:
         if lifecycle not in LIFECYCLES:
             raise EmulatorError(f"unknown lifecycle {lifecycle!r}; one of {', '.join(LIFECYCLES)}")
         with self.lock:
-            self._seeded(region, backup_id, account_id).lifecycle_override = lifecycle
+            backup = self._seeded(region, backup_id, account_id)
+            _check_lustre_only_lifecycle(lifecycle, backup.file_system_type, backup.backup_type, backup.is_copy)
+            backup.lifecycle_override = lifecycle
 
     def set_restoring(
         self,
@@ -314,7 +320,7 @@ class FsxCopyModel:
         file_system_type: str = "LUSTRE",
         tags: Mapping[str, str] | None = None,
         lifecycle: str = "AVAILABLE",
-        resource_type: str = "FILE_SYSTEM",
+        resource_type: str | None = None,
         account_id: str | None = None,
         backup_type: str = "USER_INITIATED",
         storage_type: str = "SSD",
@@ -322,14 +328,16 @@ class FsxCopyModel:
         aws_tags: Mapping[str, str] | None = None,
         kms_key_id: str | None = None,
     ) -> str:
-        """Make a file system (and for ``resource_type`` VOLUME an ONTAP or OPENZFS volume on it) and a
-        backup of it, ``lifecycle`` from the start; returns the backup ID.
+        """Make a file system (and for ``resource_type`` VOLUME, an ONTAP one's default, a volume on it) and a
+        backup of it, ``lifecycle`` from the start; returns the backup ID.  Only the backups AWS can have:
+        ONTAP backs up volumes only, the others file systems only (see :meth:`create_backup`).
 
         ``tags`` are user tags, ``aws_tags`` AWS's own (keys starting ``aws:``, which no API call may
         set); ``kms_key_id`` (a key ID, ARN or alias of the Region) encrypts the file system and backup
         (default: the FSx-managed key); ``deployment_type`` goes into the file system's configuration
         (default: one the type supports).
         """
+        resource_type = resource_type or ("VOLUME" if file_system_type == "ONTAP" else "FILE_SYSTEM")
         for name, value, allowed in (
             ("lifecycle", lifecycle, LIFECYCLES),
             ("resource_type", resource_type, ("FILE_SYSTEM", "VOLUME")),
@@ -339,10 +347,12 @@ class FsxCopyModel:
         ):
             if value not in allowed:
                 raise EmulatorError(f"unknown {name} {value!r}; one of {', '.join(allowed)}")
-        if resource_type == "VOLUME" and file_system_type not in ("ONTAP", "OPENZFS"):
-            raise EmulatorError("volume backups need file_system_type ONTAP or OPENZFS")
+        if (resource_type == "VOLUME") != (file_system_type == VOLUME_BACKUP_TYPE):
+            what = "volumes" if file_system_type == VOLUME_BACKUP_TYPE else "file systems"
+            raise EmulatorError(f"FSx backs up {file_system_type} {what} only, not resource_type {resource_type}")
         if file_system_type == "LUSTRE" and (deployment_type or "").startswith("SCRATCH"):
             raise EmulatorError("FSx backs up only persistent Lustre file systems, not scratch ones")
+        _check_lustre_only_lifecycle(lifecycle, file_system_type, backup_type, is_copy=False)
         if any(is_reserved(key) for key in tags or {}):
             raise EmulatorError("tags starting with 'aws:' go in aws_tags")
         if any(not is_reserved(key) for key in aws_tags or {}):
@@ -356,23 +366,7 @@ class FsxCopyModel:
                     key_arn = resolve_kms_key(account, region, kms_key_id)
                 except FsxError as err:
                     raise EmulatorError(err.message) from None
-            config = {"DeploymentType": deployment_type or DEFAULT_DEPLOYMENT[file_system_type]}
-            file_system = create_file_system(
-                backend,
-                client_request_token=str(uuid.uuid4()),
-                file_system_type=file_system_type,
-                storage_capacity=1024,
-                storage_type=storage_type,
-                subnet_ids=[new_id("subnet")],
-                security_group_ids=[new_id("sg")],
-                tags=None,
-                kms_key_id=key_arn,
-                file_system_type_version=None,
-                **{
-                    name: (config if name == CONFIG_OF_TYPE[file_system_type] else None)
-                    for name in CONFIG_OF_TYPE.values()
-                },
-            )
+            file_system = _seed_file_system(backend, file_system_type, storage_type, deployment_type, key_arn)
             volume_id = self._create_volume(backend, file_system) if resource_type == "VOLUME" else None
             backup = self._new_backup(
                 backend, file_system, volume_id, tag_list(tags or {}), duration=0.0, backup_type=backup_type
@@ -382,6 +376,16 @@ class FsxCopyModel:
             if lifecycle != "AVAILABLE":
                 backup.lifecycle_override = lifecycle
             return backup.backup_id
+
+    def seed_volume(self, region: str, *, file_system_type: str = "ONTAP", account_id: str | None = None) -> str:
+        """Make an ONTAP or OPENZFS file system with a volume on it (what CreateVolume, not emulated, would
+        make); returns the volume's ID (``fsvol-...``)."""
+        if file_system_type not in ("ONTAP", "OPENZFS"):
+            raise EmulatorError(f"only ONTAP and OPENZFS file systems have volumes, not {file_system_type!r}")
+        with self.lock:
+            backend = control_backend(account_id, region)
+            file_system = _seed_file_system(backend, file_system_type, "SSD", None, None)
+            return self._create_volume(backend, file_system)
 
     # ---- the service ----------------------------------------------------------------------------
 
@@ -417,17 +421,20 @@ class FsxCopyModel:
             file_system = backend.file_systems.get(file_system_id or "")
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
-            self._check_backup_supported(file_system)
+            self._check_backup_supported(file_system, volume)
             if not tags:  # CopyTagsToBackups: only a backup requested without tags gets the file system's
                 tags = self._copied_file_system_tags(backend, file_system) or None
             now = time.monotonic()
+            # The model's BackupLifecycle: TRANSFERRING is "Amazon FSx is backing up the file system" (Lustre),
+            # so a backup TRANSFERRING is under way as much as one PENDING or CREATING.
+            under_way = ("PENDING", "CREATING") + (() if self.settings.backup_while_transferring else ("TRANSFERRING",))
             for other in backups_of(backend).values():
                 if (
                     isinstance(other, EmulatedBackup)
                     and not other.is_copy
                     and other.file_system_id == file_system.file_system_id
                     and other.volume_id == volume_id
-                    and other.lifecycle_at(now) in ("PENDING", "CREATING")
+                    and other.lifecycle_at(now) in under_way
                 ):
                     target = f"volume '{volume_id}'" if volume_id else f"file system '{file_system.file_system_id}'"
                     raise FsxError(
@@ -831,9 +838,25 @@ class FsxCopyModel:
             raise FsxError(code, f"{what} '{value}' does not exist.")
 
     @staticmethod
-    def _check_backup_supported(file_system: FileSystem) -> None:
-        """``UnsupportedOperation`` for a Lustre file system FSx does not back up: a scratch one (the default
-        deployment type is SCRATCH_1) or one linked to a data repository (ImportPath/ExportPath)."""
+    def _check_backup_supported(file_system: FileSystem, volume: Mapping[str, Any] | None) -> None:
+        """``UnsupportedOperation`` for what FSx does not back up: a volume other than ONTAP's, an ONTAP file
+        system (its volumes are backed up), a Lustre file system that is scratch (the default deployment type
+        is SCRATCH_1) or linked to a data repository (ImportPath/ExportPath)."""
+        # The model: CreateBackup backs up "an existing Amazon FSx for Windows File Server file system, Amazon
+        # FSx for Lustre file system, Amazon FSx for NetApp ONTAP volume, or Amazon FSx for OpenZFS file
+        # system"; CreateBackupRequest.VolumeId is "The ID of the FSx for ONTAP volume to back up".
+        if volume is not None and volume.get("VolumeType") != VOLUME_BACKUP_TYPE:
+            raise FsxError(
+                "UnsupportedOperation",
+                f"Volume '{volume['VolumeId']}' is an {volume.get('VolumeType')} volume; FSx backs up only "
+                "ONTAP volumes (back up its file system instead).",
+            )
+        if volume is None and file_system.file_system_type == VOLUME_BACKUP_TYPE:
+            raise FsxError(
+                "UnsupportedOperation",
+                f"File system '{file_system.file_system_id}' is an ONTAP file system; FSx backs up its volumes: "
+                "give VolumeId instead.",
+            )
         if file_system.file_system_type != "LUSTRE":
             return
         config: Mapping[str, Any] = file_system.lustre_configuration or {}
@@ -912,6 +935,44 @@ def _deleted_file_systems(backend: FSxBackend) -> set[str]:
     deleted = backend.__dict__.setdefault(_DELETED_FILE_SYSTEMS_ATTR, set())
     assert isinstance(deleted, set)
     return deleted
+
+
+LUSTRE_ONLY_LIFECYCLES: Final = ("PENDING", "TRANSFERRING")
+"""The model's BackupLifecycle: PENDING and TRANSFERRING are "For user-initiated backups on Lustre file
+systems only"."""
+
+
+def _check_lustre_only_lifecycle(lifecycle: str, file_system_type: str, backup_type: str, is_copy: bool) -> None:
+    """An :class:`EmulatorError` for a lifecycle the backup cannot have (:data:`LUSTRE_ONLY_LIFECYCLES`)."""
+    if lifecycle in LUSTRE_ONLY_LIFECYCLES and (file_system_type, backup_type, is_copy) != (
+        "LUSTRE",
+        "USER_INITIATED",
+        False,
+    ):
+        raise EmulatorError(
+            f"only user-initiated backups of Lustre file systems (not copies) are ever {lifecycle}, as the FSx "
+            "model's BackupLifecycle says"
+        )
+
+
+def _seed_file_system(
+    backend: FSxBackend, file_system_type: str, storage_type: str, deployment_type: str | None, key_arn: str | None
+) -> FileSystem:
+    """A file system made for a seeding control, as CreateFileSystem makes one."""
+    config = {"DeploymentType": deployment_type or DEFAULT_DEPLOYMENT[file_system_type]}
+    return create_file_system(
+        backend,
+        client_request_token=str(uuid.uuid4()),
+        file_system_type=file_system_type,
+        storage_capacity=1024,
+        storage_type=storage_type,
+        subnet_ids=[new_id("subnet")],
+        security_group_ids=[new_id("sg")],
+        tags=None,
+        kms_key_id=key_arn,
+        file_system_type_version=None,
+        **{name: (config if name == CONFIG_OF_TYPE[file_system_type] else None) for name in CONFIG_OF_TYPE.values()},
+    )
 
 
 _TOKEN_VERSION: Final = 1

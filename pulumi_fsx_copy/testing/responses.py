@@ -28,6 +28,7 @@ from moto.fsx.responses import FSxResponse
 from .backups import FsxError, fsx_backend
 from .checks import service_data, service_model, validate
 from .models import MODEL, Fault, NetworkFault
+from .operations import served, unknown_operation
 
 _LOG: Final = logging.getLogger(__name__)
 
@@ -129,7 +130,8 @@ def _error_answer(self: FSxResponse, error: FsxError) -> TYPE_RESPONSE:
 
 
 def call_action(self: FSxResponse) -> TYPE_RESPONSE:
-    """Every FSx action: count it, fail it if a fault is due, refuse what AWS refuses before acting
+    """Every FSx action: refuse one the emulator does not serve (:func:`~.operations.unknown_operation`),
+    count it, fail it if a fault is due, refuse what AWS refuses before acting
     (:func:`_checked_params`), else let moto dispatch it.  Any exception escaping that is answered as
     AWS answers its own failures: ``InternalServerError`` (500) in JSON.
 
@@ -138,6 +140,10 @@ def call_action(self: FSxResponse) -> TYPE_RESPONSE:
     botocore exception a client would see.
     """
     operation = self._get_action()
+    if not served("fsx", operation):
+        status, headers, body = unknown_operation("fsx", operation)
+        headers, body = self._enrich_response({**self.response_headers, **headers}, body)
+        return status, headers, body
     network = MODEL.take_network_fault(operation, self.region)
     if network is not None and network.kind == "drop":
         MODEL.record_call(operation, self.region)

@@ -250,9 +250,9 @@ def test_a_second_backup_of_a_file_system_while_the_first_is_under_way_is_refuse
     assert fsx.create_backup(FileSystemId=file_system)["Backup"]["Lifecycle"] == "PENDING"
 
 
-@pytest.mark.parametrize("lifecycle", ["PENDING", "CREATING"])
-def test_a_backup_of_a_volume_while_one_is_pending_or_creating_is_refused(aws: Aws, lifecycle: str) -> None:
-    seeded = aws.emulator.seed_backup(DEST, file_system_type="ONTAP", resource_type="VOLUME", lifecycle=lifecycle)
+def test_a_backup_of_a_volume_while_one_is_creating_is_refused(aws: Aws) -> None:
+    # An ONTAP volume's backup is never PENDING (the model's BackupLifecycle: Lustre only).
+    seeded = aws.emulator.seed_backup(DEST, file_system_type="ONTAP", resource_type="VOLUME", lifecycle="CREATING")
     volume_id = aws.describe(seeded)["Volume"]["VolumeId"]
 
     with pytest.raises(ClientError) as info:
@@ -332,3 +332,70 @@ def test_deleting_a_backup_still_being_created_is_refused_like_a_copy_still_copy
 
     assert error(info)["Error"]["Code"] == "BackupInProgress"
     assert aws.describe(backup)["Lifecycle"] == "PENDING"
+
+
+def test_create_backup_backs_up_ontap_volumes_and_the_other_types_file_systems(aws: Aws) -> None:
+    # The model, CreateBackup: a backup "of an existing Amazon FSx for Windows File Server file system, Amazon
+    # FSx for Lustre file system, Amazon FSx for NetApp ONTAP volume, or Amazon FSx for OpenZFS file system";
+    # CreateBackupRequest.VolumeId: "The ID of the FSx for ONTAP volume to back up".
+    fsx = aws.client("fsx")
+    refused = {
+        "an OpenZFS volume": {"VolumeId": aws.emulator.seed_volume(DEST, file_system_type="OPENZFS")},
+        "an ONTAP file system": {"FileSystemId": aws.file_system(file_system_type="ONTAP")},
+    }
+    for what, target in refused.items():
+        with pytest.raises(ClientError) as info:
+            fsx.create_backup(**target)
+        assert error(info)["Error"]["Code"] == "UnsupportedOperation", what
+    assert fsx.describe_backups()["Backups"] == []  # nothing made
+
+    ontap = fsx.create_backup(VolumeId=aws.emulator.seed_volume(DEST))["Backup"]
+    zfs = fsx.create_backup(FileSystemId=aws.file_system(file_system_type="OPENZFS"))["Backup"]
+    assert (ontap["ResourceType"], ontap["FileSystem"]["FileSystemType"]) == ("VOLUME", "ONTAP")
+    assert (zfs["ResourceType"], zfs["FileSystem"]["FileSystemType"]) == ("FILE_SYSTEM", "OPENZFS")
+
+
+def test_seeding_a_backup_aws_cannot_have_is_an_emulator_error(aws: Aws) -> None:
+    for file_system_type, resource_type in [("OPENZFS", "VOLUME"), ("ONTAP", "FILE_SYSTEM"), ("WINDOWS", "VOLUME")]:
+        with pytest.raises(EmulatorError, match="FSx backs up"):
+            aws.emulator.seed_backup(DEST, file_system_type=file_system_type, resource_type=resource_type)
+    assert aws.describe(aws.emulator.seed_backup(DEST, file_system_type="ONTAP"))["ResourceType"] == "VOLUME"
+    assert len(aws.backup_ids(DEST)) == 1  # the ONTAP volume backup only
+    with pytest.raises(EmulatorError):
+        aws.emulator.seed_volume(DEST, file_system_type="LUSTRE")
+
+
+# ---- Lustre's PENDING and TRANSFERRING ------------------------------------------------------------
+
+
+def test_a_lustre_backup_still_transferring_holds_up_the_next_backup_of_its_file_system(aws: Aws) -> None:
+    # The model's BackupLifecycle: TRANSFERRING - "Amazon FSx is backing up the file system" (Lustre only).
+    fsx = aws.client("fsx")
+    file_system = aws.file_system()
+    first = fsx.create_backup(FileSystemId=file_system)["Backup"]["BackupId"]
+    aws.emulator.set_lifecycle(DEST, first, "TRANSFERRING")
+
+    with pytest.raises(ClientError) as info:
+        fsx.create_backup(FileSystemId=file_system)
+    assert error(info)["Error"]["Code"] == "BackupInProgress"
+    assert aws.backup_ids(DEST) == [first]
+
+    aws.emulator.configure(backup_while_transferring=True)
+    assert fsx.create_backup(FileSystemId=file_system)["Backup"]["Lifecycle"] == "PENDING"
+
+
+@pytest.mark.parametrize("lifecycle", ["PENDING", "TRANSFERRING"])
+def test_only_user_initiated_lustre_backups_are_ever_pending_or_transferring(aws: Aws, lifecycle: str) -> None:
+    # The model's BackupLifecycle: PENDING and TRANSFERRING are "For user-initiated backups on Lustre file
+    # systems only".
+    for options in ({"file_system_type": "WINDOWS"}, {"file_system_type": "OPENZFS"}, {"backup_type": "AUTOMATIC"}):
+        with pytest.raises(EmulatorError, match="Lustre"):
+            aws.emulator.seed_backup(DEST, lifecycle=lifecycle, **options)
+        backup = aws.emulator.seed_backup(DEST, lifecycle="CREATING", **options)
+        with pytest.raises(EmulatorError, match="Lustre"):
+            aws.emulator.set_lifecycle(DEST, backup, lifecycle)
+    source = aws.emulator.seed_backup(SOURCE)
+    with pytest.raises(EmulatorError, match="Lustre"):
+        aws.emulator.set_lifecycle(DEST, aws.copy(source)["BackupId"], lifecycle)  # a copy is COPYING
+
+    assert aws.describe(aws.emulator.seed_backup(DEST, lifecycle=lifecycle))["Lifecycle"] == lifecycle

@@ -179,7 +179,7 @@ def test_a_backup_still_pending_is_found_by_its_file_system_and_type(aws: Aws) -
 def test_filter_values_are_alternatives_and_filters_all_apply(aws: Aws) -> None:
     lustre = aws.emulator.seed_backup(DEST)
     windows = aws.emulator.seed_backup(DEST, file_system_type="WINDOWS", backup_type="AUTOMATIC")
-    zfs = aws.emulator.seed_backup(DEST, file_system_type="OPENZFS", resource_type="VOLUME")
+    ontap = aws.emulator.seed_backup(DEST, file_system_type="ONTAP", resource_type="VOLUME")
 
     assert aws.backup_ids(DEST, Filters=_filter("file-system-type", "LUSTRE", "WINDOWS")) == [lustre, windows]
     assert aws.backup_ids(
@@ -187,8 +187,8 @@ def test_filter_values_are_alternatives_and_filters_all_apply(aws: Aws) -> None:
     ) == [windows]
     assert aws.backup_ids(DEST, Filters=_filter("file-system-type", "lustre")) == []  # values are exact
     assert aws.backup_ids(DEST, Filters=_filter("file-system-type")) == []  # no value matches nothing
-    volume_id = aws.describe(zfs)["Volume"]["VolumeId"]
-    assert aws.backup_ids(DEST, Filters=_filter("volume-id", volume_id)) == [zfs]
+    volume_id = aws.describe(ontap)["Volume"]["VolumeId"]
+    assert aws.backup_ids(DEST, Filters=_filter("volume-id", volume_id)) == [ontap]
 
 
 @pytest.mark.parametrize("name", ["data-repository-type", "file-cache-id", "file-cache-type"])
