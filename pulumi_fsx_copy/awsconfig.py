@@ -52,18 +52,7 @@ NO_EFFECT = frozenset(
 )
 """Accepted and without effect on a copy: checks pulumi-aws skips, S3-only settings, retry tuning (the
 provider's own retry policy applies), the plugin's version."""
-PROVIDER_SETTINGS = (
-    "region",
-    "profile",
-    "assumeRoles",
-    "allowedAccountIds",
-    "forbiddenAccountIds",
-    "defaultTags",
-    "endpoints",
-    "stsRegion",
-    "accessKey",
-    "secretKey",
-    "token",
+OTHER_SETTINGS = (
     "assumeRoleWithWebIdentity",
     "customCaBundle",
     "ec2MetadataServiceEndpoint",
@@ -79,9 +68,8 @@ PROVIDER_SETTINGS = (
     "useDualstackEndpoint",
     "useFipsEndpoint",
 )
-"""What a program can read from a pulumi-aws ``Provider`` object (its outputs, typed or not), by pulumi-aws's
-name; ``resource.py`` reads each, sending only whether a static credential is set, never its value."""
-CONFIG_KEYS = tuple(sorted(HONOURED | NO_EFFECT | set(PROVIDER_SETTINGS)))
+"""pulumi-aws's other provider settings (all refused: a copy cannot honour them), by pulumi-aws's name."""
+CONFIG_KEYS = tuple(sorted(HONOURED | NO_EFFECT | set(OTHER_SETTINGS)))
 """Every pulumi-aws config key read from the stack (``aws:`` + the name): honoured, without effect, or refused."""
 SERVICES = ("fsx", "kms", "sts")
 """The services whose ``endpoints`` entry is used (the provider calls no other)."""
@@ -261,6 +249,13 @@ def parse(values: Mapping[str, Any], *, source: str, label: str, explicit: bool)
             static = (given["accessKey"], given["secretKey"], given.get("token") or None)
         else:
             problems.append(f"{label}accessKey and {label}secretKey must be set together")
+    if given.pop("notRecorded", None):
+        refused.append(
+            f"{label.removesuffix(' setting ')}: its settings could not be seen, as it was made before pulumi_fsx_copy "
+            "was imported (pulumi-aws's Provider does not expose assume_roles, allowed_account_ids, default_tags "
+            "or endpoints as outputs, so pulumi_fsx_copy records them when a Provider is made). Import "
+            "pulumi_fsx_copy before making the Provider"
+        )
     for key in sorted(given):
         if key not in HONOURED and key not in NO_EFFECT:
             refused.append(

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Mapping
 from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
 
-from .awsconfig import PROVIDER_SETTINGS, STATIC_KEYS, go_duration_seconds
+from .aws_options import record_aws_providers, take_aws_provider, timeouts_in_minutes
 from .errors import InvalidInputError
 from .ownership import resource_identity
 from .provider import BackupCopyProvider
 from .schema import INPUT_ORDER, OUTPUT_NAMES
 from .sdk_internals import without_dependencies
 from .validation import backup_id_problem
+
+record_aws_providers()  # an explicit aws Provider's settings, as the program gives them (aws_options)
 
 
 # <generated: args>
@@ -342,8 +342,8 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             )
         props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_ORDER}
         props["resource_identity"] = _identity(resource_name, opts)
-        opts, props["aws_provider"] = _take_aws_provider(opts)
-        props["custom_timeouts"] = _timeouts_in_minutes(resource_name, opts)
+        opts, props["aws_provider"] = take_aws_provider(opts)
+        props["custom_timeouts"] = timeouts_in_minutes(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))
         # `tags_all` is every tag AWS holds on the copy: the declared ones (secret when given as secrets), the
         # source's (copy_tags), ones added in AWS. The program cannot know which may be secret, so it always is.
@@ -389,77 +389,3 @@ def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi
 
 _TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 """The engine's type token of a BackupCopy (``pulumi.dynamic.Resource`` with module ``fsx``, name ``BackupCopy``)."""
-
-
-# -- pulumi-aws resource options: an explicit aws Provider, custom timeouts ---------------------------------------
-
-
-def _take_aws_provider(
-    opts: pulumi.ResourceOptions | None,
-) -> tuple[pulumi.ResourceOptions | None, pulumi.Output[dict[str, Any]] | None]:
-    """``opts`` without its pulumi-aws ``Provider`` (``provider=`` or ``providers["aws"]``: a BackupCopy's own
-    provider is the dynamic one, so the engine would not use it), and that Provider's settings as an input.
-
-    What the program can read of a Provider is its outputs (typed or not): :data:`awsconfig.PROVIDER_SETTINGS`.
-    Of static credentials only whether each is set travels (the provider refuses them); never their value.
-    """
-    if opts is None:
-        return opts, None
-    provider = opts.provider if _is_aws_provider(opts.provider) else None
-    providers = opts.providers
-    if isinstance(providers, Mapping):
-        provider = provider or (providers.get("aws") if _is_aws_provider(providers.get("aws")) else None)
-        providers = {k: v for k, v in providers.items() if v is not provider}
-    elif isinstance(providers, list):
-        provider = provider or next((p for p in providers if _is_aws_provider(p)), None)
-        providers = [p for p in providers if p is not provider]
-    if provider is None:
-        return opts, None
-    stripped = copy.copy(opts)
-    stripped.provider = None if opts.provider is provider else opts.provider
-    stripped.providers = providers
-    return stripped, _provider_settings(provider)
-
-
-def _is_aws_provider(candidate: object) -> bool:
-    return isinstance(candidate, pulumi.ProviderResource) and candidate.package == "aws"
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def _provider_settings(provider: pulumi.ProviderResource) -> pulumi.Output[dict[str, Any]]:
-    """``{"name": ..., "settings": {pulumi-aws name: value}}`` of ``provider``'s outputs (``_take_aws_provider``)."""
-    outputs = {name: provider.__dict__.get(_snake(name)) for name in PROVIDER_SETTINGS}
-    plain = {k: v for k, v in outputs.items() if isinstance(v, pulumi.Output) and k not in STATIC_KEYS}
-    static = [outputs[k] if isinstance(outputs[k], pulumi.Output) else None for k in STATIC_KEYS]
-    # Whether each static credential is set: derived from secrets, so secret; it says nothing of their values.
-    static_set = pulumi.Output.unsecret(
-        pulumi.Output.all(*static).apply(lambda given: {k: True for k, v in zip(STATIC_KEYS, given, strict=True) if v})
-    )
-    name = getattr(provider, "_name", "?")
-    return pulumi.Output.all(pulumi.Output.all(**plain), static_set).apply(
-        lambda both: {"name": name, "settings": {**both[0], **both[1]}}
-    )
-
-
-def _timeouts_in_minutes(resource_name: str, opts: pulumi.ResourceOptions | None) -> dict[str, float] | None:
-    """``opts.custom_timeouts``' create and delete in minutes (the engine sends them in its Create and Delete
-    requests, but the Python dynamic provider SDK does not pass them on); its update and read bound no wait here."""
-    timeouts = opts.custom_timeouts if opts is not None else None
-    if timeouts is None:
-        return None
-    minutes: dict[str, float] = {}
-    for operation in ("create", "delete"):
-        text = getattr(timeouts, operation, None)
-        if not text:
-            continue
-        seconds = go_duration_seconds(str(text))
-        if seconds is None or seconds <= 0:
-            raise InvalidInputError(
-                f"BackupCopy {resource_name!r}: custom_timeouts {operation}={text!r} is not a positive duration; "
-                "write it as Pulumi does, e.g. '30m', '2h' or '90s'."
-            )
-        minutes[operation] = seconds / 60
-    return minutes or None
