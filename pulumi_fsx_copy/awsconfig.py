@@ -7,6 +7,7 @@ preview naming it (:meth:`AwsSettings.refused`). Names are pulumi-aws's (v7, and
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -74,7 +75,7 @@ CONFIG_KEYS = tuple(sorted(HONOURED | NO_EFFECT | set(OTHER_SETTINGS)))
 SERVICES = ("fsx", "kms", "sts")
 """The services whose ``endpoints`` entry is used (the provider calls no other)."""
 
-_GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms)")
+_GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 _GO_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 
@@ -137,7 +138,7 @@ class AwsSettings:
     refused: tuple[str, ...] = ()
     """One sentence per refused setting, naming it and the fix."""
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """What tells two settings apart for credentials and clients (no secret in it: static keys by access key ID)."""
         data = {

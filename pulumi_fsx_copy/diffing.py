@@ -15,9 +15,9 @@ from pulumi_fsx_copy.schema import INPUT_DEFAULTS, RECORDED_INPUTS, REPLACING_IN
 DEFAULT_KMS_KEY = "alias/aws/fsx"
 """The key FSx uses when CopyBackup gets no KmsKeyId: the AWS managed key for FSx."""
 
-RECORDED_OPTIONS = ("aws_provider", "custom_timeouts")
-"""Hidden inputs from the resource's options: a change is recorded (an update), so that later operations (a
-destroy) use the settings as the program now gives them."""
+RECORDED_OPTIONS = ("aws_provider", "custom_timeouts", "default_tags")
+"""Hidden inputs from the resource's options and pulumi-aws's settings: a change is an update (default tags are
+set or removed; later operations, a destroy, use the settings as the program now gives them)."""
 REPLACE_FIELDS = tuple(name for name in REPLACING_INPUTS if name != "kms_key_id")
 """Inputs compared as they are; ``kms_key_id`` is compared as the key it names (see ``_kms_key_differs``)."""
 

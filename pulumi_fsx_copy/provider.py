@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -51,14 +52,14 @@ from .errors import (
     KmsKeyError,
     OwnershipConflictError,
 )
-from .facts import Lifecycle
+from .facts import MAX_TAGS, Lifecycle
 from .gateway import AwsGateway
 from .kms import parse_key_reference
-from .ownership import OWNER_TAG, Identity, LeasePolicy, claim_value, tag_map
+from .ownership import OWNER_TAG, OWNERSHIP_TAG_KEYS, Identity, LeasePolicy, claim_value, tag_map
 from .progress import ProgressReporter, current_urn
 from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
 from .serving import install as serve_engine
-from .tags import tag_changes
+from .tags import TagChanges, tag_changes
 from .validation import backup_id_problem, check_properties
 from .waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 
@@ -153,6 +154,10 @@ class BackupCopyProvider(ResourceProvider):
             bag["region"] = olds["region"]  # recorded: a changed aws:region never moves an existing copy
         inputs, failures = check_properties(bag, default_region=self._default_region())
         failures += [CheckFailure("", refused) for refused in settings.refused]
+        inputs.pop("default_tags", None)
+        if settings.default_tags:
+            inputs["default_tags"] = default_tag_digests(settings)
+            failures += [CheckFailure("", problem) for problem in _default_tag_problems(settings, inputs.get("tags"))]
         region = inputs.get("region")
         if not failures and isinstance(region, str) and region != UNKNOWN:
             problem = self._account_problem(settings, region)
@@ -198,7 +203,7 @@ class BackupCopyProvider(ResourceProvider):
         check_endpoint_settings()
         request = CopyRequest.from_inputs(props)
         declared_tags = request.tags
-        request = _with_default_tags(request, self._clients.settings)
+        request = _with_default_tags(request, self._clients.settings if props.get("default_tags") else AwsSettings())
         deadline = Deadline(_wait_minutes(props, "create") * 60)
 
         def finish(backup: dict[str, Any], claim: str) -> dict[str, Any]:
@@ -267,6 +272,7 @@ class BackupCopyProvider(ResourceProvider):
         region = str(olds.get("region") or news["region"])
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
         changes = tag_changes(olds.get("tags") or {}, news.get("tags") or {})
+        changes = _with_default_tags_changes(changes, olds, news, self._clients.settings)
         backup = {"BackupId": id_, "ResourceARN": olds.get("arn")}
         if changes.to_set:
             self._gateway.tag(region, backup, changes.to_set, deadline)
@@ -597,3 +603,40 @@ def _with_default_tags(request: CopyRequest, settings: AwsSettings) -> CopyReque
     if not settings.default_tags:
         return request
     return dataclasses.replace(request, tags={**settings.tags, **request.tags})
+
+
+def default_tag_digests(settings: AwsSettings) -> dict[str, str]:
+    """The ``default_tags`` input: each default tag's key and a digest of its value (never the value)."""
+    return {k: hashlib.sha256(v.encode()).hexdigest()[:16] for k, v in settings.default_tags}
+
+
+def _default_tag_problems(settings: AwsSettings, tags: object) -> list[str]:
+    """Why the default and declared tags together do not fit on a copy, if they do not."""
+    declared = tags if isinstance(tags, Mapping) else {}
+    room = MAX_TAGS - len(OWNERSHIP_TAG_KEYS)
+    total = len(settings.tags.keys() | declared.keys())
+    if total <= room:
+        return []
+    return [
+        f"tags: {len(declared)} declared and {len(settings.tags)} default tags ({settings.source}'s defaultTags) make "
+        f"{total} tags; a copy holds {room} besides the provider's ownership tags. Declare fewer, or give this copy "
+        "an aws Provider without defaultTags."
+    ]
+
+
+def _with_default_tags_changes(
+    changes: TagChanges, olds: Mapping[str, Any], news: Mapping[str, Any], settings: AwsSettings
+) -> TagChanges:
+    """``changes`` (of the declared tags) with the default tags' own: each one added or changed since the copy's last
+    record is set (its value from the settings now in force), each one removed from defaultTags is removed; a
+    declared tag wins, and a declared tag removed falls back to a default tag of its key."""
+    old, new = olds.get("default_tags") or {}, news.get("default_tags") or {}
+    if not old and not new:
+        return changes
+    defaults = {k: v for k, v in settings.tags.items() if k in new}
+    declared = news.get("tags") or {}
+    to_set = {k: defaults[k] for k in new if k in defaults and old.get(k) != new[k] and k not in declared}
+    to_set.update({k: defaults[k] for k in changes.to_remove if k in defaults})
+    to_remove = [k for k in changes.to_remove if k not in defaults]
+    to_remove += [k for k in old if k not in new and k not in declared]
+    return TagChanges(to_set={**to_set, **changes.to_set}, to_remove=sorted(set(to_remove)))

@@ -161,6 +161,9 @@ INPUTS: tuple[InputField, ...] = (
     # custom_timeouts: opts.custom_timeouts in minutes ({"create": m, "delete": m}, only those given); each bounds
     # its wait together with wait_timeout_minutes, the shorter winning.
     InputField("custom_timeouts", "record", hidden=True),
+    # default_tags: set by check from pulumi-aws's defaultTags in force, {key: digest of the value} (a tag value may
+    # be a secret: never in the state); a change updates the copy's tags in place.
+    InputField("default_tags", "update", hidden=True),
 )
 """Every input, the user's in the order of the constructor, then the hidden ones."""
 

@@ -20,7 +20,7 @@ from pulumi import automation as auto
 from pulumi_fsx_copy import BackupCopy
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, MakeStack, live_copies
+from tests.support.cli import REGION, SOURCE_REGION, MakeStack, live_copies, tags_of
 
 STANDIN = Path(__file__).resolve().parents[1] / "support" / "aws_standin"
 ROLE = "arn:aws:iam::123456789012:role/dr-deployer"
@@ -48,6 +48,15 @@ def state_text(stack: auto.Stack) -> str:
     """Every file of the stack's file backend, as text (what a reader of the bucket sees)."""
     root = Path(stack.workspace.work_dir)
     return "\n".join(p.read_text(errors="replace") for p in root.rglob("*") if p.is_file() and p.suffix == ".json")
+
+
+def copy_in_backend_files(stack: auto.Stack, name: str = "dr") -> dict[str, Any]:
+    """The copy's resource as the backend's checkpoint file holds it (secrets encrypted)."""
+    root = Path(stack.workspace.work_dir)
+    checkpoint = next(p for p in root.rglob(f"{stack.name}.json") if ".pulumi/stacks" in p.as_posix())
+    resources = json.loads(checkpoint.read_text())["checkpoint"]["latest"]["resources"]
+    found: dict[str, Any] = next(r for r in resources if r["urn"].endswith(f"BackupCopy::{name}"))
+    return found
 
 
 def inputs_of(stack: auto.Stack, name: str = "dr") -> dict[str, Any]:
@@ -133,6 +142,8 @@ def test_assume_roles_make_every_fsx_call_as_the_role(
     callers = fsx_remote.callers()
     assert set(callers) == {"arn:aws:sts::123456789012:assumed-role/dr-deployer/ci"}
     assert fsx_remote.calls("CopyBackup") == 1 and fsx_remote.calls("DeleteBackup") == 1
+    # The role's temporary credentials (moto's start with ASIA) never reach the state.
+    assert "ASIA" not in state_text(stack) and "SessionToken" not in state_text(stack)
 
 
 def test_an_explicit_providers_assume_roles_govern_its_copies(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
@@ -151,6 +162,37 @@ def test_an_explicit_providers_assume_roles_govern_its_copies(fsx_stack: MakeSta
     assert set(fsx_remote.callers()) == {"arn:aws:sts::123456789012:assumed-role/dr-deployer/program"}
 
 
+def test_static_keys_of_the_stack_config_are_used_and_never_stored_by_the_copy(
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
+) -> None:
+    source = fsx_remote.seed_backup(SOURCE_REGION)
+    secret = "stack-config-secret-0123456789"
+    stack = fsx_stack(
+        copy_program(source),
+        config={"aws:accessKey": "AKIASTACKCONFIG00001"},
+        secret_config={"aws:secretKey": secret},
+    )
+    fsx_remote.reset_calls()
+
+    stack.up()
+
+    assert fsx_remote.calls("CopyBackup") == 1
+    assert secret not in state_text(stack)  # the backend's files: the stack config's secret stays encrypted
+    copy = next(r for r in stack.export_stack().deployment["resources"] if r["urn"].endswith("::dr"))
+    assert secret not in json.dumps(copy) and "AKIASTACKCONFIG00001" not in json.dumps(copy)
+
+
+def test_aws_endpoints_are_honoured(fsx_stack: MakeStack, fsx_server: Any, fsx_remote: RemoteEmulator) -> None:
+    source = fsx_remote.seed_backup(SOURCE_REGION)
+    endpoints = json.dumps([{service: fsx_server.url for service in ("fsx", "kms", "sts")}])
+    down = "http://127.0.0.1:9"  # nothing listens: only aws:endpoints can reach the emulator
+    stack = fsx_stack(copy_program(source), config={"aws:endpoints": endpoints}, env={"AWS_ENDPOINT_URL": down})
+
+    copy = stack.up().outputs["id"].value
+
+    assert [c["BackupId"] for c in live_copies(REGION)] == [copy]
+
+
 def test_allowed_account_ids_excluding_the_account_fails_preview(
     fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
@@ -167,6 +209,25 @@ def test_allowed_account_ids_excluding_the_account_fails_preview(
     assert fsx_remote.calls() == 0 and live_copies(REGION) == []
 
 
+def test_an_explicit_providers_forbidden_account_ids_fail_preview(
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
+) -> None:
+    import pulumi_aws as aws
+
+    source = fsx_remote.seed_backup(SOURCE_REGION)
+
+    def opts() -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(provider=aws.Provider("guarded", forbidden_account_ids=["123456789012"]))
+
+    stack = fsx_stack(copy_program(source, opts), env=with_aws_plugin())
+    fsx_remote.reset_calls()
+    with pytest.raises(auto.CommandError) as failed:
+        stack.preview()
+
+    assert "account 123456789012, which forbiddenAccountIds (the aws Provider 'guarded') lists" in str(failed.value)
+    assert fsx_remote.calls() == 0 and live_copies(REGION) == []
+
+
 def test_default_tags_are_on_the_copy_in_tags_all_never_in_tags(
     fsx_stack: MakeStack, fsx_remote: RemoteEmulator
 ) -> None:
@@ -180,6 +241,17 @@ def test_default_tags_are_on_the_copy_in_tags_all_never_in_tags(
     assert outputs["tags_all"].value.items() >= {"cost-center": "dr-42", "purpose": "dr"}.items()
     copy = next(c for c in live_copies(REGION) if c["BackupId"] == outputs["id"].value)
     assert {t["Key"]: t["Value"] for t in copy["Tags"]}.items() >= {"cost-center": "dr-42", "purpose": "dr"}.items()
+    # The copy's record holds a digest of each default tag (a value may be a secret) and tags_all encrypted.
+    assert "dr-42" not in json.dumps(copy_in_backend_files(stack))
+
+    # A change of aws:defaultTags updates the copy in place: changed, added and removed default tags.
+    stack.set_config("aws:defaultTags", auto.ConfigValue(json.dumps({"tags": {"cost-center": "dr-43", "tier": "1"}})))
+    log = EventLog()
+    outputs = stack.up(on_event=log.record).outputs
+    assert log.ops() == {"dr": ["update"]}
+    tags = tags_of(REGION, outputs["id"].value)
+    assert tags.items() >= {"cost-center": "dr-43", "tier": "1", "purpose": "dr"}.items()
+    assert outputs["tags"].value == {"purpose": "dr"}
 
 
 def test_custom_timeouts_create_bounds_the_wait(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:
