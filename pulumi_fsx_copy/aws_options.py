@@ -115,7 +115,13 @@ def take_aws_provider(
         provider = provider or next((p for p in providers if _is_aws_provider(p)), None)
         providers = [p for p in providers if p is not provider]
     if provider is None:
-        return opts, None
+        # A parent's aws Provider (``providers={"aws": ...}`` on a component) governs its children, as it would
+        # an aws resource's: the SDK keeps it as the parent's ``_providers`` (not promised; absent: none).
+        inherited = getattr(opts.parent, "_providers", None) if opts.parent is not None else None
+        found = inherited.get("aws") if isinstance(inherited, Mapping) else None
+        return opts, _settings_input(found) if isinstance(
+            found, pulumi.ProviderResource
+        ) and found.package == "aws" else None
     stripped = copy.copy(opts)
     stripped.provider = None if opts.provider is provider else opts.provider
     stripped.providers = providers

@@ -237,7 +237,7 @@ class BackupCopyProvider(ResourceProvider):
         Also reports (a warning naming each) this resource's copies that no state records: a destroy deletes them.
         """
         check_endpoint_settings()
-        region = str(props.get("region") or self._default_region() or "")
+        region = str(props.get("region") or self._clients.settings.region or self._default_region() or "")
         problem = backup_id_problem(id_, "the ID given to BackupCopy.get")
         if problem:
             raise InvalidInputError(f"{problem}.", operation="DescribeBackups", region=region or None)

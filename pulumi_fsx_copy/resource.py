@@ -364,6 +364,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             raise InvalidInputError(f"BackupCopy {resource_name!r}: {problem}.")
         copy = BackupCopy.__new__(BackupCopy)
         props: dict[str, Any] = dict.fromkeys((*INPUT_ORDER, *OUTPUT_NAMES))
+        opts, props["aws_provider"] = take_aws_provider(opts)  # its Region is where the copy is looked for
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         pulumi.dynamic.Resource.__init__(copy, BackupCopyProvider(), resource_name, props, merged)
         return copy
