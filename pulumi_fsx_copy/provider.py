@@ -297,7 +297,8 @@ class BackupCopyProvider(ResourceProvider):
         except BackupInUseError as err:
             raise err.with_message(
                 f"{err} The delete waited {timeout:g} minutes for it: wait_timeout_minutes (default "
-                f"{DEFAULT_WAIT_TIMEOUT_MINUTES:g}) as the state recorded it at the last `pulumi up`. The copy is kept "
+                f"{DEFAULT_WAIT_TIMEOUT_MINUTES:g}), or custom_timeouts delete when shorter, as the state recorded "
+                "them at the last `pulumi up`. The copy is kept "
                 "and stays in the stack; to wait longer (or less), change wait_timeout_minutes and run `pulumi up` "
                 "before `pulumi destroy`."
             ) from None
