@@ -16,6 +16,7 @@ import copy
 import functools
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import inspect
 import sys
 from collections.abc import Mapping, Sequence
@@ -69,19 +70,28 @@ def _patch(module: ModuleType) -> None:
 class _PatchOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Patches ``pulumi_aws.provider`` when it is imported (once), delegating the import to the usual finders."""
 
+    def __init__(self) -> None:
+        self._finding = False
+        self._loader: Any = None
+
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
-        if fullname != _MODULE:
+        if fullname != _MODULE or self._finding:
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        self._finding = True  # the usual finders find it; this one wraps its loader
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            self._finding = False
         if spec is None or spec.loader is None:
             return spec
+        sys.meta_path.remove(self)  # once: it returns a spec, so no finder after it is skipped
         self._loader = spec.loader
         spec.loader = self
         return spec
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self._loader.create_module(spec)
+        module: ModuleType | None = self._loader.create_module(spec)
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
         self._loader.exec_module(module)
