@@ -219,7 +219,8 @@ def parse(values: Mapping[str, Any], *, source: str, label: str, explicit: bool)
     """
     problems: list[str] = []
     refused: list[str] = []
-    given = {k: _decoded(v) for k, v in values.items() if v is not None and v != "" and v is not False}
+    decoded = {k: _decoded(v) for k, v in values.items()}
+    given = {k: v for k, v in decoded.items() if v is not None and v != "" and v is not False and v != []}
     roles: list[AssumeRole] = []
     for key in ("assumeRoles", "assumeRole"):
         raw = given.get(key)

@@ -82,6 +82,10 @@ def test_settings_without_effect_on_a_copy_are_accepted() -> None:
     assert settings.refused == ()
 
 
+def test_a_refused_setting_set_to_false_or_empty_is_not_set() -> None:
+    assert from_stack_config({"aws:insecure": "false", "aws:sharedConfigFiles": "[]"}).refused == ()
+
+
 def test_static_keys_are_honoured_from_the_stack_and_refused_from_an_explicit_provider() -> None:
     stack = from_stack_config({"aws:accessKey": "AKIA1", "aws:secretKey": "s"})
     assert stack.static_keys == ("AKIA1", "s", None) and stack.refused == ()
