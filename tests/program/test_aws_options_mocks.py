@@ -57,3 +57,19 @@ def test_a_custom_timeout_that_is_no_duration_is_refused_naming_it(mocks: Record
             source_backup_id=SOURCE,
             opts=pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="soon")),
         )
+
+
+@pulumi.runtime.test
+def test_a_provider_whose_settings_were_not_recorded_is_sent_as_such(mocks: RecordingMocks) -> Any:
+    import pulumi_aws as aws
+
+    from pulumi_fsx_copy.aws_options import RECORD
+
+    early = aws.Provider("early", region="us-west-2")
+    del early.__dict__[RECORD]  # as a Provider made before pulumi_fsx_copy was imported
+    copy = BackupCopy("dr", source_backup_id=SOURCE, opts=pulumi.ResourceOptions(provider=early))
+
+    def check(_: Any) -> None:
+        assert _copy_inputs(mocks, "dr")["aws_provider"] == {"name": "early", "settings": {"notRecorded": True}}
+
+    return copy.id.apply(check)
