@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from .awsconfig import AwsSettings
 from .errors import EndpointConfigError, ErrorContext, RegionError, map_error
 
 if TYPE_CHECKING:
@@ -58,18 +61,30 @@ def new_session(profile: str | None) -> Session:
 
 
 class AwsClients:
-    """A cache of AWS clients for one AWS profile (or the default credential chain)."""
+    """A cache of AWS clients for the stack's pulumi-aws settings, or for the settings of the resource in hand.
 
-    def __init__(self, profile: str | None = None) -> None:
-        self._profile = profile
+    The settings in force are :data:`RESOURCE_SETTINGS` (set by the provider for the operation of a resource with
+    an explicit aws Provider), else those given here (the stack's ``aws:*`` config). Each settings' credentials:
+    the profile (or the default chain), the stack's static keys, then the assume-role chain through STS as boto3
+    assumes a role (refreshed before they expire).
+    """
+
+    def __init__(self, settings: AwsSettings | str | None = None) -> None:
+        self._settings = settings if isinstance(settings, AwsSettings) else AwsSettings(profile=settings)
         self._lock = threading.Lock()
-        self._session: Session | None = None
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._sessions: dict[str, Session] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._accounts: dict[str, str] = {}
+
+    @property
+    def settings(self) -> AwsSettings:
+        """The settings in force: the resource's (explicit Provider), else the stack's."""
+        return RESOURCE_SETTINGS.get() or self._settings
 
     @property
     def profile(self) -> str | None:
         """The AWS profile in use, or None for the default credential chain."""
-        return self._profile
+        return self.settings.profile
 
     def fsx(self, region: str) -> Any:
         """The FSx client for ``region``."""
@@ -79,32 +94,105 @@ class AwsClients:
         """The KMS client for ``region``."""
         return self._client("kms", region)
 
+    def account_id(self, region: str) -> str:
+        """The AWS account of the credentials in force (STS GetCallerIdentity, once per settings)."""
+        settings = self.settings
+        account = self._accounts.get(settings.key)
+        if account is None:
+            sts = self._client("sts", region or settings.sts_region or "us-east-1")
+            try:
+                account = str(sts.get_caller_identity()["Account"])
+            except (BotoCoreError, ClientError) as exc:
+                context = ErrorContext(operation="GetCallerIdentity", region=region, service="sts")
+                raise map_error(exc, context) from None
+            self._accounts[settings.key] = account
+        return account
+
     def _client(self, service: str, region: str) -> Any:
-        key = (service, region)
+        settings = self.settings
+        key = (settings.key, service, region)
         client = self._clients.get(key)
         if client is None:
             # Sessions are not thread-safe; clients are, once made.
             with self._lock:
                 client = self._clients.get(key)
                 if client is None:
-                    client = self._clients[key] = self._new_client(service, region)
+                    client = self._clients[key] = self._new_client(settings, service, region)
         return client
 
-    def _new_client(self, service: str, region: str) -> Any:
+    def _new_client(self, settings: AwsSettings, service: str, region: str) -> Any:
         if not region:
             raise RegionError(
                 f"no AWS Region is set for {service.upper()}. Set `region` on the resource, or `pulumi config set "
                 "aws:region REGION`, or AWS_REGION.",
                 code="NoRegion",
             )
-        _check_endpoint_settings(service)
+        endpoint = settings.endpoint(service)
+        if endpoint is None:
+            _check_endpoint_settings(service)
         try:
-            if self._session is None:
-                self._session = new_session(self._profile)
-            return self._session.create_client(service, region_name=region, config=_client_config())
+            session = self._sessions.get(settings.key)
+            if session is None:
+                session = self._sessions[settings.key] = _session(settings, region)
+            return session.create_client(service, region_name=region, endpoint_url=endpoint, config=_client_config())
         except BotoCoreError as exc:
             context = ErrorContext(operation=f"making the {service.upper()} client", region=region, service=service)
             raise map_error(exc, context) from None
+
+
+RESOURCE_SETTINGS: ContextVar[AwsSettings | None] = ContextVar("RESOURCE_SETTINGS", default=None)
+"""The settings of the resource whose operation runs in this context (its explicit aws Provider), if any. A
+thread started for the operation runs in a copy of its context (``ownership``'s lease renewal)."""
+
+
+def _session(settings: AwsSettings, region: str) -> Session:
+    """A botocore session with the credentials of ``settings``."""
+    session = new_session(settings.profile)
+    if settings.static_keys:
+        session.set_credentials(*settings.static_keys)
+    if not settings.assume_roles:
+        return session
+    from botocore.credentials import CredentialProvider, CredentialResolver, DeferredRefreshableCredentials
+
+    base = session
+    sts_region = settings.sts_region or region
+
+    def assume_chain() -> dict[str, Any]:
+        """Assume each role with the previous one's credentials (the first with the base credentials)."""
+        keys: dict[str, Any] = {}
+        for role in settings.assume_roles:
+            sts: Any = base.create_client(
+                "sts",
+                region_name=sts_region,
+                endpoint_url=settings.endpoint("sts"),
+                config=_client_config(),
+                **keys,
+            )
+            answer = sts.assume_role(**role.request(f"pulumi-fsx-copy-{int(time.time())}"))["Credentials"]
+            keys = {
+                "aws_access_key_id": answer["AccessKeyId"],
+                "aws_secret_access_key": answer["SecretAccessKey"],
+                "aws_session_token": answer["SessionToken"],
+            }
+            expiry = answer["Expiration"]
+        return {
+            "access_key": keys["aws_access_key_id"],
+            "secret_key": keys["aws_secret_access_key"],
+            "token": keys["aws_session_token"],
+            "expiry_time": expiry.isoformat() if hasattr(expiry, "isoformat") else str(expiry),
+        }
+
+    credentials = DeferredRefreshableCredentials(refresh_using=assume_chain, method="assume-role")
+
+    class _AssumedRoles(CredentialProvider):
+        METHOD = "assume-role"
+
+        def load(self) -> Any:
+            return credentials
+
+    assumed = new_session(None)
+    assumed.register_component("credential_provider", CredentialResolver([_AssumedRoles()]))
+    return assumed
 
 
 SERVICES = ("fsx", "kms")

@@ -15,6 +15,9 @@ from pulumi_fsx_copy.schema import INPUT_DEFAULTS, RECORDED_INPUTS, REPLACING_IN
 DEFAULT_KMS_KEY = "alias/aws/fsx"
 """The key FSx uses when CopyBackup gets no KmsKeyId: the AWS managed key for FSx."""
 
+RECORDED_OPTIONS = ("aws_provider", "custom_timeouts", "default_tags")
+"""Hidden inputs from the resource's options and pulumi-aws's settings: a change is an update (default tags are
+set or removed; later operations, a destroy, use the settings as the program now gives them)."""
 REPLACE_FIELDS = tuple(name for name in REPLACING_INPUTS if name != "kms_key_id")
 """Inputs compared as they are; ``kms_key_id`` is compared as the key it names (see ``_kms_key_differs``)."""
 
@@ -76,9 +79,23 @@ def diff_properties(
     if olds.get("lifecycle") == Lifecycle.FAILED:
         # AWS reported the copy FAILED (refresh recorded it): never keep it as if it were good.
         replaces.append("lifecycle")
-    updates = [name for name in (*UPDATING_INPUTS, *RECORDED_INPUTS) if _differs(olds, news, name)]
+    updates = [name for name in (*UPDATING_INPUTS, *RECORDED_INPUTS, *RECORDED_OPTIONS) if _differs(olds, news, name)]
     return DiffResult(
         changes=bool(replaces or updates),
         replaces=replaces,
         delete_before_replace=False,
     )
+
+
+def replacement_reason(olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
+    """Why a copy is replaced, for the preview: each replacing input, its old and new value (``kms_key_id``: the
+    key in use and the key named). ``lifecycle`` (FAILED) has its own warning and is left out."""
+    parts = []
+    for name in replaces:
+        if name == "lifecycle":
+            continue
+        old = olds.get("kms_key_id") if name == "kms_key_id" else _value(olds, name)
+        new = news.get(name)
+        shown = "(known after apply)" if _is_unknown(new) else repr(_value(news, name))
+        parts.append(f"{name} {old!r} -> {shown}")
+    return "; ".join(parts)

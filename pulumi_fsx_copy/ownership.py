@@ -46,6 +46,7 @@ Undecidable cases, each decided to lose no data:
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import secrets
@@ -290,7 +291,9 @@ class Lease:
 
     def start_renewing(self) -> None:
         self._protocol.held.add(self)
-        threading.Thread(target=self._renew_loop, daemon=True, name=f"lease-{self.holder}").start()
+        # In the operation's context: its calls are made with the resource's AWS settings (clients.RESOURCE_SETTINGS).
+        renew = contextvars.copy_context().run
+        threading.Thread(target=renew, args=(self._renew_loop,), daemon=True, name=f"lease-{self.holder}").start()
 
     def stop_renewing(self) -> None:
         self._stop.set()

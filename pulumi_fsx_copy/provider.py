@@ -9,14 +9,19 @@ every engine call at once (see ``serving``), so it keeps no per-call state on ``
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 from botocore.exceptions import BotoCoreError
 from pulumi.dynamic import (
+    CheckFailure,
     CheckResult,
     ConfigureRequest,
     CreateResult,
@@ -28,9 +33,10 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from .clients import AwsClients, check_endpoint_settings, new_session
+from .awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
+from .clients import RESOURCE_SETTINGS, AwsClients, check_endpoint_settings, new_session
 from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, cancelled
-from .diffing import diff_properties
+from .diffing import diff_properties, replacement_reason
 from .errors import (
     AccessDeniedError,
     BackupCopyError,
@@ -46,14 +52,14 @@ from .errors import (
     KmsKeyError,
     OwnershipConflictError,
 )
-from .facts import Lifecycle
+from .facts import MAX_TAGS, Lifecycle
 from .gateway import AwsGateway
 from .kms import parse_key_reference
-from .ownership import OWNER_TAG, Identity, LeasePolicy, claim_value, tag_map
+from .ownership import OWNER_TAG, OWNERSHIP_TAG_KEYS, Identity, LeasePolicy, claim_value, tag_map
 from .progress import ProgressReporter, current_urn
 from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
 from .serving import install as serve_engine
-from .tags import tag_changes
+from .tags import TagChanges, tag_changes
 from .validation import backup_id_problem, check_properties
 from .waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 
@@ -76,6 +82,26 @@ def _identity_of(props: Mapping[str, Any]) -> Identity | None:
     return Identity.of(str(identity), {k: props.get(k) for k in REPLACING_INPUTS})
 
 
+_Operation = TypeVar("_Operation", bound=Callable[..., Any])
+_GUARDED = ("create", "update", "delete")
+"""Operations that change AWS: refused when the account is not allowed (as pulumi-aws refuses at configure)."""
+
+
+def _with_resource_settings(operation: _Operation) -> _Operation:
+    """Run a lifecycle operation with its resource's pulumi-aws settings in force: those of its explicit aws
+    Provider (the last argument's ``aws_provider``), else the stack's; a changing one first checks the account."""
+
+    @functools.wraps(operation)
+    def run(self: BackupCopyProvider, *args: Any) -> Any:
+        props = args[-1]
+        with self._settings_in_force(props) as settings:
+            if operation.__name__ in _GUARDED:
+                self._require_allowed_account(settings, str(props.get("region") or self._default_region() or ""))
+            return operation(self, *args)
+
+    return run  # type: ignore[return-value]
+
+
 class BackupCopyProvider(ResourceProvider):
     """Copies an FSx backup with CopyBackup and manages the copy's lifecycle."""
 
@@ -84,6 +110,7 @@ class BackupCopyProvider(ResourceProvider):
     def __init__(self) -> None:
         super().__init__()
         self._stack_region: str | None = None
+        self._stack_settings = AwsSettings()
         # Whether the engine checked a resource with this provider: then it was configured from the program's
         # configuration as it is now; otherwise (`pulumi refresh`, `pulumi destroy`) from the state's record.
         self._config_is_current = False
@@ -98,11 +125,12 @@ class BackupCopyProvider(ResourceProvider):
     # -- lifecycle -----------------------------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read ``aws:region`` and ``aws:profile`` from the stack's configuration."""
-        region = req.config.get("aws:region")
-        profile = req.config.get("aws:profile")
-        self._stack_region = str(region) if region else None
-        self._clients = AwsClients(str(profile) if profile else None)
+        """Read pulumi-aws's settings from the stack's ``aws:*`` configuration (``awsconfig``): Region, profile,
+        static keys, assume-role chain, allowed/forbidden accounts, default tags, endpoints."""
+        settings = from_stack_config({f"aws:{name}": req.config.get(f"aws:{name}") for name in CONFIG_KEYS})
+        self._stack_settings = settings
+        self._stack_region = settings.region
+        self._clients = AwsClients(settings)
         scale = time_scale()
         self._gateway = AwsGateway(self._clients, PollPolicy().scaled(scale), Backoff().scaled(scale))
         # Only the provider process is configured: there the engine's address is on the command line.
@@ -110,14 +138,34 @@ class BackupCopyProvider(ResourceProvider):
         # Serve every engine call while copies wait, as many copies at once as AWS allows; hear Cancel.
         serve_engine()
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate the inputs offline and record the resolved Regions."""
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate the inputs offline and record the resolved Regions; refuse pulumi-aws settings that cannot be
+        honoured. The Region of a copy declared without ``region`` is its recorded one (``olds``), then its
+        explicit aws Provider's, then the stack's. With allowed or forbidden account IDs, STS says the account."""
         check_endpoint_settings()
         self._config_is_current = True
         bag = {k: _with_unknown_sentinel(v) for k, v in news.items() if k != PROVIDER_KEY}
+        settings = self._settings_of(bag)
+        if bag.get("region") is None and bag.get("aws_provider") == UNKNOWN:
+            bag["region"] = UNKNOWN  # the explicit Provider's settings are known after it is created
+        elif bag.get("region") is None and settings is not self._stack_settings and settings.region:
+            bag["region"] = settings.region  # the explicit Provider's Region: declared by the program
+        elif bag.get("region") is None and isinstance(olds.get("region"), str) and olds["region"]:
+            bag["region"] = olds["region"]  # recorded: a changed aws:region never moves an existing copy
         inputs, failures = check_properties(bag, default_region=self._default_region())
+        failures += [CheckFailure("", refused) for refused in settings.refused]
+        inputs.pop("default_tags", None)
+        if settings.default_tags:
+            inputs["default_tags"] = default_tag_digests(settings)
+            failures += [CheckFailure("", problem) for problem in _default_tag_problems(settings, inputs.get("tags"))]
+        region = inputs.get("region")
+        if not failures and isinstance(region, str) and region != UNKNOWN:
+            problem = self._account_problem(settings, region)
+            if problem:
+                failures.append(CheckFailure("", problem))
         return CheckResult(inputs, failures)
 
+    @_with_resource_settings
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare the old outputs with the new inputs; ask KMS only when offline cannot tell.
 
@@ -133,11 +181,19 @@ class BackupCopyProvider(ResourceProvider):
                 f"copy {id_} in '{region}' is FAILED (AWS reported it at the last refresh): it is replaced by a "
                 "new copy, and deleted once the new one is made."
             )
+        reason = replacement_reason(olds, news, list(result.replaces or []))
+        if reason:
+            pulumi.log.warn(
+                f"copy {id_} in '{olds.get('region')}' is replaced (a new copy is made, then this one deleted) because "
+                f"{reason}. A copy declared without `region` stays in the Region it was made in, whatever aws:region "
+                "says now; only a changed declared `region` (or explicit aws Provider Region) moves it."
+            )
         if olds.get("kms_key_state") not in _NOT_KNOWN_UNUSABLE and not result.changes:
             # Refresh found the copy's key unusable: `pulumi up` runs update, which says what to do.
             return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         return result
 
+    @_with_resource_settings
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Start the copy (or adopt this resource's unrecorded one), wait for AVAILABLE, claim it last.
 
@@ -146,10 +202,12 @@ class BackupCopyProvider(ResourceProvider):
         """
         check_endpoint_settings()
         request = CopyRequest.from_inputs(props)
-        deadline = Deadline(request.wait_timeout_minutes * 60)
+        declared_tags = request.tags
+        request = _with_default_tags(request, self._clients.settings if props.get("default_tags") else AwsSettings())
+        deadline = Deadline(_wait_minutes(props, "create") * 60)
 
         def finish(backup: dict[str, Any], claim: str) -> dict[str, Any]:
-            outs = self._outputs(request.region, props, backup, managed_keys=request.tags)
+            outs = self._outputs(request.region, props, backup, managed_keys=declared_tags)
             outs["tags_all"] = {**outs["tags_all"], OWNER_TAG: claim_value(claim)}  # as AWS holds it once claimed
             outs["claim"] = claim
             return outs
@@ -159,7 +217,9 @@ class BackupCopyProvider(ResourceProvider):
             backup_id, outs = self._copies.create(request, deadline, finish)
         except WaitCancelled:
             raise cancelled(request, None) from None
-        except (CopyTimeoutError, CopyFailedError, CopyCancelledError, OwnershipConflictError):
+        except CopyTimeoutError as err:
+            raise _timeout_source(err, props, "create") from None
+        except (CopyFailedError, CopyCancelledError, OwnershipConflictError):
             raise
         except BackupCopyError as err:
             if err.backup_id is None or err.operation == "CopyBackup":
@@ -170,13 +230,14 @@ class BackupCopyProvider(ResourceProvider):
             ) from None
         return CreateResult(backup_id, outs)
 
+    @_with_resource_settings
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the copy; report it deleted when it is gone (for ``BackupCopy.get``: raise, saying where).
 
         Also reports (a warning naming each) this resource's copies that no state records: a destroy deletes them.
         """
         check_endpoint_settings()
-        region = str(props.get("region") or self._default_region() or "")
+        region = str(props.get("region") or self._clients.settings.region or self._default_region() or "")
         problem = backup_id_problem(id_, "the ID given to BackupCopy.get")
         if problem:
             raise InvalidInputError(f"{problem}.", operation="DescribeBackups", region=region or None)
@@ -204,12 +265,14 @@ class BackupCopyProvider(ResourceProvider):
         outs = self._outputs(region, base, backup, managed_keys=managed, from_aws=True, known=props)
         return ReadResult(id_, outs)
 
+    @_with_resource_settings
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Change the managed tags in place; tags the stack never declared are left alone."""
         check_endpoint_settings()
         region = str(olds.get("region") or news["region"])
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
         changes = tag_changes(olds.get("tags") or {}, news.get("tags") or {})
+        changes = _with_default_tags_changes(changes, olds, news, self._clients.settings)
         backup = {"BackupId": id_, "ResourceARN": olds.get("arn")}
         if changes.to_set:
             self._gateway.tag(region, backup, changes.to_set, deadline)
@@ -221,19 +284,21 @@ class BackupCopyProvider(ResourceProvider):
         self._require_usable_key(region, id_, outs.get("kms_key_id"), outs["kms_key_state"])
         return UpdateResult(outs)
 
+    @_with_resource_settings
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the copy if this record owns it (its claim), wait until it is gone, then delete this
         resource's copies that no state records. A copy this record does not own is left, with a warning."""
         check_endpoint_settings()
         region = str(props.get("region") or self._default_region() or "")
-        timeout = float(props.get("wait_timeout_minutes") or DEFAULT_WAIT_TIMEOUT_MINUTES)
+        timeout = _wait_minutes(props, "delete")
         claim = props.get("claim")
         try:
             self._copies.delete(region, id_, str(claim) if claim else None, _identity_of(props), Deadline(timeout * 60))
         except BackupInUseError as err:
             raise err.with_message(
                 f"{err} The delete waited {timeout:g} minutes for it: wait_timeout_minutes (default "
-                f"{DEFAULT_WAIT_TIMEOUT_MINUTES:g}) as the state recorded it at the last `pulumi up`. The copy is kept "
+                f"{DEFAULT_WAIT_TIMEOUT_MINUTES:g}), or custom_timeouts delete when shorter, as the state recorded "
+                "them at the last `pulumi up`. The copy is kept "
                 "and stays in the stack; to wait longer (or less), change wait_timeout_minutes and run `pulumi up` "
                 "before `pulumi destroy`."
             ) from None
@@ -352,6 +417,55 @@ class BackupCopyProvider(ResourceProvider):
                 **{k: v for k, v in context.fields(None).items() if k != "code"},
             ) from None
 
+    # -- pulumi-aws settings (awsconfig) -------------------------------------------------------------
+
+    def _settings_of(self, props: Mapping[str, Any]) -> AwsSettings:
+        """The settings of a resource: its explicit aws Provider's (the ``aws_provider`` input), else the stack's."""
+        given = props.get("aws_provider")
+        return from_provider_input(given) if isinstance(given, Mapping) else self._stack_settings
+
+    @contextmanager
+    def _settings_in_force(self, props: Mapping[str, Any]) -> Iterator[AwsSettings]:
+        """Make the resource's settings those of every AWS call in this context (``clients.RESOURCE_SETTINGS``)."""
+        settings = self._settings_of(props)
+        token = RESOURCE_SETTINGS.set(None if settings is self._stack_settings else settings)
+        try:
+            yield settings
+        finally:
+            RESOURCE_SETTINGS.reset(token)
+
+    def _account_problem(self, settings: AwsSettings, region: str) -> str | None:
+        """Why the credentials' account is not allowed (``allowedAccountIds`` / ``forbiddenAccountIds``), or None;
+        asks STS GetCallerIdentity (once per settings and process) only when either is set."""
+        if not settings.allowed_account_ids and not settings.forbidden_account_ids:
+            return None
+        token = RESOURCE_SETTINGS.set(None if settings is self._stack_settings else settings)
+        try:
+            account = self._clients.account_id(region)
+        except BackupCopyError as err:
+            return f"cannot check the AWS account against {settings.source}'s allowed/forbidden account IDs: {err}"
+        finally:
+            RESOURCE_SETTINGS.reset(token)
+        where = f"({settings.source})"
+        if settings.allowed_account_ids and account not in settings.allowed_account_ids:
+            return (
+                f"the credentials in use belong to AWS account {account}, which allowedAccountIds {where} "
+                f"({', '.join(settings.allowed_account_ids)}) does not include: nothing is copied. Use credentials "
+                "(profile, assumeRoles) of an allowed account, or add the account to allowedAccountIds."
+            )
+        if account in settings.forbidden_account_ids:
+            return (
+                f"the credentials in use belong to AWS account {account}, which forbiddenAccountIds {where} lists: "
+                "nothing is copied. Use credentials (profile, assumeRoles) of another account."
+            )
+        return None
+
+    def _require_allowed_account(self, settings: AwsSettings, region: str) -> None:
+        """Raise CredentialsError when the account is not allowed (see ``_account_problem``)."""
+        problem = self._account_problem(settings, region)
+        if problem:
+            raise CredentialsError(problem, code="AccountNotAllowed", operation="GetCallerIdentity", region=region)
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _with_config_source(self, err: BackupCopyError) -> BackupCopyError:
@@ -456,3 +570,75 @@ def _outputs(
             if not outs.get(key):
                 outs[key] = backup.get(value)
     return outs
+
+
+# -- custom timeouts and default tags (pulumi-aws habits) ------------------------------------------------------
+
+
+def _wait_minutes(props: Mapping[str, Any], operation: str) -> float:
+    """How long ``operation`` (create, delete) may wait: ``wait_timeout_minutes`` and the resource's
+    ``custom_timeouts`` for it (an input set from ``opts.custom_timeouts``), the shorter winning."""
+    bounds = [float(props.get("wait_timeout_minutes") or DEFAULT_WAIT_TIMEOUT_MINUTES)]
+    custom = props.get("custom_timeouts")
+    if isinstance(custom, Mapping) and isinstance(custom.get(operation), (int, float)):
+        bounds.append(float(custom[operation]))
+    return min(bounds)
+
+
+def _timeout_source(err: CopyTimeoutError, props: Mapping[str, Any], operation: str) -> CopyTimeoutError:
+    """``err`` saying that ``custom_timeouts`` set the bound, when it did (its message names wait_timeout_minutes)."""
+    custom = props.get("custom_timeouts")
+    bound = custom.get(operation) if isinstance(custom, Mapping) else None
+    if not isinstance(bound, (int, float)) or float(bound) != _wait_minutes(props, operation):
+        return err
+    changed = err.with_message(
+        f"{err} The bound was custom_timeouts {operation}={float(bound) * 60:g}s (shorter than wait_timeout_minutes, "
+        "so it wins); raise it in the resource's options."
+    )
+    assert isinstance(changed, CopyTimeoutError)
+    return changed
+
+
+def _with_default_tags(request: CopyRequest, settings: AwsSettings) -> CopyRequest:
+    """``request`` with pulumi-aws's default tags (``defaultTags``) under its declared tags (declared win), as
+    pulumi-aws tags a resource: on the copy and in ``tags_all``, never in ``tags``."""
+    if not settings.default_tags:
+        return request
+    return dataclasses.replace(request, tags={**settings.tags, **request.tags})
+
+
+def default_tag_digests(settings: AwsSettings) -> dict[str, str]:
+    """The ``default_tags`` input: each default tag's key and a digest of its value (never the value)."""
+    return {k: hashlib.sha256(v.encode()).hexdigest()[:16] for k, v in settings.default_tags}
+
+
+def _default_tag_problems(settings: AwsSettings, tags: object) -> list[str]:
+    """Why the default and declared tags together do not fit on a copy, if they do not."""
+    declared = tags if isinstance(tags, Mapping) else {}
+    room = MAX_TAGS - len(OWNERSHIP_TAG_KEYS)
+    total = len(settings.tags.keys() | declared.keys())
+    if total <= room:
+        return []
+    return [
+        f"tags: {len(declared)} declared and {len(settings.tags)} default tags ({settings.source}'s defaultTags) make "
+        f"{total} tags; a copy holds {room} besides the provider's ownership tags. Declare fewer, or give this copy "
+        "an aws Provider without defaultTags."
+    ]
+
+
+def _with_default_tags_changes(
+    changes: TagChanges, olds: Mapping[str, Any], news: Mapping[str, Any], settings: AwsSettings
+) -> TagChanges:
+    """``changes`` (of the declared tags) with the default tags' own: each one added or changed since the copy's last
+    record is set (its value from the settings now in force), each one removed from defaultTags is removed; a
+    declared tag wins, and a declared tag removed falls back to a default tag of its key."""
+    old, new = olds.get("default_tags") or {}, news.get("default_tags") or {}
+    if not old and not new:
+        return changes
+    defaults = {k: v for k, v in settings.tags.items() if k in new}
+    declared = news.get("tags") or {}
+    to_set = {k: defaults[k] for k in new if k in defaults and old.get(k) != new[k] and k not in declared}
+    to_set.update({k: defaults[k] for k in changes.to_remove if k in defaults})
+    to_remove = [k for k in changes.to_remove if k not in defaults]
+    to_remove += [k for k in old if k not in new and k not in declared]
+    return TagChanges(to_set={**to_set, **changes.to_set}, to_remove=sorted(set(to_remove)))

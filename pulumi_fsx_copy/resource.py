@@ -8,12 +8,15 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
+from .aws_options import record_aws_providers, take_aws_provider, timeouts_in_minutes
 from .errors import InvalidInputError
 from .ownership import resource_identity
 from .provider import BackupCopyProvider
 from .schema import INPUT_ORDER, OUTPUT_NAMES
 from .sdk_internals import without_dependencies
 from .validation import backup_id_problem
+
+record_aws_providers()  # an explicit aws Provider's settings, as the program gives them (aws_options)
 
 
 # <generated: args>
@@ -345,6 +348,8 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             )
         props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_ORDER}
         props["resource_identity"] = _identity(resource_name, opts)
+        opts, props["aws_provider"] = take_aws_provider(opts)
+        props["custom_timeouts"] = timeouts_in_minutes(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))
         # `tags_all` is every tag AWS holds on the copy: the declared ones (secret when given as secrets), the
         # source's (copy_tags), ones added in AWS. The program cannot know which may be secret, so it always is.
@@ -367,6 +372,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             raise InvalidInputError(f"BackupCopy {resource_name!r}: {problem}.")
         copy = BackupCopy.__new__(BackupCopy)
         props: dict[str, Any] = dict.fromkeys((*INPUT_ORDER, *OUTPUT_NAMES))
+        opts, props["aws_provider"] = take_aws_provider(opts)  # its Region is where the copy is looked for
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         pulumi.dynamic.Resource.__init__(copy, BackupCopyProvider(), resource_name, props, merged)
         return copy

@@ -154,6 +154,16 @@ INPUTS: tuple[InputField, ...] = (
         readme_default="360",
     ),
     InputField("resource_identity", "record", hidden=True),
+    # -- set by BackupCopy from its resource options (pulumi-aws habits; see awsconfig.py) --
+    # aws_provider: the settings the program can read from the pulumi-aws Provider given as opts.provider /
+    # opts.providers["aws"] (awsconfig.PROVIDER_SETTINGS), never a credential; absent without one.
+    InputField("aws_provider", "record", hidden=True),
+    # custom_timeouts: opts.custom_timeouts in minutes ({"create": m, "delete": m}, only those given); each bounds
+    # its wait together with wait_timeout_minutes, the shorter winning.
+    InputField("custom_timeouts", "record", hidden=True),
+    # default_tags: set by check from pulumi-aws's defaultTags in force, {key: digest of the value} (a tag value may
+    # be a secret: never in the state); a change updates the copy's tags in place.
+    InputField("default_tags", "update", hidden=True),
 )
 """Every input, the user's in the order of the constructor, then the hidden ones."""
 

@@ -91,6 +91,12 @@ class Emulator:
         """Zero the call counters."""
         self._invoke("reset_calls")
 
+    def callers(self, operation: str | None = None, region: str | None = None) -> dict[str, int]:
+        """Who made the FSx calls since the last reset: caller ARN (an assumed role's session ARN, as STS
+        GetCallerIdentity says) -> number of calls (of ``operation`` in ``region``; None: all)."""
+        result: dict[str, int] = self._invoke("callers", operation=operation, region=region)
+        return dict(result)
+
     def max_in_progress(self, region: str, account_id: str | None = None) -> int:
         """The most copies ever in progress at once into ``region`` (of the default account when None)."""
         return int(self._invoke("max_in_progress", region=region, account_id=account_id))

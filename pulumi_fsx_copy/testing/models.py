@@ -146,6 +146,7 @@ class FsxCopyModel:
         self.settings = self.defaults
         self._faults: list[Fault] = []
         self._calls: Counter[tuple[str, str]] = Counter()
+        self._callers: Counter[tuple[str, str, str]] = Counter()
         self._copy_failures: list[str] = []
         self._network_faults: list[NetworkFault] = []
 
@@ -190,6 +191,7 @@ class FsxCopyModel:
             self.settings = self.defaults
             self._faults.clear()
             self._calls.clear()
+            self._callers.clear()
             self._copy_failures.clear()
             self._network_faults.clear()
 
@@ -268,6 +270,21 @@ class FsxCopyModel:
         """Zero the call counters."""
         with self.lock:
             self._calls.clear()
+            self._callers.clear()
+
+    def record_caller(self, operation: str, region: str, caller: str) -> None:
+        """Record who made an FSx call (the ARN STS GetCallerIdentity gives for its credentials)."""
+        with self.lock:
+            self._callers[(operation, region, caller)] += 1
+
+    def callers(self, operation: str | None = None, region: str | None = None) -> dict[str, int]:
+        """Caller ARN -> FSx calls it made since the last reset (of ``operation`` in ``region``; None: all)."""
+        with self.lock:
+            found: Counter[str] = Counter()
+            for (op, reg, caller), n in self._callers.items():
+                if operation in (None, op) and region in (None, reg):
+                    found[caller] += n
+            return dict(found)
 
     def fail_copy(self, backup_id: str, message: str) -> None:
         """End the backup (a copy in progress, typically) now as FAILED with ``message``."""

@@ -148,6 +148,7 @@ def call_action(self: FSxResponse) -> TYPE_RESPONSE:
     if network is not None and network.kind == "drop":
         MODEL.record_call(operation, self.region)
         return _drop_or_raise(self, network)
+    MODEL.record_caller(operation, self.region, caller_arn(self))
     try:
         fault = MODEL.record_call(operation, self.region)
         if fault is not None and fault.crash:
@@ -277,3 +278,13 @@ RESPONSE_METHODS: Final = {
     "list_tags_for_resource": list_tags_for_resource,
 }
 """What :func:`pulumi_fsx_copy.testing.install` sets on moto's ``FSxResponse``."""
+
+
+def caller_arn(self: FSxResponse) -> str:
+    """Who made the request, as STS GetCallerIdentity would say (an assumed role's session ARN, else moto's
+    user), from the request's access key: what :meth:`~.models.FsxCopyModel.callers` records."""
+    from moto.sts.models import sts_backends
+    from moto.utilities.utils import get_partition
+
+    backend = sts_backends[self.current_account][get_partition(self.region)]
+    return str(backend.get_caller_identity(self.get_access_key(), self.region)[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -174,3 +175,26 @@ def test_reset_clears_faults_settings_and_counters(aws: Aws, source: str) -> Non
     assert error(info)["Error"]["Code"] == "BackupInProgress"
     aws.emulator.set_lifecycle(DEST, copy_id, "AVAILABLE")
     assert "FailureDetails" not in aws.describe(copy_id)
+
+
+def test_the_caller_of_each_fsx_call_is_recorded_as_sts_names_it(aws: Aws, source: str) -> None:
+    role = "arn:aws:iam::123456789012:role/dr-deployer"
+    keys = aws.client("sts").assume_role(RoleArn=role, RoleSessionName="ci")["Credentials"]
+    as_role = boto3.client(
+        "fsx",
+        region_name=DEST,
+        aws_access_key_id=keys["AccessKeyId"],
+        aws_secret_access_key=keys["SecretAccessKey"],
+        aws_session_token=keys["SessionToken"],
+    )
+    aws.emulator.reset_calls()
+
+    as_role.describe_backups()
+    as_role.describe_backups()
+    aws.client("fsx").describe_backups()
+
+    assert aws.emulator.callers("DescribeBackups") == {
+        "arn:aws:sts::123456789012:assumed-role/dr-deployer/ci": 2,
+        "arn:aws:sts::123456789012:user/moto": 1,
+    }
+    assert aws.emulator.callers("CopyBackup") == {}

@@ -15,18 +15,6 @@ from tests.support.program import BACKUP_COPY_TYPE as TYPE
 from tests.support.program import RecordingMocks
 
 
-@pytest.fixture
-def mocks() -> Iterator[RecordingMocks]:
-    """Mocks on an event loop of this test's own (other tests may have closed the thread's loop)."""
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    recording = RecordingMocks()
-    pulumi.runtime.set_mocks(recording, project="dr", stack="prod", preview=False)
-    yield recording
-    asyncio.set_event_loop(None)
-    loop.close()
-
-
 def _by_name(mocks: RecordingMocks, name: str) -> pulumi.runtime.MockResourceArgs:
     return next(r for r in mocks.registered if r.name == name)
 
