@@ -14,8 +14,11 @@ memory inside one process:
     It renews the lease every :attr:`LeasePolicy.renew` seconds (reading it first: a lease that is no
     longer its own is never written over). Cancel, the engine watcher, a timeout or an error release it.
   - ``free`` -- released: no run works on the copy, no state records it.
-  - ``claim:CLAIM`` -- a successful Create recorded the copy; ``CLAIM`` (random per Create) is also in the
-    resource's outputs (``claim``). Written as the very last step of Create, and never changed again.
+  - ``claim:CLAIM`` -- a state records the copy; ``CLAIM`` (random per Create) is also in the resource's
+    outputs (``claim``). Written as the very last step of Create, and never changed again. A Create that
+    fails once its copy exists writes it too, then hands the copy to the engine with those outputs as a
+    resource that failed to initialise (``serving.record_init_failure``): the state records it, its Update
+    waits for it, its Delete deletes it. Only where the engine cannot be told is the lease released instead.
 
 Invariants, and how they hold:
 
