@@ -8,6 +8,7 @@ destroyed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,7 +29,7 @@ from .errors import (
     OwnershipConflictError,
     TaggingError,
 )
-from .facts import AWS_TAG_PREFIX, ENDED, GONE, MAX_TAGS, Lifecycle
+from .facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import UNCANCELLABLE, AwsGateway
 from .kms import parse_key_reference
 from .ownership import (
@@ -480,6 +481,8 @@ class Copies:
         if found is not None:
             verdict = deletion(tag_map(found), claim)
             if verdict.allowed:
+                if identity is not None:
+                    self._await_replacement(region, found, identity, deadline)
                 self.gateway.delete_backup(region, backup_id, deadline)
             else:
                 pulumi.log.warn(
@@ -495,6 +498,51 @@ class Copies:
                 self.gateway.delete_backup(region, orphan_id, deadline)
             except CopyNotFoundError:
                 continue
+
+    def _await_replacement(self, region: str, old: Mapping[str, Any], identity: Identity, deadline: Deadline) -> None:
+        """Return once ``old`` may go: no copy of this resource made after it by another record (a replacement),
+        or one of those AVAILABLE. While the replacements are in progress, wait for them; when they all ended
+        otherwise (FAILED, deleted), or the wait ran out, raise and keep ``old``: the DR Region never loses its
+        last usable copy of a replaced resource (``wait_for_available=False``, a replacement that failed)."""
+        old_id = str(old["BackupId"])
+        made = _creation_time(old) or datetime.min.replace(tzinfo=timezone.utc)
+        newer = [
+            b
+            for b in self.gateway.list_copies(region, deadline)
+            if identity.of_resource(b)
+            and str(b.get("BackupId")) != old_id
+            and owner_of(tag_map(b)).kind == "claim"
+            and (_creation_time(b) or made) >= made
+        ]
+        tracker = self.gateway.poll.tracker()
+        started = time.monotonic()
+        while newer:
+            if any(b.get("Lifecycle") == Lifecycle.AVAILABLE for b in newer):
+                return
+            waiting = [b for b in newer if b.get("Lifecycle") in IN_PROGRESS]
+            names = ", ".join(f"{b.get('BackupId')} ({b.get('Lifecycle')})" for b in newer)
+            fate = (
+                f"Copy {old_id} in '{region}' was not deleted, so the Region keeps a usable copy of this resource; it "
+                "stays in the stack, and the next `pulumi up` or `pulumi destroy` deletes it once a copy that "
+                "replaces it is AVAILABLE (or none is left)."
+            )
+            context = ErrorContext(operation="DeleteBackup", region=region, backup_id=old_id)
+            if not waiting:
+                raise CopyFailedError(
+                    f"the copies that replace copy {old_id} did not become AVAILABLE: {names}. {fate}",
+                    **context.fields(None),
+                )
+            if deadline.expired():
+                raise CopyTimeoutError(
+                    f"the copies that replace copy {old_id} are not AVAILABLE after {deadline.seconds / 60:g} "
+                    f"minutes (wait_timeout_minutes): {names}. {fate}",
+                    **context.fields(None),
+                )
+            elapsed = time.monotonic() - started
+            tracker.observe(elapsed, max(int(b.get("ProgressPercent") or 0) for b in waiting))
+            deadline.sleep(tracker.next_delay(elapsed))
+            described = [self.gateway.find_backup(region, str(b["BackupId"]), deadline) for b in newer]
+            newer = [b for b in described if b is not None]
 
 
 def cancelled(request: CopyRequest, backup_id: str | None) -> CopyCancelledError:

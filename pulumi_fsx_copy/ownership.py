@@ -25,6 +25,9 @@ Invariants, and how they hold:
 * **Delete only what this record owns** (:func:`deletion`): a copy is deleted only when its claim is the one
   this state recorded. Any other copy is left, with a warning. A state written before claims existed (no
   ``claim`` output) deletes only a copy with no owner tag (it predates them too).
+* **A replaced copy goes last**: before deleting a copy it owns, a record waits for a copy of the same
+  resource claimed by another record and made after it (its replacement) to be AVAILABLE, and keeps the copy
+  when none becomes so (``Copies.delete``).
 * **Never two records for one copy**: a claimed copy is never adopted. An unrecorded copy is adopted only
   through :meth:`Ownership.acquire`: a free lease, or one that stayed unchanged for :attr:`LeasePolicy.stale`
   seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp
