@@ -43,6 +43,7 @@ from .ownership import (
     LeaseLost,
     LeasePolicy,
     Ownership,
+    ambiguous,
     deletion,
     fresh_token,
     is_live,
@@ -130,11 +131,12 @@ class Copies:
         self.progress = progress
 
     def _ownership(self, request: CopyRequest, deadline: Deadline) -> Ownership:
+        return self._ownership_in(request.region, tuple(request.tags.values()), deadline)
+
+    def _ownership_in(self, region: str, secrets: tuple[str, ...], deadline: Deadline) -> Ownership:
         gateway = self.gateway
-        region = request.region
 
         def write_owner(backup: Mapping[str, Any], value: str, seconds: float) -> None:
-            secrets = tuple(request.tags.values())
             gateway.tag(region, backup, {OWNER_TAG: value}, Deadline(seconds, UNCANCELLABLE), secrets)
 
         return Ownership(
@@ -248,9 +250,10 @@ class Copies:
         if request.client_request_token:
             return self._start_with_token(request, ownership, deadline)
         copies = self.gateway.list_copies(request.region, deadline)
+        _warn_ambiguous(request.region, copies, request.identity, keep=None)
         for failed in unrecorded(copies, request.identity, any_inputs=False):
             if failed.get("Lifecycle") == Lifecycle.FAILED and _released(failed, self.policy):
-                self.gateway.delete_backup(request.region, str(failed["BackupId"]), deadline)
+                self._sweep(ownership, request.region, failed, deadline)
         candidates = [b for b in unrecorded(copies, request.identity, any_inputs=False) if is_live(b)]
         for candidate in candidates:
             if not self._matches(request, candidate, deadline):
@@ -467,11 +470,34 @@ class Copies:
     def orphans(self, region: str, identity: Identity, keep: str, deadline: Deadline) -> list[dict[str, Any]]:
         """This resource's copies that no state records and no run holds (``keep`` aside)."""
         copies = self.gateway.list_copies(region, deadline)
+        _warn_ambiguous(region, copies, identity, keep=keep)
         return [
             b
             for b in unrecorded(copies, identity, any_inputs=True)
             if str(b.get("BackupId")) != keep and is_live(b) and _released(b, self.policy)
         ]
+
+    def _sweep(self, ownership: Ownership, region: str, backup: Mapping[str, Any], deadline: Deadline) -> bool:
+        """Delete a copy no state records, having taken it first (lease written, settled, read back) and read its
+        owner tag again before each retry of the deletion; False when another run holds it (left alone)."""
+        backup_id = str(backup["BackupId"])
+        lease = ownership.acquire(backup)
+        if lease is None:
+            return False
+        deleted = False
+        try:
+            self.gateway.delete_backup(region, backup_id, deadline, confirm=lambda: ownership.confirm(lease))
+            deleted = True
+        except CopyNotFoundError:
+            deleted = True
+        except LeaseLost:
+            pulumi.log.info(f"copy {backup_id} in '{region}' was not deleted: another run took it meanwhile")
+        finally:
+            if deleted:
+                ownership.forget(lease)
+            else:
+                ownership.release(lease)
+        return deleted
 
     def delete(
         self, region: str, backup_id: str, claim: str | None, identity: Identity | None, deadline: Deadline
@@ -491,13 +517,11 @@ class Copies:
                 )
         if identity is None:
             return
+        ownership = self._ownership_in(region, (), deadline)
         for orphan in self.orphans(region, identity, backup_id, deadline):
             orphan_id = str(orphan["BackupId"])
             pulumi.log.info(f"deleting copy {orphan_id} in '{region}': this resource's, recorded by no state")
-            try:
-                self.gateway.delete_backup(region, orphan_id, deadline)
-            except CopyNotFoundError:
-                continue
+            self._sweep(ownership, region, orphan, deadline)
 
     def _await_replacement(self, region: str, old: Mapping[str, Any], identity: Identity, deadline: Deadline) -> None:
         """Return once ``old`` may go: no copy of this resource made after it by another record (a replacement),
@@ -599,6 +623,18 @@ def kept(error: BackupCopyError, backup_id: str, region: str, *, recorded: bool)
             "resource adopts it and waits for it again; if this resource is dropped instead, delete it in AWS."
         )
     return error.with_message(f"{error} {fate}")
+
+
+def _warn_ambiguous(region: str, copies: list[dict[str, Any]], identity: Identity, keep: str | None) -> None:
+    """A warning naming each copy of this resource whose owner tag is missing or unreadable (``keep`` aside)."""
+    for backup in ambiguous(copies, identity):
+        if str(backup.get("BackupId")) == keep:
+            continue
+        pulumi.log.warn(
+            f"copy {backup.get('BackupId')} in '{region}' was made for this resource, but its {OWNER_TAG} tag is "
+            "missing or unreadable (changed outside Pulumi), so nothing tells whether a stack records it: it is "
+            "neither adopted nor deleted. Restore the tag, or delete the copy in AWS if no stack holds it."
+        )
 
 
 def _released(backup: Mapping[str, Any], policy: LeasePolicy) -> bool:

@@ -38,6 +38,9 @@ Invariants, and how they hold:
   more (no run can take over a lease written more lately). This assumes that a TagResource is visible to
   ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write takes less than that
   (each such write has a deadline of ``settle / 2``), and that clocks differ by less than ``skew``.
+* **Hands off the ambiguous**: a copy whose owner tag is missing or unreadable is never adopted nor swept
+  (:attr:`Owner.ambiguous`); the caller warns. A sweep (orphans, FAILED copies) takes a copy as an adoption
+  does, and reads the owner tag again before each retry of DeleteBackup (:meth:`Ownership.confirm`).
 * **Adoption must match**: identity, replacing inputs, and what AWS says of the copy (source backup, source
   Region, KMS key): the provider checks the copy itself, not only its tags.
 
@@ -140,7 +143,7 @@ def new_claim() -> str:
 
 # -- the owner tag -------------------------------------------------------------------------------
 
-OwnerKind = Literal["claim", "lease", "free", "legacy-recorded", "legacy-unrecorded", "none"]
+OwnerKind = Literal["claim", "lease", "free", "legacy-recorded", "legacy-unrecorded", "none", "unreadable"]
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,11 @@ class Owner:
     def recorded(self) -> bool:
         """Whether some state records the copy (or may: a legacy ``recorded=true``)."""
         return self.kind in ("claim", "legacy-recorded")
+
+    @property
+    def ambiguous(self) -> bool:
+        """Whether the tag cannot say whose the copy is (removed or rewritten outside Pulumi): hands off."""
+        return self.kind in ("none", "unreadable")
 
 
 def owner_of(tags: Mapping[str, str]) -> Owner:
@@ -179,7 +187,7 @@ def owner_of(tags: Mapping[str, str]) -> Owner:
             return Owner("lease", holder, float(stamp), raw=raw)
         except ValueError:
             pass
-    return Owner("lease", "", 0.0, raw=raw)  # unreadable: treated as a lease nobody renews (goes stale)
+    return Owner("unreadable", raw=raw)
 
 
 def lease_value(holder: str, now: float | None = None) -> str:
@@ -261,9 +269,19 @@ def unrecorded(backups: Iterable[Mapping[str, Any]], identity: Identity, *, any_
     """The copies of this resource (with these inputs, unless ``any_inputs``) that no state records and no
     run holds, by their tags: the orphans a destroy removes, and the candidates a Create may adopt."""
     match = identity.of_resource if any_inputs else identity.made_for
-    found = [dict(b) for b in backups if match(b) and not owner_of(tag_map(b)).recorded]
+    found = [
+        dict(b)
+        for b in backups
+        if match(b) and not owner_of(tag_map(b)).recorded and not owner_of(tag_map(b)).ambiguous
+    ]
     found.sort(key=lambda b: (b.get("Lifecycle") == Lifecycle.AVAILABLE, _created(b)), reverse=True)
     return found
+
+
+def ambiguous(backups: Iterable[Mapping[str, Any]], identity: Identity) -> list[dict[str, Any]]:
+    """The live copies made for this resource whose owner tag is missing or unreadable: never adopted nor
+    swept, since nothing tells whether a state records them."""
+    return [dict(b) for b in backups if identity.of_resource(b) and is_live(b) and owner_of(tag_map(b)).ambiguous]
 
 
 def is_live(backup: Mapping[str, Any]) -> bool:
@@ -373,6 +391,8 @@ class Ownership:
         """Take over the lease of an unrecorded copy when no live run holds it; None when one does (or the
         copy got recorded meanwhile). May watch a held lease for up to ``stale`` seconds."""
         owner = owner_of(self.read_tags(backup))
+        if owner.ambiguous:
+            return None
         watched_since = time.monotonic()
         while owner.kind == "lease" and not self.policy.stale_by_clock(owner):
             if time.monotonic() - watched_since > self.policy.stale:
@@ -385,7 +405,7 @@ class Ownership:
                     return None  # renewed (or taken by another run): a live run works on it
                 owner = now
                 break
-        if owner.recorded:
+        if owner.recorded or owner.ambiguous:
             return None
         holder = secrets.token_hex(_NONCE_BYTES)
         if not self._write_and_confirm(backup, lease_value(holder), owner.raw):
@@ -399,6 +419,12 @@ class Ownership:
             raise LeaseLost()
         self.write_owner(lease.backup, lease_value(lease.holder), self.policy.renew)
         lease.written_at = time.monotonic()
+
+    def confirm(self, lease: Lease) -> None:
+        """Read the copy's owner tag now: LeaseLost unless it is still ``lease``."""
+        owner = owner_of(self.read_tags(lease.backup))
+        if owner.kind != "lease" or owner.value != lease.holder:
+            raise LeaseLost()
 
     def release(self, lease: Lease) -> None:
         """Give the copy back (``free``) if it is still this run's, so the next run adopts it at once."""

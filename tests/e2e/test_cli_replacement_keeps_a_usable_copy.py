@@ -4,6 +4,8 @@ engine keeps the old copy pending deletion and deletes it at a later run, once a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from pulumi import automation as auto
 
@@ -11,12 +13,17 @@ from pulumi_fsx_copy.testing import RemoteEmulator
 from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, urn
 
 
+def _held_then_not_waited_for(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> tuple[Callable[[], None], str]:
+    """A stack holding an AVAILABLE copy, and its program with ``wait_for_available=False``; the copy's ID."""
+    source = fsx_remote.seed_backup(SOURCE_REGION)
+    old = fsx_stack(one_copy(source)).up().outputs["id"].value
+    return one_copy(source, wait_for_available=False), str(old)
+
+
 def test_a_replacement_not_waited_for_deletes_the_old_copy_only_once_the_new_one_is_available(
     fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
-    source = fsx_remote.seed_backup(SOURCE_REGION)
-    program = one_copy(source, wait_for_available=False)
-    old = fsx_stack(one_copy(source)).up().outputs["id"].value
+    program, old = _held_then_not_waited_for(fsx_stack, fsx_remote)
 
     fsx_remote.configure(copy_seconds=12.0)  # longer than an `up` that does not wait for the copy
     result = fsx_stack(program).up(replace=[urn("test", "dr")])
@@ -29,9 +36,7 @@ def test_a_replacement_not_waited_for_deletes_the_old_copy_only_once_the_new_one
 def test_a_failed_replacement_keeps_the_old_copy_through_refresh_until_a_replacement_is_available(
     fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
-    source = fsx_remote.seed_backup(SOURCE_REGION)
-    program = one_copy(source, wait_for_available=False)
-    old = fsx_stack(one_copy(source)).up().outputs["id"].value
+    program, old = _held_then_not_waited_for(fsx_stack, fsx_remote)
 
     fsx_remote.configure(copy_seconds=2.0)
     fsx_remote.fail_next_copies("The source file system's KMS grant was revoked")
