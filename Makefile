@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TOOLS  := $(CURDIR)/.tools/bin
 WITH_CLI := PATH="$(TOOLS):$$PATH"
 
-.PHONY: setup cli demo test lint bench reliability-report
+.PHONY: setup cli demo test lint bench reliability-report sdk-matrix
 
 $(STAMP): setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ demo: cli
 ## Lint, type-check and the test suite (what .ci/run calls).
 test: lint cli
 	$(WITH_CLI) $(BIN)/python -m pytest
+
+## The tests that depend on the Pulumi SDK's internals, on the oldest and the newest SDK setup.py allows, each in
+## a virtualenv of its own (build/sdk-matrix/); .ci/run calls it after `make test`.
+sdk-matrix: cli
+	$(WITH_CLI) $(PYTHON) tools/sdk_matrix.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check

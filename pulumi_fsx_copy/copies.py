@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -323,7 +324,8 @@ class Copies:
         if request.kms_key_id:
             body["KmsKeyId"] = request.kms_key_id
         try:
-            return self.gateway.copy_backup(request.context("CopyBackup", token=token), deadline, body)
+            waiting = partial(self.progress.waiting, current_urn())  # this thread serves the engine's Create
+            return self.gateway.copy_backup(request.context("CopyBackup", token=token), deadline, body, waiting)
         except InvalidInputError:
             too_many = self._too_many_tags(request, tags, deadline) if request.copy_tags else None
             if too_many is None:

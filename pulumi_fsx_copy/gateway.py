@@ -35,6 +35,8 @@ from .slots import CopySlots
 from .waiting import Backoff, CancelSignal, Deadline, PollPolicy
 
 T = TypeVar("T")
+Waiting = Callable[[BackupCopyError], None]
+"""Hears an error a call retries, before the wait (to tell the user what a create waits for)."""
 
 MAX_TRANSIENT_RETRIES = 8
 _TRANSIENT_ERRORS = (ThrottledError, AwsServiceError, EndpointUnreachableError)
@@ -87,10 +89,12 @@ class AwsGateway:
         context: ErrorContext,
         deadline: Deadline,
         call: Callable[[], T],
+        waiting: Waiting | None = None,
         before_retry: Callable[[], None] | None = None,
     ) -> T:
         """Make one AWS call, retrying what may succeed later, and map what fails to a BackupCopyError.
-        ``before_retry`` runs before each retry (whatever it raises ends the call)."""
+        ``waiting`` hears each error retried, before the wait; ``before_retry`` runs before each retry
+        (whatever it raises ends the call)."""
         state = RetryState()
         while True:
             try:
@@ -100,6 +104,8 @@ class AwsGateway:
                 state.record(error)
                 if not state.may_retry(exc, context.operation):
                     raise error from None
+                if waiting is not None:
+                    waiting(error)
                 if not self._sleep_before_retry(context, error, state.attempt, deadline):
                     raise error from None
                 state.attempt += 1
@@ -171,10 +177,13 @@ class AwsGateway:
                 deadline.sleep(self.backoff.delay(restart))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def copy_backup(self, context: ErrorContext, deadline: Deadline, request: Mapping[str, Any]) -> dict[str, Any]:
-        """CopyBackup, retried with the same token (so a lost answer does not make a second copy)."""
+    def copy_backup(
+        self, context: ErrorContext, deadline: Deadline, request: Mapping[str, Any], waiting: Waiting | None = None
+    ) -> dict[str, Any]:
+        """CopyBackup, retried with the same token (so a lost answer does not make a second copy); ``waiting``
+        hears why it waits (a copy slot, the source)."""
         fsx = self.clients.fsx(context.region)
-        return dict(self.call(context, deadline, partial(fsx.copy_backup, **request))["Backup"])
+        return dict(self.call(context, deadline, partial(fsx.copy_backup, **request), waiting)["Backup"])
 
     def list_tags(self, region: str, backup: Mapping[str, Any], deadline: Deadline) -> dict[str, str]:
         """A backup's tags now (ListTagsForResource, every page)."""
@@ -227,7 +236,7 @@ class AwsGateway:
         fsx = self.clients.fsx(region)
         while True:
             try:
-                self.call(context, deadline, lambda: fsx.delete_backup(BackupId=backup_id), confirm)
+                self.call(context, deadline, lambda: fsx.delete_backup(BackupId=backup_id), before_retry=confirm)
             except CopyNotFoundError:
                 # Never report a copy gone on DeleteBackup's word alone: a destroy that "succeeds" while the
                 # copy lives leaks it for good. DescribeBackups must agree; if it still sees it, delete again.

@@ -2,8 +2,8 @@
 
 A look-up, like a pulumi-aws data source: it calls AWS when the program runs, at ``pulumi preview`` too (the
 provider makes no AWS call at preview; this does, so that the preview shows which copies are planned). It
-reads ``DescribeBackups`` in the source Region filtered by ``file-system-id`` or ``volume-id`` (and
-``backup-type`` when asked), every page, each page retried on its own when AWS throttles or fails. Credentials
+reads ``DescribeBackups`` in the source Region filtered by ``file-system-id`` or ``volume-id`` (backup types
+are chosen from the answer), every page, each page retried on its own when AWS throttles or fails. Credentials
 and endpoints are botocore's standard chain, with the stack's ``aws:profile``; the Region defaults to the
 stack's ``aws:region``.
 """
@@ -111,24 +111,117 @@ def newest_backups(
     :param backup_types: only these types (default: all of ``AUTOMATIC``, ``USER_INITIATED``, ``AWS_BACKUP``).
     :raises BackupCopyError: a subclass naming the input and the fix, or AWS's refusal, mapped.
     """
+    return primary_backups(
+        file_system_id=file_system_id,
+        volume_id=volume_id,
+        region=region,
+        count=count,
+        backup_types=backup_types,
+        allow_gone=False,
+    ).newest
+
+
+@dataclass(frozen=True)
+class PrimaryBackups:
+    """What :func:`primary_backups` found in the primary Region."""
+
+    newest: list[SourceBackup]
+    """The ``count`` newest ``AVAILABLE`` backups, newest first."""
+    created: dict[str, datetime]
+    """Every ``AVAILABLE`` backup of the file system (or volume) still there -> when FSx made it."""
+    gone: bool
+    """``DescribeBackups`` answered ``FileSystemNotFound`` (``VolumeNotFound``): the file system (volume) was
+    deleted; ``newest`` and ``created`` are then the backups that outlived it (its final backup, user backups)."""
+
+
+def primary_backups(
+    *,
+    file_system_id: str | None = None,
+    volume_id: str | None = None,
+    region: str | None = None,
+    count: int = 1,
+    backup_types: Sequence[str] | None = None,
+    allow_gone: bool = True,
+) -> PrimaryBackups:
+    """:func:`newest_backups`, telling a deleted file system (or volume) apart from any other failure.
+
+    When the filtered ``DescribeBackups`` answers ``FileSystemNotFound`` or ``VolumeNotFound``, the Region's
+    backups are listed unfiltered and those of the file system (volume) kept: the backups that outlived it.
+    Any other failure raises (mapped), after the retries: it is never read as "no backups". With
+    ``allow_gone`` False, ``FileSystemNotFound`` raises too (:class:`~pulumi_fsx_copy.SourceBackupNotFoundError`).
+    """
     name, value = _subject(file_system_id, volume_id)
     types = _backup_types(backup_types)
     _check_count(count)
     where = resolve_region(region, "region")
     filters: list[dict[str, Any]] = [{"Name": name, "Values": [value]}]
-    if types is not None:
-        filters.append({"Name": "backup-type", "Values": list(types)})
     client = AwsClients(pulumi.Config("aws").get("profile")).fsx(where)
+    subject = f"{name.replace('-', '_')} {value}"
+    gone = False
+    try:
+        listed = _every_page(client, where, filters, subject=subject)
+    except SourceBackupNotFoundError as error:
+        if not allow_gone or error.code not in ("FileSystemNotFound", "VolumeNotFound"):
+            raise
+        gone = True
+        listed = [b for b in _every_page(client, where, [], subject=subject) if _of(b, name, value)]
     found = [
         backup
-        for backup in _every_page(client, where, filters, subject=f"{name.replace('-', '_')} {value}")
-        if backup.get("Lifecycle") == Lifecycle.AVAILABLE and not backup.get("SourceBackupId")
+        for backup in listed
+        if backup.get("Lifecycle") == Lifecycle.AVAILABLE
+        and not backup.get("SourceBackupId")
+        and (types is None or backup.get("Type") in types)
     ]
     found.sort(key=lambda b: (_created(b), str(b["BackupId"])), reverse=True)
     newest = [_source_backup(backup, where) for backup in found[:count]]
     for backup, raw in zip(newest, found, strict=False):
         _refuse_uncopyable(backup, raw)
-    return newest
+    return PrimaryBackups(newest, {str(b["BackupId"]): _created(b) for b in found}, gone)
+
+
+@dataclass(frozen=True)
+class RegionCopy:
+    """A copy :func:`copies_in_region` found: a backup whose source is a backup of the file system (volume)."""
+
+    backup_id: str
+    source_backup_id: str
+    lifecycle: str
+    creation_time: datetime
+    """When the copy was made (never before its source)."""
+    tags: dict[str, str]
+    file_system_type: str | None = None
+
+
+def copies_in_region(
+    *, file_system_id: str | None, volume_id: str | None, source_region: str, region: str
+) -> list[RegionCopy]:
+    """Every copy in ``region`` of a backup of the file system (or volume) made in ``source_region``, whoever
+    made it and whatever its tags: ``DescribeBackups`` unfiltered (every page; a copy describes its source's
+    file system and volume), matched on ``FileSystem``/``Volume`` and ``SourceBackupRegion``. Any failure
+    raises (mapped), after the retries."""
+    name, value = _subject(file_system_id, volume_id)
+    client = AwsClients(pulumi.Config("aws").get("profile")).fsx(region)
+    listed = _every_page(client, region, [], subject=f"the copies in '{region}'")
+    return [
+        RegionCopy(
+            backup_id=str(backup["BackupId"]),
+            source_backup_id=str(backup["SourceBackupId"]),
+            lifecycle=str(backup.get("Lifecycle", "")),
+            creation_time=_created(backup),
+            tags={str(t["Key"]): str(t.get("Value", "")) for t in backup.get("Tags") or ()},
+            file_system_type=(backup.get("FileSystem") or {}).get("FileSystemType"),
+        )
+        for backup in listed
+        if backup.get("SourceBackupId")
+        and backup.get("SourceBackupRegion") == source_region
+        and _of(backup, name, value)
+    ]
+
+
+def _of(backup: dict[str, Any], name: str, value: str) -> bool:
+    if name == "volume-id":
+        return (backup.get("Volume") or {}).get("VolumeId") == value
+    return (backup.get("FileSystem") or {}).get("FileSystemId") == value
 
 
 def newest_backups_output(
@@ -211,7 +304,10 @@ def _every_page(client: Any, region: str, filters: list[dict[str, Any]], *, subj
     backups: list[dict[str, Any]] = []
     token: str | None = None
     while True:
-        request: dict[str, Any] = {"Filters": filters, **({"NextToken": token} if token else {})}
+        request: dict[str, Any] = {
+            **({"Filters": filters} if filters else {}),
+            **({"NextToken": token} if token else {}),
+        }
         page = _call(client, request, region, subject)
         backups.extend(page.get("Backups", []))
         token = page.get("NextToken")

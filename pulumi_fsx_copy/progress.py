@@ -19,7 +19,9 @@ How a status line reaches ``pulumi up`` from this (dynamic) provider process:
 Without an engine (no address, unreachable, too slow), or for in-process use, messages go to ``stream``
 (the provider's stderr) instead; the engine copies a dynamic provider's stderr lines into ``pulumi up``'s
 diagnostics.  Reporting never raises and never waits more than ``timeout`` per message; messages are
-rate-limited to one per ``step`` percent (and per lifecycle change) of each copy.
+rate-limited to one per ``step`` percent (and per lifecycle change) of each copy. Before a copy starts, a
+create that waits (for a copy slot, for its source to become AVAILABLE) says so in its row
+(:meth:`ProgressReporter.waiting`), once per reason.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from typing import Any, Final, TextIO
 import grpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
-from .facts import ENDED
+from .errors import BackupCopyError, CopyLimitExceededError, SourceBackupUnavailableError
+from .facts import ENDED, MAX_COPIES_IN_PROGRESS
 from .sdk_internals import request_urn, running_as_dynamic_provider
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "current_urn",
     "engine_address_from_argv",
     "format_message",
+    "waiting_message",
 ]
 
 ENGINE_ADDRESS_ENV: Final = "PULUMI_FSX_COPY_ENGINE_ADDRESS"
@@ -91,6 +95,21 @@ def format_message(backup_id: str, lifecycle: str | None, percent: int | None, r
     if percent is None:
         return f"copy {backup_id} into {region}: {state}"
     return f"copy {backup_id} into {region}: {percent}% ({state})"
+
+
+def waiting_message(error: BackupCopyError) -> str:
+    """What a create waits for after CopyBackup answered ``error``, before it tries again."""
+    if isinstance(error, CopyLimitExceededError):
+        return (
+            f"waiting for a copy slot in {error.region}: FSx allows {MAX_COPIES_IN_PROGRESS} copies in progress "
+            "per destination Region (or another quota was reached)"
+        )
+    if isinstance(error, SourceBackupUnavailableError):
+        return (
+            f"waiting for source backup {error.source_backup_id} in {error.source_region} to become AVAILABLE "
+            "(AWS: SourceBackupUnavailable; still CREATING?)"
+        )
+    return f"retrying {error.operation} in {error.region} after {error.code or type(error).__name__}"
 
 
 def _resource_name(urn: str | None) -> str | None:
@@ -141,6 +160,7 @@ class ProgressReporter:
         self._step = max(1, step)
         self._lock = threading.Lock()
         self._reported: dict[tuple[str | None, str], _Reported] = {}
+        self._waits: dict[str | None, str] = {}
         self._failures = 0
         self._engine_given_up = engine_address is None
 
@@ -181,6 +201,21 @@ class ProgressReporter:
         if stub is not None and self._send(stub, urn, message):
             return
         self._write(urn, message)
+
+    def waiting(self, urn: str | None, error: BackupCopyError) -> None:
+        """Say in ``urn``'s row what its create waits for after CopyBackup answered ``error``
+        (:func:`waiting_message`); once per message. Never raises."""
+        try:
+            message = waiting_message(error)
+            with self._lock:
+                if self._waits.get(urn) == message:
+                    return
+                self._waits[urn] = message
+                stub = None if self._engine_given_up else _stub_for(str(self.engine_address))
+            if stub is None or not self._send(stub, urn, message):
+                self._write(urn, message)
+        except Exception:  # as progress: it must never fail a copy
+            return
 
     def _due(self, urn: str | None, backup_id: str, lifecycle: str | None, percent: int | None) -> bool:
         key = (urn, backup_id)

@@ -49,7 +49,7 @@ from .kms import parse_key_reference
 from .ownership import OWNER_TAG, Identity, LeasePolicy, claim_value, tag_map
 from .progress import ProgressReporter, current_urn
 from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
-from .serving import can_record_init_failure, record_init_failure
+from .serving import can_record_init_failure, diagnostic, record_init_failure
 from .serving import install as serve_engine
 from .tags import tag_changes
 from .validation import backup_id_problem, check_properties
@@ -420,7 +420,7 @@ def _recorded_unfinished(
     record.setdefault("kms_key_state", None)
     record[PROVIDER_KEY] = inputs.get(PROVIDER_KEY)
     error = kept(unfinished.error, backup_id, region, recorded=True)
-    if record_init_failure(backup_id, record, [f"{type(error).__name__}: {error}"]):
+    if record_init_failure(backup_id, record, [diagnostic(error) or str(error)]):
         return error
     return unfinished.error.with_message(
         f"{unfinished.error} Copy {backup_id} in '{region}' carries the claim {unfinished.claim} (its "
@@ -489,6 +489,7 @@ def _outputs(
         file_system_type=file_system.get("FileSystemType"),
         resource_type=backup.get("ResourceType"),
         volume_id=volume.get("VolumeId"),
+        type=backup.get("Type"),
         owner_id=backup.get("OwnerId"),
         creation_time=created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if created else None,
         size_in_bytes=backup.get("SizeInBytes"),

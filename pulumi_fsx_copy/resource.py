@@ -258,8 +258,14 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     @property
     @pulumi.getter(name="volume_id")
     def volume_id(self) -> pulumi.Output[str | None]:
-        """The source volume's ID, for volume backups."""
+        """The source volume's ID, for volume backups; None for file system backups."""
         return pulumi.get(self, "volume_id")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="type")
+    def type(self) -> pulumi.Output[str]:
+        """The copy's backup type, as ``aws.fsx.Backup``'s ``type``: USER_INITIATED for every copy."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter(name="owner_id")
@@ -344,6 +350,8 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         # source's (copy_tags), ones added in AWS. The program cannot know which may be secret, so it always is.
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["tags_all"]))
         super().__init__(BackupCopyProvider(), resource_name, props, opts)
+        if opts.delete_before_replace:
+            pulumi.log.warn(_DELETE_FIRST.format(name=resource_name), resource=self)
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> BackupCopy:
@@ -381,6 +389,12 @@ def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi
     parent_urn = without_dependencies(parent.urn)
     return parent_urn.apply(lambda known: resource_identity(organization, project, stack, known, _TYPE, resource_name))
 
+
+_DELETE_FIRST = (
+    "BackupCopy {name!r} has delete_before_replace=True: a replacement deletes this copy before it makes the new "
+    "one, so its Region has no copy of the backup until the new one is AVAILABLE (hours for a large backup). "
+    "Remove the option to make the new copy first (the default)."
+)
 
 _TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 """The engine's type token of a BackupCopy (``pulumi.dynamic.Resource`` with module ``fsx``, name ``BackupCopy``)."""

@@ -1,39 +1,42 @@
-"""RetainedBackupCopies: the DR Region always holds copies of a file system's K newest backups.
+"""RetainedBackupCopies: the DR Region holds copies of a file system's newest backups, and decides itself when one
+of them may go. The design and the engine facts it rests on are in the README's "Retention" section.
 
-One :class:`~pulumi_fsx_copy.BackupCopy` child per retained source backup, named by the source backup's ID, so a
-copy stays untouched while its source is among the K newest. A scheduled ``pulumi up`` is the DR job: a new
-backup gets its copy, and the copy whose source dropped out of the K newest is deleted.
-
-Create before delete, and a failure deletes nothing. This holds by how the engine (pkg/v3, resource/deploy)
-runs an update:
-
-* A child no longer in the program is deleted only in ``deploymentExecutor.performPostSteps``
-  (``GenerateDeletes``, then ``ScheduleDeletes``), which ``Execute`` calls once the program has ended without
-  an error (its nil source event) and every step it caused is done. Each child is a ``BackupCopy`` that waits
-  until its copy is ``AVAILABLE`` (this component always sets ``wait_for_available``), and the program ends
-  only once every registration has been answered. So every new copy is ``AVAILABLE`` before the first delete.
-* A failed create calls ``stepExecutor.cancelDueToError``, which cancels the deployment: ``Execute`` leaves its
-  loop through ``ctx.Done()`` and ``performPostSteps`` never runs; nothing is deleted.
-* With ``--continue-on-error`` the engine would go on to the deletes; but it answers the failed registration
-  with ``Result_FAIL`` and the SDK resolves that child's outputs as unknown. This component then fails the
-  program (:class:`RetentionIncompleteError`), and a program that ends with an error is a source event
-  with an error: ``Execute`` bails before ``performPostSteps``. Nothing is deleted either.
+One :class:`~pulumi_fsx_copy.BackupCopy` child per held copy. The program declares its children from facts it
+learns when it runs, at preview too: the primary Region's backups (what is new) and the DR Region's copies
+(what is held, each named by its provider resource tag). A copy leaves the program, and so the engine deletes
+it, only when ``keep`` newer copies of the file system made by this component are AVAILABLE in the DR Region
+(or are made in this run: the engine deletes only in ``performPostSteps``, after every create has ended and
+only when the program and every step succeeded; each child waits until its copy is AVAILABLE). Nothing about
+the primary retires a copy. A wanted backup with no AVAILABLE copy in the DR Region gets a child of a new
+name, so a copy deleted out of band is made again in the same run; the next run names it from its tag.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import secrets
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 import pulumi
 
-from .errors import InvalidInputError, RetentionIncompleteError, StaleBackupsError
+from .errors import InvalidInputError, RetentionIncompleteError, SourceBackupNotFoundError, StaleBackupsError
+from .facts import Lifecycle, tag_character_allowed
 from .fanout import Destination, _destinations, _merged_tags
-from .lookup import MAX_COUNT, SourceBackup, newest_backups, resolve_region
-from .resource import BackupCopy
+from .lookup import (
+    MAX_COUNT,
+    PrimaryBackups,
+    RegionCopy,
+    SourceBackup,
+    copies_in_region,
+    primary_backups,
+    resolve_region,
+)
+from .ownership import RESOURCE_TAG
+from .resource import _TYPE, BackupCopy
 from .tags import short_repr
 
 T = TypeVar("T")
@@ -52,8 +55,9 @@ class RetainedBackupCopiesArgs:
     """The ONTAP or OpenZFS volume whose backups are copied (``fsvol-...``)."""
     source_region: str | None = None
     """Region of the backups (default: the stack's ``aws:region``)."""
-    region: pulumi.Input[str] | None = None
-    """Region of the copies (default: the stack's ``aws:region``)."""
+    region: str | None = None
+    """Region of the copies (default: the stack's ``aws:region``); known when the program runs (its copies are
+    read there)."""
     kms_key_id: pulumi.Input[str] | None = None
     """KMS key in ``region`` for the copies (default: the FSx-managed key)."""
     copy_tags: pulumi.Input[bool] | None = None
@@ -67,33 +71,40 @@ class RetainedBackupCopiesArgs:
     wait_timeout_minutes: pulumi.Input[float] | None = None
     """How long each copy's create and delete may wait (default 360)."""
     sources: Sequence[SourceBackup] | None = None
-    """The backups to retain, newest first, as :func:`~pulumi_fsx_copy.newest_backups` returns them
-    (default: looked up; :class:`MultiRegionRetainedBackupCopies` shares one look-up between its Regions)."""
+    """The newest backups, newest first, as :func:`~pulumi_fsx_copy.newest_backups` returns them (default: looked
+    up, see ``primary``)."""
+    primary: PrimaryBackups | None = None
+    """The primary Region's backups (default: :func:`~pulumi_fsx_copy.lookup.primary_backups`;
+    :class:`MultiRegionRetainedBackupCopies` shares one look-up between its Regions)."""
+    dr_copies: Sequence[RegionCopy] | None = None
+    """The copies of the file system's backups in ``region`` (default: looked up there,
+    :func:`~pulumi_fsx_copy.lookup.copies_in_region`)."""
 
 
 class RetainedBackupCopies(pulumi.ComponentResource):
     """Holds copies of the ``keep`` newest ``AVAILABLE`` backups of a file system (or volume) in ``region``.
 
-    Each copy is a :class:`BackupCopy` named ``<name>-<source backup ID>``. When a newer backup appears, the next
-    ``pulumi up`` makes its copy and waits until it is ``AVAILABLE`` before the copy of the oldest is deleted;
-    a failed copy deletes nothing. The look-up calls AWS at preview too (see :func:`newest_backups`).
+    A copy leaves only when ``keep`` newer copies of the file system made by this component are AVAILABLE in
+    ``region``; a new copy is AVAILABLE before any copy leaves; a failed copy deletes nothing. The look-ups call
+    AWS when the program runs, at preview too (see :func:`~pulumi_fsx_copy.lookup.primary_backups`).
     """
 
     backup_ids: pulumi.Output[dict[str, str]]
-    """Source backup ID -> ID of its copy."""
+    """Source backup ID -> ID of its copy, for the copies this run saw AVAILABLE in the DR Region or made."""
     newest_backup_id: pulumi.Output[str | None]
-    """ID of the copy of the newest source backup (None when the file system has no backup)."""
+    """ID of the newest of those copies (None when there is none)."""
     newest_source_backup_id: pulumi.Output[str | None]
-    """ID of the newest source backup."""
+    """ID of the newest source backup known (the primary's, else the newest held copy's source)."""
     newest_source_time: pulumi.Output[str | None]
-    """When the newest source backup was made (ISO 8601, UTC)."""
+    """When that backup was made (ISO 8601, UTC)."""
     rpo_seconds: pulumi.Output[int | None]
-    """Age of the newest copy's source backup when this run made sure of its copy: the recovery point
+    """Age of the newest source backup whose copy this run verified AVAILABLE or made: the recovery point
     objective the DR Region meets now."""
     copies: dict[str, BackupCopy]
-    """Source backup ID -> the BackupCopy child, newest first."""
+    """Child name (``<name>-<source backup ID>-<source's creation time>-<8 hex>``, or ``<name>-<source backup ID>``
+    for a child named before) -> the BackupCopy child."""
     sources: list[SourceBackup]
-    """The retained source backups, newest first."""
+    """The primary's newest backups, newest first."""
 
     def __init__(
         self,
@@ -109,23 +120,45 @@ class RetainedBackupCopies(pulumi.ComponentResource):
         args = _args("RetainedBackupCopies", resource_name, args, kwargs)
         super().__init__("pulumi-fsx-copy:index:RetainedBackupCopies", resource_name, None, opts)
         source_region = resolve_region(args.source_region, "source_region")
+        region = resolve_region(args.region, "region")
         subject = _subject(args)
-        if args.sources is not None:
-            self.sources = list(args.sources)[: args.keep]
-        else:
-            self.sources = newest_backups(
+        primary = _primary(args, source_region)
+        self.sources = primary.newest
+        held = (
+            list(args.dr_copies)
+            if args.dr_copies is not None
+            else copies_in_region(
                 file_system_id=args.file_system_id,
                 volume_id=args.volume_id,
-                region=source_region,
-                count=args.keep,
-                backup_types=args.backup_types,
-            )
-        self.copies = {
-            source.backup_id: BackupCopy(
-                f"{resource_name}-{source.backup_id}",
-                source_backup_id=source.backup_id,
                 source_region=source_region,
-                region=args.region,
+                region=region,
+            )
+        )
+        plan = plan_children(resource_name, args.keep, primary, held, pulumi.get_project(), pulumi.get_stack())
+        if primary.gone and not primary.newest and not plan.children:
+            raise SourceBackupNotFoundError(
+                f"{subject} names nothing FSx knows in '{source_region}', and '{region}' holds no copy of its backups "
+                "made by this component: check the ID and source_region (default aws:region).",
+                code="FileSystemNotFound" if args.file_system_id else "VolumeNotFound",
+                operation="DescribeBackups",
+                region=source_region,
+            )
+        if primary.gone:
+            pulumi.log.warn(
+                f"{subject} is gone from '{source_region}' (DescribeBackups answered that it does not exist): every "
+                f"copy in '{region}' is kept; a copy leaves only when {args.keep} newer copies are AVAILABLE there",
+                self,
+            )
+        elif not primary.newest:
+            pulumi.log.warn(f"{subject} has no AVAILABLE backup in '{source_region}': nothing new to copy", self)
+        for warning in plan.warnings:
+            pulumi.log.warn(warning, self)
+        self.copies = {
+            child.name: BackupCopy(
+                child.name,
+                source_backup_id=child.source_backup_id,
+                source_region=source_region,
+                region=region,
                 kms_key_id=args.kms_key_id,
                 copy_tags=args.copy_tags,
                 tags=args.tags,
@@ -133,16 +166,14 @@ class RetainedBackupCopies(pulumi.ComponentResource):
                 wait_timeout_minutes=args.wait_timeout_minutes,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            for source in self.sources
+            for child in plan.children
         }
-        newest = self.sources[0] if self.sources else None
-        if newest is None:
-            pulumi.log.warn(f"{subject} has no AVAILABLE backup in '{source_region}': nothing to copy", self)
+        newest = plan.newest_source
         if pulumi.runtime.is_dry_run():
             _check_age(args.max_age, newest, subject, source_region)
-        settled = _settled(self.copies, newest, args.max_age, subject, source_region)
+        settled = _settled(self.copies, plan, args.max_age, newest, subject, source_region, region)
         self.backup_ids = settled.apply(lambda s: s.backup_ids)
-        self.newest_backup_id = settled.apply(lambda s: s.backup_ids.get(newest.backup_id) if newest else None)
+        self.newest_backup_id = settled.apply(lambda s: s.newest_backup_id)
         self.newest_source_backup_id = pulumi.Output.from_input(newest.backup_id if newest else None)
         self.newest_source_time = pulumi.Output.from_input(newest.created if newest else None)
         self.rpo_seconds = settled.apply(lambda s: s.rpo_seconds)
@@ -162,13 +193,13 @@ class MultiRegionRetainedBackupCopies(pulumi.ComponentResource):
     (``<name>-<region>``), so each Region's copies are made and deleted on their own."""
 
     backup_ids: pulumi.Output[dict[str, dict[str, str]]]
-    """Region -> source backup ID -> ID of its copy there."""
+    """Region -> source backup ID -> ID of its copy there (those this run verified or made)."""
     newest_backup_ids: pulumi.Output[dict[str, str | None]]
-    """Region -> ID of the copy of the newest source backup there."""
+    """Region -> ID of the newest copy there this run verified or made."""
     newest_source_backup_id: pulumi.Output[str | None]
     """ID of the newest source backup."""
     rpo_seconds: pulumi.Output[int | None]
-    """Age of the newest source backup once every Region holds its copy (the RPO all Regions meet)."""
+    """The largest of the Regions' ``rpo_seconds`` (the RPO all Regions meet)."""
     regions: dict[str, RetainedBackupCopies]
     """Region -> its RetainedBackupCopies child."""
 
@@ -206,7 +237,7 @@ class MultiRegionRetainedBackupCopies(pulumi.ComponentResource):
         _validate("MultiRegionRetainedBackupCopies", resource_name, common)
         super().__init__("pulumi-fsx-copy:index:MultiRegionRetainedBackupCopies", resource_name, None, opts)
         where = resolve_region(source_region, "source_region")
-        sources = newest_backups(
+        primary = primary_backups(
             file_system_id=file_system_id, volume_id=volume_id, region=where, count=keep, backup_types=backup_types
         )
         self.regions = {}
@@ -219,7 +250,7 @@ class MultiRegionRetainedBackupCopies(pulumi.ComponentResource):
                     region=region,
                     kms_key_id=destination.kms_key_id,
                     tags=_merged_tags(tags, destination.tags),
-                    sources=sources,
+                    primary=primary,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
@@ -227,7 +258,7 @@ class MultiRegionRetainedBackupCopies(pulumi.ComponentResource):
         newest: dict[str, Any] = {region: child.newest_backup_id for region, child in self.regions.items()}
         self.backup_ids = pulumi.Output.all(**ids).apply(dict)
         self.newest_backup_ids = pulumi.Output.all(**newest).apply(dict)
-        self.newest_source_backup_id = pulumi.Output.from_input(sources[0].backup_id if sources else None)
+        self.newest_source_backup_id = pulumi.Output.from_input(primary.newest[0].backup_id if primary.newest else None)
         rpos = [child.rpo_seconds for child in self.regions.values()]
         self.rpo_seconds = pulumi.Output.all(*rpos).apply(
             lambda all_: max((r for r in all_ if r is not None), default=None)
@@ -243,38 +274,232 @@ class MultiRegionRetainedBackupCopies(pulumi.ComponentResource):
 
 
 @dataclass(frozen=True)
+class PlannedChild:
+    """One BackupCopy child :func:`plan_children` declares."""
+
+    name: str
+    source_backup_id: str
+    available: frozenset[str] = frozenset()
+    """The IDs of its copies the DR Region showed AVAILABLE at look-up."""
+    in_progress: frozenset[str] = frozenset()
+    """The IDs of its copies the DR Region showed in progress (a run that stopped; this one adopts it)."""
+
+    @property
+    def fresh(self) -> bool:
+        """A name no copy carries, so no state holds it: its copy is made in this run."""
+        return not (self.available or self.in_progress)
+
+    def verified(self, copy_id: str) -> bool:
+        """Whether ``copy_id``, the child's ``backup_id`` at the end of the run, is a copy this run saw AVAILABLE
+        or made (a child waits until its copy is AVAILABLE)."""
+        return self.fresh or copy_id in self.available or copy_id in self.in_progress
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The children of one run, and what to warn of."""
+
+    children: list[PlannedChild]
+    source_times: dict[str, datetime]
+    """Source backup ID -> when it was made (the primary's word, else its oldest copy's creation time)."""
+    newest_source: SourceBackup | None
+    warnings: list[str] = field(default_factory=list)
+
+
+_IN_PROGRESS = frozenset(
+    str(x.value) for x in (Lifecycle.PENDING, Lifecycle.CREATING, Lifecycle.TRANSFERRING, Lifecycle.COPYING)
+)
+_SUFFIX_HEX = 8
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+def plan_children(
+    resource_name: str,
+    keep: int,
+    primary: PrimaryBackups,
+    dr_copies: Sequence[RegionCopy],
+    project: str,
+    stack: str,
+) -> Plan:
+    """The children to declare.
+
+    * This component's copies are those whose provider resource tag names one of its children; any other
+      copy (AWS Backup's, a person's, another stack's) is neither counted nor touched.
+    * Each of the primary's newest backups keeps the children of its AVAILABLE (or in progress) copies; with
+      none, it gets a child of a new name (:func:`fresh_child_name`), which no state holds: a copy deleted or FAILED out
+      of band is made again in this run, and a FAILED one's child, no longer declared, is deleted.
+    * Any other source with an AVAILABLE (or in progress) copy keeps its children unless ``keep`` newer sources
+      have a copy AVAILABLE now or made in this run. Nothing of the primary is asked: a source gone from it
+      retires no copy.
+    """
+    named: dict[str, list[RegionCopy]] = {}
+    stamped: dict[str, datetime] = {}
+    for copy in dr_copies:
+        child_name = child_name_of(copy.tags.get(RESOURCE_TAG, ""), resource_name, project, stack)
+        if child_name is not None and child_name.source_backup_id == copy.source_backup_id:
+            named.setdefault(child_name.name, []).append(copy)
+            if child_name.source_time is not None:
+                stamped[copy.source_backup_id] = child_name.source_time
+    by_source: dict[str, list[PlannedChild]] = {}
+    failed: dict[str, list[tuple[str, str]]] = {}
+    for name, copies in sorted(named.items()):
+        source = copies[0].source_backup_id
+        child = PlannedChild(
+            name,
+            source,
+            frozenset(c.backup_id for c in copies if c.lifecycle == Lifecycle.AVAILABLE.value),
+            frozenset(c.backup_id for c in copies if c.lifecycle in _IN_PROGRESS),
+        )
+        if not child.fresh:
+            by_source.setdefault(source, []).append(child)
+        failed.setdefault(source, []).extend(
+            (name, c.backup_id) for c in copies if c.lifecycle == Lifecycle.FAILED.value
+        )
+    times: dict[str, datetime] = {}
+    for copies in named.values():
+        for copy in copies:
+            earlier = times.get(copy.source_backup_id, copy.creation_time)
+            times[copy.source_backup_id] = min(earlier, copy.creation_time)
+    times.update(stamped)
+    times.update({source: created for source, created in primary.created.items() if source in times})
+    times.update({b.backup_id: b.creation_time for b in primary.newest})
+    wanted = {b.backup_id for b in primary.newest}
+    children: list[PlannedChild] = []
+    warnings: list[str] = []
+    good: set[str] = set()  # sources with a copy AVAILABLE now or made in this run
+    for backup in primary.newest:
+        source = backup.backup_id
+        kept = by_source.get(source) or [PlannedChild(fresh_child_name(resource_name, backup), source)]
+        children.extend(kept)
+        if any(c.fresh or c.available for c in kept):
+            good.add(source)
+    for source in sorted(set(by_source) - wanted, key=lambda s: times[s], reverse=True):
+        newer = sum(1 for other in good if times[other] > times[source])
+        if newer < keep:
+            children.extend(by_source[source])
+        if any(c.available for c in by_source[source]):
+            good.add(source)
+    for source in sorted(set(failed) - set(by_source) - wanted):
+        for name, copy_id in failed[source]:
+            warnings.append(
+                f"copy {copy_id} of backup {source} ({name}) is FAILED and its source is not among the primary's "
+                "newest backups: it is neither counted nor made again, and its child is deleted"
+            )
+    newest = primary.newest[0] if primary.newest else None
+    if newest is None and times:
+        source = max(times, key=lambda s: times[s])
+        newest = SourceBackup(source, times[source], "", "")
+    return Plan(children, times, newest, warnings)
+
+
+@dataclass(frozen=True)
+class ChildName:
+    """What a child's name says: ``<name>-<source backup ID>[-<source's creation time>-<8 hex>]``."""
+
+    name: str
+    source_backup_id: str
+    source_time: datetime | None
+    """When the source was made, as written in the name when its child was planned (None: an older name)."""
+
+
+def fresh_child_name(resource_name: str, source: SourceBackup) -> str:
+    """A name no state holds: the source, its creation time (microseconds, UTC), 8 random hex digits."""
+    stamp = source.creation_time.astimezone(timezone.utc).strftime(_STAMP)
+    return f"{resource_name}-{source.backup_id}-{stamp}-{secrets.token_hex(_SUFFIX_HEX // 2)}"
+
+
+def child_name_of(label: str, resource_name: str, project: str, stack: str) -> ChildName | None:
+    """The child of this component (``resource_name``) a copy's provider resource tag names, or None.
+
+    The tag is the child's identity (organization, project, stack, parent URN, type, name) in tag characters,
+    its end kept when longer than 256: it must end with this component's URN name, BackupCopy's type and a
+    child name; when whole, it must name this project and stack too.
+    """
+    name = _tag_text(resource_name)
+    match = re.search(
+        rf"::{re.escape(name)}///{re.escape(_TYPE)}///{re.escape(name)}-"
+        rf"(?P<source>backup-[0-9a-f]{{8,21}})(?:-(?P<stamp>\d{{8}}T\d{{12}}Z)-[0-9a-f]{{{_SUFFIX_HEX}}})?//$",
+        label,
+    )
+    if match is None:
+        return None
+    if label.startswith("//v2///") and f"urn:pulumi:{_tag_text(stack)}::{_tag_text(project)}::" not in label:
+        return None
+    stamp = match.group("stamp")
+    source_time = datetime.strptime(stamp, _STAMP).replace(tzinfo=timezone.utc) if stamp else None
+    suffix = label[match.start("source") : match.end() - 2]
+    return ChildName(f"{resource_name}-{suffix}", match.group("source"), source_time)
+
+
+def _tag_text(text: str) -> str:
+    return "".join(ch if tag_character_allowed(ch) else "/" for ch in text)
+
+
+def _primary(args: RetainedBackupCopiesArgs, source_region: str) -> PrimaryBackups:
+    if args.primary is not None:
+        return args.primary
+    if args.sources is not None:
+        newest = list(args.sources)[: args.keep]
+        return PrimaryBackups(newest, {b.backup_id: b.creation_time for b in newest}, False)
+    return primary_backups(
+        file_system_id=args.file_system_id,
+        volume_id=args.volume_id,
+        region=source_region,
+        count=args.keep,
+        backup_types=args.backup_types,
+    )
+
+
+@dataclass(frozen=True)
 class _Settled:
     backup_ids: dict[str, str] = field(default_factory=dict)
+    newest_backup_id: str | None = None
     rpo_seconds: int | None = None
 
 
 def _settled(
     copies: Mapping[str, BackupCopy],
-    newest: SourceBackup | None,
+    plan: Plan,
     max_age: timedelta | None,
+    newest: SourceBackup | None,
     subject: str,
     source_region: str,
+    region: str,
 ) -> pulumi.Output[_Settled]:
-    """Every copy's ID once every child is done, and the RPO then. In an update, a child whose ID is unknown was
-    not made (``--continue-on-error``): the program fails, so the engine deletes nothing (see the module doc)."""
+    """The copies this run verified or made, once every child is done, and the RPO then. In an update, a child
+    whose ID is unknown was not made (``--continue-on-error``): the program fails, so the engine deletes nothing."""
 
     async def settle() -> tuple[_Settled | None, bool]:
         ids: dict[str, str] = {}
-        for source_id, copy in copies.items():
+        for child in plan.children:
+            copy = copies[child.name]
             if not await copy.backup_id.is_known():
                 if pulumi.runtime.is_dry_run():
+                    if child.available:  # a copy held and seen AVAILABLE: its ID is known at preview
+                        ids.setdefault(child.source_backup_id, sorted(child.available)[0])
+                        continue
                     return None, False
                 raise RetentionIncompleteError(
-                    f"the copy of backup {source_id} ({subject} in '{source_region}') was not made in this run, so "
-                    "no older copy was deleted. Fix the error reported for it, then re-run `pulumi up`.",
-                    source_backup_id=source_id,
+                    f"the copy of backup {child.source_backup_id} ({subject} in '{source_region}') was not made in "
+                    "this run, so no older copy was deleted. Fix the error reported for it, then re-run `pulumi up`.",
+                    source_backup_id=child.source_backup_id,
                     source_region=source_region,
                 )
-            ids[source_id] = str(await copy.backup_id.future())
-        rpo = int(newest.age_seconds()) if newest is not None else None
+            copy_id = str(await copy.backup_id.future())
+            if child.verified(copy_id):
+                ids.setdefault(child.source_backup_id, copy_id)
+            else:
+                pulumi.log.warn(
+                    f"{child.name} records copy {copy_id}, which '{region}' did not show AVAILABLE: not counted",
+                    copy,
+                )
+        newest_held = max(ids, key=lambda s: plan.source_times[s], default=None)
+        rpo = None
+        if newest_held is not None:
+            rpo = int(SourceBackup(newest_held, plan.source_times[newest_held], "", "").age_seconds())
         if not pulumi.runtime.is_dry_run():
             _check_age(max_age, newest, subject, source_region)
-        return _Settled(ids, rpo), True
+        return _Settled(ids, ids.get(newest_held) if newest_held else None, rpo), True
 
     return _output_of(set(copies.values()), settle())
 
@@ -365,7 +590,7 @@ def _validate(kind: str, resource_name: str, args: RetainedBackupCopiesArgs) -> 
             f"{kind} {resource_name!r}: give exactly one of file_system_id (a file system's backups) or volume_id "
             "(an ONTAP or OpenZFS volume's backups)"
         )
-    for name in ("file_system_id", "volume_id", "source_region"):
+    for name in ("file_system_id", "volume_id", "source_region", "region"):
         value = getattr(args, name)
         if value is not None and not isinstance(value, str):
             raise InvalidInputError(

@@ -189,8 +189,14 @@ OUTPUTS: tuple[OutputField, ...] = (
     OutputField(
         "volume_id",
         python_type="str | None",
-        doc="The source volume's ID, for volume backups.",
-        readme="the source volume, for volume backups",
+        doc="The source volume's ID, for volume backups; None for file system backups.",
+        readme="the source volume, for volume backups; None otherwise (absent from the state, not null: the "
+        "Python SDK drops a provider's None outputs)",
+    ),
+    OutputField(
+        "type",
+        doc="The copy's backup type, as ``aws.fsx.Backup``'s ``type``: USER_INITIATED for every copy.",
+        readme="its backup type, as `aws.fsx.Backup`'s: `USER_INITIATED` for every copy",
     ),
     OutputField("owner_id", doc="AWS account that owns the copy.", readme="AWS account that owns the copy"),
     OutputField(

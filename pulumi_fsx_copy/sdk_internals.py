@@ -10,10 +10,14 @@ Reliance                                                   Used by            Wh
 ``__main__`` is ``pulumi.dynamic.__main__`` in the          serving, progress  treated as "not the provider process":
 dynamic provider process                                                      no wider pool, progress on stderr
 The SDK's ``main()`` holds its ``grpc.Server`` in a local   serving            4 workers, the first Ctrl-C waits for the
-of the main thread's frames; grpc's ``_Server._state``                        copies (one line on stderr says so)
-(``thread_pool``, ``lock``, ``generic_handlers``);
+of the main thread's frames; grpc's ``_Server._state``                        copies, errors show tracebacks (one line
+(``thread_pool``, ``lock``, ``generic_handlers``);                            on stderr says so)
 ``ThreadPoolExecutor._max_workers`` / ``_threads`` /
 ``_thread_name_prefix``
+The SDK's servicer answers an exception of a resource call  serving            a BackupCopyError reaches the engine as
+with ``context.abort(code, text)`` inside its ``except``                      the SDK shows it: its traceback, the
+block (3.272), or lets it through (3.253); its handlers                        message last (3.272), or the message
+are ``grpc.unary_unary`` ones                                                 alone, no class (3.253)
 The SDK's servicer methods hold the engine's request in a   progress           progress without a URN: on stderr, not in
 local named ``request`` (its ``urn``)                                         the resource's row
 The SDK's servicer methods hold the call's gRPC context in  serving            a create that fails after its copy exists

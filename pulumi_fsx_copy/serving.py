@@ -44,13 +44,23 @@ pool's workers when the first resource call arrives) fixes both from inside the 
   kernel's cap (``somaxconn``); the checks after that time out, which counts as alive, and the engine
   drops the queued ones when it resumes.
 
+* **one diagnostic per failure**: the SDK answers any exception of a provider call with
+  ``context.abort(UNKNOWN, traceback.format_exc())``, and the engine shows that traceback, frames of our
+  modules first, the message last (a resource's row shows only its first line, ``Traceback (most recent
+  call last):``). :func:`install` puts a generic RPC handler before the SDK's that runs the SDK's own
+  handler of each resource call with a context whose ``abort`` replaces a :class:`BackupCopyError`'s
+  traceback by :func:`diagnostic`: the error's class and its message, what happened and what to do (an
+  SDK that lets the error through gets the same). Any other exception is a bug: it stays as the SDK shows it.
 * **a copy recorded from the moment it exists**: a Create (or an Update or Read) that fails after its copy
   exists hands the copy to the engine as a resource that failed to initialise: the provider protocol's
   ``ErrorResourceInitFailed`` detail (its ID, outputs and reasons) on the call's error status, which the
   engine records with init errors and follows with an Update at the next ``up``. The SDK's servicer
   cannot send it: :func:`record_init_failure` puts it in the trailing metadata of the call this thread
-  serves (found on the stack, so the first call of a process is served too), with the status code the SDK
-  then answers with; grpc-go keeps a status's details only when the codes agree.
+  serves (found on the stack, so the first call of a process is served too; the diagnosing handler's
+  wrapped context is passed over for the call's own, further up), with the status code the SDK and the
+  diagnosing handler then answer with (UNKNOWN): grpc-go keeps a status's details only when the codes
+  agree. Its reasons are :func:`diagnostic`'s text, which the engine shows for a resource that failed to
+  initialise.
 
 What it relies on beyond public APIs (the SDK's gRPC server, its worker pool and handlers) is in
 :mod:`pulumi_fsx_copy.sdk_internals`, each reliance checked: when one is missing, :func:`install` changes
@@ -78,6 +88,7 @@ from google.rpc import status_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
+from .errors import BackupCopyError
 from .ownership import HELD_LEASES
 from .progress import engine_address_from_argv
 from .sdk_internals import (
@@ -92,11 +103,13 @@ from .waiting import ENGINE_CANCEL, CancelSignal
 
 __all__ = [
     "CANCEL_METHOD",
+    "DIAGNOSED_METHODS",
     "ENGINE_GONE",
     "MAX_WORKERS",
     "Serving",
     "apply",
     "can_record_init_failure",
+    "diagnostic",
     "engine_host_port",
     "install",
     "record_init_failure",
@@ -107,6 +120,10 @@ MAX_WORKERS: Final = 256
 """Engine calls the provider process serves at once (the SDK's pool serves 4). Threads start on demand."""
 
 CANCEL_METHOD: Final = "/pulumirpc.ResourceProvider/Cancel"
+DIAGNOSED_METHODS: Final = frozenset(
+    f"/pulumirpc.ResourceProvider/{name}" for name in ("Check", "Diff", "Create", "Read", "Update", "Delete")
+)
+"""The resource calls whose BackupCopyError reaches the engine as :func:`diagnostic`, without a traceback."""
 ENGINE_CHECK_SECONDS: Final = 0.5
 """Pause between two checks of the engine's address."""
 ENGINE_CONNECT_SECONDS: Final = 5.0
@@ -127,10 +144,12 @@ _Behaviour = Callable[[empty_pb2.Empty, grpc.ServicerContext], empty_pb2.Empty]
 
 @dataclass(frozen=True)
 class Serving:
-    """What :func:`install` applied: the worker pool's size (None: not widened) and whether Cancel is heard."""
+    """What :func:`install` applied: the worker pool's size (None: not widened), whether Cancel is heard, and
+    whether a BackupCopyError reaches the engine without its traceback."""
 
     workers: int | None
     cancel_heard: bool
+    diagnosed: bool = False
     problems: tuple[str, ...] = ()
 
 
@@ -279,7 +298,8 @@ def _apply(signal: CancelSignal, thread: threading.Thread) -> Serving:
     if workers is None:
         problems.append(_problem("its worker pool", "ThreadPoolExecutor has no integer _max_workers", _SLOW))
     cancel_heard = _hear_cancel(state, signal, problems)
-    return Serving(workers=workers, cancel_heard=cancel_heard, problems=tuple(problems))
+    diagnosed = cancel_heard and put_handler_first(state, _DiagnosingHandler)
+    return Serving(workers=workers, cancel_heard=cancel_heard, diagnosed=diagnosed, problems=tuple(problems))
 
 
 def _hear_cancel(state: Any, signal: CancelSignal, problems: list[str]) -> bool:
@@ -320,6 +340,61 @@ class _CancelHandler(grpc.GenericRpcHandler):  # type: ignore[misc]
         return None
 
 
+def diagnostic(error: BaseException) -> str | None:
+    """What the engine shows for ``error``, raised by a provider call: a BackupCopyError's class and message
+    (the last line of its traceback, alone); None for any other exception (a bug: its traceback stays)."""
+    if not isinstance(error, BackupCopyError):
+        return None
+    kind = type(error)
+    return f"{kind.__module__}.{kind.__qualname__}: {error}"
+
+
+class _DiagnosingHandler(grpc.GenericRpcHandler):  # type: ignore[misc]
+    """Runs the SDK's handler of each of :data:`DIAGNOSED_METHODS` with a :class:`_DiagnosingContext`."""
+
+    def __init__(self, sdk_handlers: list[Any]) -> None:
+        self._sdk_handlers = sdk_handlers
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        if handler_call_details.method not in DIAGNOSED_METHODS:
+            return None
+        for handler in self._sdk_handlers:
+            found = handler.service(handler_call_details)
+            if found is not None:
+                return _diagnosing(found) if found.unary_unary is not None else found
+        return None
+
+
+def _diagnosing(sdk: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+    behaviour = sdk.unary_unary
+
+    def serve(request: Any, context: grpc.ServicerContext) -> Any:
+        try:
+            return behaviour(request, _DiagnosingContext(context))
+        except BackupCopyError as error:  # an SDK that lets it through (3.253: grpc would show its str alone)
+            context.abort(grpc.StatusCode.UNKNOWN, diagnostic(error))
+            raise  # pragma: no cover (abort raises)
+
+    return grpc.unary_unary_rpc_method_handler(
+        serve, request_deserializer=sdk.request_deserializer, response_serializer=sdk.response_serializer
+    )
+
+
+class _DiagnosingContext:
+    """The call's context, but ``abort`` while a BackupCopyError is handled sends :func:`diagnostic` instead
+    of the SDK's text (a traceback). Everything else is the call's own context."""
+
+    def __init__(self, context: grpc.ServicerContext) -> None:
+        self._context = context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def abort(self, code: grpc.StatusCode, details: str) -> None:
+        handled = sys.exc_info()[1]  # the SDK aborts in its ``except`` block
+        self._context.abort(code, (diagnostic(handled) if handled is not None else None) or details)
+
+
 class _CallDetails(grpc.HandlerCallDetails):  # type: ignore[misc]
     def __init__(self, method: str, invocation_metadata: Any) -> None:
         self.method = method
@@ -327,7 +402,9 @@ class _CallDetails(grpc.HandlerCallDetails):  # type: ignore[misc]
 
 
 _SLOW: Final = "it serves 4 engine calls at a time, as the Pulumi SDK does: a long copy delays other operations"
-_DEAF: Final = "the first Ctrl-C of `pulumi up` waits for running copies to end"
+_DEAF: Final = (
+    "the first Ctrl-C of `pulumi up` waits for running copies to end, and each error shows a Python traceback"
+)
 _BOTH: Final = f"{_SLOW}, and {_DEAF}"
 
 

@@ -68,7 +68,10 @@ def _key_problem(key: object) -> str | None:
 
 def _value_problem(key: object, value: object) -> str | None:
     if not isinstance(value, str):
-        return f"tag {short_repr(key)} has a value of type {type(value).__name__}, not a string; use a string value"
+        return (
+            f"tag {short_repr(key)} has {value_kind(value)} as its value, not a string; "
+            'give it as a string (e.g. "30", not 30)'
+        )
     if value == UNKNOWN:
         return None
     if len(value) > MAX_TAG_VALUE_LENGTH:
@@ -76,6 +79,22 @@ def _value_problem(key: object, value: object) -> str | None:
     if not _allowed(value):
         return f"tag {short_repr(key)} has a value with characters outside {_ALLOWED}; remove them"
     return None
+
+
+def value_kind(value: object) -> str:
+    """What ``value`` is, as the user wrote it in any Pulumi language: every number reaches the provider as
+    a float (the engine's property values have one number type), so ``30`` is "a number", not a float."""
+    if value is None:
+        return "null (None)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 def tag_problems(tags: object) -> list[str]:
@@ -86,7 +105,7 @@ def tag_problems(tags: object) -> list[str]:
     if isinstance(tags, str) and tags == UNKNOWN:
         return []
     if not isinstance(tags, Mapping):
-        return [f"tags must be a mapping of string keys to string values, not a {type(tags).__name__}"]
+        return [f"tags must be a mapping of string keys to string values, not {value_kind(tags)}"]
     problems: list[str] = []
     if len(tags) > MAX_TAGS:
         problems.append(f"{len(tags)} tags given; FSx allows at most {MAX_TAGS}, remove {len(tags) - MAX_TAGS}")

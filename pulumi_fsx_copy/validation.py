@@ -15,7 +15,7 @@ from pulumi_fsx_copy.kms import parse_key_reference
 from pulumi_fsx_copy.ownership import OWNERSHIP_TAG_KEYS, PROVIDER_TAG_PREFIX
 from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
 from pulumi_fsx_copy.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
-from pulumi_fsx_copy.tags import short_repr, tag_problems
+from pulumi_fsx_copy.tags import short_repr, tag_problems, value_kind
 
 BACKUP_ID_PATTERN = "^(backup-[0-9a-f]{8,})$"
 """FSx's own pattern of a backup ID (botocore's FSx service model, shape ``BackupId``)."""
@@ -48,7 +48,21 @@ def backup_id_problem(value: object, label: str = "source_backup_id") -> str | N
         return None
     if isinstance(value, str) and len(value) > BACKUP_ID_MAX_LENGTH:
         return f"{label} has {len(value)} characters; an FSx backup ID has at most {BACKUP_ID_MAX_LENGTH}"
-    return f"{label} {short_repr(value)} is not an FSx backup ID; use one like 'backup-0123456789abcdef0'"
+    return (
+        f"{label} {short_repr(value)} is not an FSx backup ID ({_why_not_backup_id(value)}); "
+        "use one like 'backup-0123456789abcdef0'"
+    )
+
+
+def _why_not_backup_id(value: object) -> str:
+    """Which part of FSx's pattern ``backup-`` + 8 or more of ``0-9a-f`` ``value`` breaks."""
+    if not isinstance(value, str):
+        return f"it is {value_kind(value)}, not a string"
+    if _BACKUP_ID.fullmatch(value.lower()):
+        return f"FSx backup IDs are lower case: {value.lower()!r}"
+    if not value.startswith("backup-"):
+        return "it does not start with 'backup-'"
+    return "'backup-' must be followed by 8 or more hexadecimal digits, 0-9 and a-f, and nothing else"
 
 
 def _tags_problem(value: object) -> str | None:

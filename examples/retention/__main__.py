@@ -1,7 +1,9 @@
 """Declarative DR retention: the DR Regions always hold copies of a file system's newest backups.
 
 Run ``pulumi up`` on a schedule (a CI cron job): each run copies the backups that became the newest since the
-last one, waits until every new copy is ``AVAILABLE``, and only then deletes the copies that dropped out.
+last one (and makes again a copy lost in a DR Region), waits until every new copy is ``AVAILABLE``, and only
+then deletes, in each DR Region, the copies that have ``keep`` newer ``AVAILABLE`` copies there. Whatever happens
+to the primary (backups deleted, the file system deleted: a warning), no copy leaves for want of a source.
 
 Stack config (``pulumi config set ...``):
 
@@ -13,8 +15,9 @@ Stack config (``pulumi config set ...``):
 * ``maxAgeHours`` (optional): fail the run when the newest backup is older (backups have stopped).
 * ``tags`` (object, default ``{"purpose": "dr"}``): tags on every copy.
 
-Outputs: ``dr_copies`` (Region -> source backup ID -> copy ID), ``newest_dr_copies`` (Region -> copy of the
-newest backup), ``newest_source_backup_id`` and ``rpo_seconds`` (the age of that backup at the end of the run).
+Outputs: ``dr_copies`` (Region -> source backup ID -> copy ID), ``newest_dr_copies`` (Region -> ID of the
+newest verified copy), ``newest_source_backup_id`` and ``rpo_seconds`` (the age of that copy's source at the end
+of the run).
 """
 
 from __future__ import annotations

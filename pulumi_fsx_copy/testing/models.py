@@ -418,6 +418,8 @@ class FsxCopyModel:
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
             self._check_backup_supported(file_system)
+            if not tags:  # CopyTagsToBackups: only a backup requested without tags gets the file system's
+                tags = self._copied_file_system_tags(backend, file_system) or None
             now = time.monotonic()
             for other in backups_of(backend).values():
                 if (
@@ -437,6 +439,70 @@ class FsxCopyModel:
             )
             self._remember(backend, client_request_token, request, backup)
             return backup
+
+    def delete_file_system(
+        self,
+        backend: FSxBackend,
+        file_system_id: str,
+        configurations: Mapping[str, Mapping[str, Any] | None],
+    ) -> dict[str, Any]:
+        """DeleteFileSystem, as botocore's FSx model documents it: the file system's AUTOMATIC backups go with
+        it; a final backup (USER_INITIATED, kept) is taken unless ``SkipFinalBackup``, whose default is false
+        for Windows and OpenZFS and true for Lustre. Its tags are ``FinalBackupTags``, else the file system's
+        when ``CopyTagsToBackups``. The answer names it in ``<Type>Response.FinalBackupId``. Afterwards a
+        ``file-system-id`` filter naming the file system answers ``FileSystemNotFound``.
+        ``configurations``: the request's ``WindowsConfiguration``, ``LustreConfiguration`` and
+        ``OpenZFSConfiguration``."""
+        with self.lock:
+            file_system = backend.file_systems.get(file_system_id)
+            if file_system is None:
+                raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
+            kind = file_system.file_system_type
+            config = configurations.get(_FINAL_BACKUP_CONFIG.get(kind, "")) or {}
+            skip = bool(config.get("SkipFinalBackup", kind == "LUSTRE"))
+            answer: dict[str, Any] = {"FileSystemId": file_system_id, "Lifecycle": "DELETING"}
+            if kind in _FINAL_BACKUP_CONFIG and not skip:
+                given = config.get("FinalBackupTags")
+                final = self._new_backup(
+                    backend,
+                    file_system,
+                    None,
+                    given or (self._copied_file_system_tags(backend, file_system) or None),
+                    duration=self.settings.create_backup_seconds,
+                )
+                answer[_FINAL_BACKUP_RESPONSE[kind]] = {
+                    "FinalBackupId": final.backup_id,
+                    "FinalBackupTags": final.tags(),
+                }
+            for backup_id, backup in list(backups_of(backend).items()):
+                if (
+                    isinstance(backup, EmulatedBackup)
+                    and not backup.is_copy
+                    and backup.file_system_id == file_system_id
+                    and backup.backup_type == "AUTOMATIC"
+                ):
+                    backup.deleted_tags = backup.tags()
+                    backup.lifecycle_override = "DELETED"
+                    del backups_of(backend)[backup_id]
+                    backend.tagger.delete_all_tags_for_resource(backup.resource_arn)
+            del backend.file_systems[file_system_id]
+            backend.tagger.delete_all_tags_for_resource(file_system.resource_arn)
+            _deleted_file_systems(backend).add(file_system_id)
+            return answer
+
+    @staticmethod
+    def _copied_file_system_tags(backend: FSxBackend, file_system: FileSystem) -> list[dict[str, str]]:
+        """The file system's tags when its configuration sets ``CopyTagsToBackups`` (botocore's FSx model,
+        ``CreateFileSystemWindowsConfiguration.CopyTagsToBackups``: copied to every backup made without tags)."""
+        configs = (
+            file_system.windows_configuration,
+            file_system.lustre_configuration,
+            file_system.open_zfs_configuration,
+        )
+        if not any((config or {}).get("CopyTagsToBackups") for config in configs):
+            return []
+        tags = backend.tagger.list_tags_for_resource(file_system.resource_arn)["Tags"]
+        return [tag for tag in tags if not is_reserved(str(tag["Key"]))]
 
     def copy_backup(
         self,
@@ -754,6 +820,7 @@ class FsxCopyModel:
         """``FileSystemNotFound``/``VolumeNotFound`` for a filter ID that names nothing in the Region."""
         if name == "file-system-id":
             known = set(backend.file_systems) | {b.file_system_id for b in backups}
+            known -= _deleted_file_systems(backend)
             code, what = "FileSystemNotFound", "File system"
         elif name == "volume-id":
             known = set(region_state(backend).volumes) | {b.volume_id or "" for b in backups}
@@ -827,6 +894,24 @@ class FsxCopyModel:
                 f"Backup '{backups[arn].backup_id}' is managed by AWS Backup; tag it through AWS Backup.",
                 ResourceARN=arn,
             )
+
+
+_FINAL_BACKUP_CONFIG: Final = {
+    "WINDOWS": "WindowsConfiguration",
+    "LUSTRE": "LustreConfiguration",
+    "OPENZFS": "OpenZFSConfiguration",
+}
+"""The DeleteFileSystem request member that carries ``SkipFinalBackup`` for each file system type."""
+_FINAL_BACKUP_RESPONSE: Final = {"WINDOWS": "WindowsResponse", "LUSTRE": "LustreResponse", "OPENZFS": "OpenZFSResponse"}
+"""The DeleteFileSystem response member that names the final backup for each file system type."""
+_DELETED_FILE_SYSTEMS_ATTR: Final = "_pulumi_fsx_copy_deleted_file_systems"
+
+
+def _deleted_file_systems(backend: FSxBackend) -> set[str]:
+    """The file systems DeleteFileSystem removed from ``backend`` (gone when moto resets the backend)."""
+    deleted = backend.__dict__.setdefault(_DELETED_FILE_SYSTEMS_ATTR, set())
+    assert isinstance(deleted, set)
+    return deleted
 
 
 _TOKEN_VERSION: Final = 1

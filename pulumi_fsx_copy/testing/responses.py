@@ -201,6 +201,15 @@ def create_backup(self: FSxResponse) -> str:
     return json.dumps({"Backup": MODEL.describe(backup)})
 
 
+def delete_file_system(self: FSxResponse) -> str:
+    params = _params(self)
+    names = ("WindowsConfiguration", "LustreConfiguration", "OpenZFSConfiguration")
+    answer = MODEL.delete_file_system(
+        self.fsx_backend, str(params.get("FileSystemId")), {name: params.get(name) for name in names}
+    )
+    return json.dumps(answer)
+
+
 def delete_backup(self: FSxResponse) -> str:
     params = _params(self)
     result = MODEL.delete_backup(
@@ -255,6 +264,7 @@ RESPONSE_METHODS: Final = {
     "copy_backup": copy_backup,
     "create_backup": create_backup,
     "delete_backup": delete_backup,
+    "delete_file_system": delete_file_system,
     "describe_backups": describe_backups,
     "tag_resource": tag_resource,
     "untag_resource": untag_resource,

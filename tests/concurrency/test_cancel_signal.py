@@ -82,7 +82,7 @@ def test_apply_widens_the_pool_and_hears_cancel_on_a_server_built_like_the_sdks(
     server.start()
     try:
         applied = pool.submit(serving.apply, signal).result(timeout=HANG_SECONDS)
-        assert applied == serving.Serving(workers=serving.MAX_WORKERS, cancel_heard=True)
+        assert applied == serving.Serving(workers=serving.MAX_WORKERS, cancel_heard=True, diagnosed=True)
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             provider_pb2_grpc.ResourceProviderStub(channel).Cancel(empty_pb2.Empty(), timeout=HANG_SECONDS)
         assert signal.is_set()

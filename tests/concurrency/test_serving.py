@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from pulumi_fsx_copy.testing import RemoteEmulator
 from tests.support.concurrency import (
     DR_REGIONS,
@@ -89,3 +91,19 @@ def test_without_the_adaptation_the_provider_still_works_at_the_sdks_concurrency
     warnings = [line for line in process.stderr_text.splitlines() if "could not adapt" in line]
     assert len(warnings) == 1, process.stderr_text
     assert "4 engine calls at a time" in warnings[0] and "Ctrl-C" in warnings[0]
+
+
+def test_without_the_adaptation_an_error_keeps_the_sdks_traceback_with_the_message_last(
+    start: Start, source: str
+) -> None:
+    """An SDK whose server cannot be adapted: a BackupCopyError is shown as that SDK shows it (a traceback
+    or grpc's "Exception calling application: <message>"), its message on the last line, and stderr says so."""
+    process = start((OLD_SDK_DIR,))
+    checked = process.check("bad", {}, inputs("backup-00000000000000bad", "bad")).inputs
+    with pytest.raises(ProviderError) as caught:
+        process.create("bad", checked)
+
+    assert not caught.value.details.startswith("pulumi_fsx_copy.errors."), "not adapted, yet diagnosed"
+    assert "source backup backup-00000000000000bad was not found" in caught.value.last_line
+    assert caught.value.details.startswith(("Traceback (most recent call last):", "Exception calling application: "))
+    assert "traceback" in next(line for line in process.stderr_text.splitlines() if "could not adapt" in line)

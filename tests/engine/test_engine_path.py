@@ -131,6 +131,15 @@ def test_errors_reach_the_user_as_named_classes(engine: ProviderProcess) -> None
         engine.create(NAME, checked)
     assert caught.value.last_line.startswith("pulumi_fsx_copy.errors.SourceBackupNotFoundError:")
     assert "backup-00000000000000bad" in caught.value.last_line and SOURCE_REGION in caught.value.last_line
+    assert caught.value.details == caught.value.last_line, "a BackupCopyError is its message, without a traceback"
+
+
+def test_an_unexpected_exception_still_shows_its_traceback(engine: ProviderProcess, source: str) -> None:
+    checked = engine.check(NAME, {}, inputs(source)).inputs
+    with pytest.raises(ProviderError) as caught:  # a bag Check never returns: the provider fails as a bug would
+        engine.create(NAME, {**checked, "tags": 5})
+    assert caught.value.details.startswith("Traceback (most recent call last):")
+    assert caught.value.last_line.startswith("TypeError: ")
 
 
 def test_serialized_provider_is_small_and_holds_no_credential(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@ imports nothing of the emulator or moto; with it, the fixtures are there (import
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parents[2]
 CONFTEST = """
@@ -57,3 +59,10 @@ def test_with_the_testing_kit_the_fixtures_are_there_and_nothing_is_imported_unt
     for fixture in ("fsx_emulator", "fsx_remote", "fsx_stack", "fsx_source_backups"):
         assert fixture in shown
     assert loaded == []
+
+
+def test_the_testing_extra_brings_the_emulator_and_pytest() -> None:
+    """``pip install 'pulumi-fsx-copy[testing]'`` installs what the fixtures need: moto and pytest itself."""
+    requires = [Requirement(line) for line in importlib.metadata.requires("pulumi-fsx-copy") or []]
+    testing = {r.name for r in requires if r.marker is not None and r.marker.evaluate({"extra": "testing"})}
+    assert {"moto", "pytest"} <= testing, testing

@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from pulumi_fsx_copy.errors import CopyLimitExceededError, SourceBackupUnavailableError
 from pulumi_fsx_copy.progress import (
     ENGINE_ADDRESS_ENV,
     ProgressReporter,
     current_urn,
     engine_address_from_argv,
     format_message,
+    waiting_message,
 )
 from tests.support.fake_engine import FakeEngine, unused_address
 
@@ -83,6 +85,24 @@ def test_status_messages_once_per_ten_percent(fake_engine: FakeEngine) -> None:
     ]
     assert stream.getvalue() == ""
     assert reporter.connected
+
+
+def test_a_waiting_create_says_what_it_waits_for_once_per_reason(fake_engine: FakeEngine) -> None:
+    reporter = ProgressReporter(fake_engine.address)
+    slot = CopyLimitExceededError("quota", region=REGION, operation="CopyBackup")
+    source = SourceBackupUnavailableError("not yet", source_backup_id=COPY, source_region="us-east-1")
+    for error in (source, source, slot, slot):
+        reporter.waiting(URN, error)
+    reporter.waiting(None, slot)
+
+    assert [(r.urn, r.message) for r in fake_engine.logs] == [
+        (URN, waiting_message(source)),
+        (URN, waiting_message(slot)),
+        ("", waiting_message(slot)),
+    ]
+    assert all(r.ephemeral for r in fake_engine.logs)
+    assert waiting_message(slot).startswith(f"waiting for a copy slot in {REGION}: FSx allows 5 copies")
+    assert waiting_message(source).startswith(f"waiting for source backup {COPY} in us-east-1 to become AVAILABLE")
 
 
 def test_a_lifecycle_change_is_reported_within_a_step(fake_engine: FakeEngine) -> None:

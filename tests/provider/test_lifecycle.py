@@ -45,6 +45,7 @@ def test_create_copies_across_regions_and_reports_outputs(
     assert outs["tags_all"][RESOURCE_TAG] == "project/stack/dr-copy"
     assert outs["file_system_type"] == "LUSTRE" and outs["file_system_id"].startswith("fs-")
     assert outs["resource_type"] == "FILE_SYSTEM"
+    assert outs["type"] == "USER_INITIATED", "as aws.fsx.Backup's type output"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", outs["creation_time"])
     described = boto3.client("fsx", region_name=DR_REGION).describe_backups(BackupIds=[result.id])["Backups"][0]
     assert described["SourceBackupId"] == source_backup and described["Lifecycle"] == "AVAILABLE"

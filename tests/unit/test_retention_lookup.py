@@ -1,4 +1,4 @@
-"""newest_backups(): the newest AVAILABLE backups of a file system or volume, against the in-process emulator."""
+"""newest_backups() / primary_backups() and copies_in_region(), against the in-process emulator."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import pytest
 
 from pulumi_fsx_copy import (
     AccessDeniedError,
+    BackupCopyError,
     InvalidInputError,
     RegionError,
     SourceBackupNotFoundError,
     UnsupportedCopyError,
     newest_backups,
 )
+from pulumi_fsx_copy.lookup import copies_in_region, primary_backups
 from pulumi_fsx_copy.testing import InProcessEmulator
 
 REGION = "us-east-1"
@@ -127,3 +129,51 @@ def test_no_region_anywhere_is_a_region_error(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(RegionError, match="aws:region"):
         newest_backups(file_system_id="fs-0123456789abcdef0")
+
+
+def test_a_deleted_file_system_is_told_apart_and_its_surviving_backups_found(fsx_emulator: InProcessEmulator) -> None:
+    file_system_id, made = backups_of_one_file_system(fsx_emulator, 2, backup_type="AUTOMATIC")
+    final = fsx().delete_file_system(FileSystemId=file_system_id, LustreConfiguration={"SkipFinalBackup": False})
+    final_id = final["LustreResponse"]["FinalBackupId"]
+    while fsx().describe_backups(BackupIds=[final_id])["Backups"][0]["Lifecycle"] != "AVAILABLE":
+        time.sleep(0.05)
+
+    found = primary_backups(file_system_id=file_system_id, region=REGION, count=3)
+
+    assert found.gone
+    assert [b.backup_id for b in found.newest] == [final_id, made[1]]  # the AUTOMATIC one went with it
+    assert set(found.created) == {final_id, made[1]}
+    assert not primary_backups(file_system_id=backups_of_one_file_system(fsx_emulator, 1)[0], region=REGION).gone
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "AccessDeniedException", "InternalServerError"])
+def test_any_other_failure_of_the_primary_look_up_raises(fsx_emulator: InProcessEmulator, code: str) -> None:
+    file_system_id, _ = backups_of_one_file_system(fsx_emulator, 1)
+    fsx_emulator.fail_next("DescribeBackups", code, count=10)
+
+    with pytest.raises(BackupCopyError) as info:
+        primary_backups(file_system_id=file_system_id, region=REGION)
+    assert "DescribeBackups" in str(info.value) and REGION in str(info.value)
+
+
+def test_the_copies_in_a_region_are_every_copy_of_the_file_system_from_the_source_region(
+    fsx_emulator: InProcessEmulator,
+) -> None:
+    file_system_id, made = backups_of_one_file_system(fsx_emulator, 2)
+    other = fsx_emulator.seed_backup(REGION)
+    dr = boto3.client("fsx", region_name="us-west-2")
+    tagged = dr.copy_backup(SourceBackupId=made[0], SourceRegion=REGION, Tags=[{"Key": "k", "Value": "v"}])["Backup"]
+    plain = dr.copy_backup(SourceBackupId=made[1], SourceRegion=REGION)["Backup"]
+    dr.copy_backup(SourceBackupId=other, SourceRegion=REGION)
+
+    found = copies_in_region(file_system_id=file_system_id, volume_id=None, source_region=REGION, region="us-west-2")
+
+    assert {c.backup_id: c.source_backup_id for c in found} == {
+        tagged["BackupId"]: made[0],
+        plain["BackupId"]: made[1],
+    }
+    assert {c.backup_id: c.tags for c in found}[tagged["BackupId"]] == {"k": "v"}
+    assert (
+        copies_in_region(file_system_id=file_system_id, volume_id=None, source_region="eu-west-1", region="us-west-2")
+        == []
+    )

@@ -50,8 +50,10 @@ def test_more_than_50_tags() -> None:
         ({"k": "🙂"}, ["tag 'k'", "characters outside"]),
         ({"k": "a#b"}, ["tag 'k'", "characters outside"]),
         ({3: "v"}, ["tag key 3", "not a string"]),
-        ({"k": 3}, ["tag 'k'", "type int", "not a string"]),
-        ({"k": None}, ["tag 'k'", "type NoneType", "not a string"]),
+        ({"k": 30.0}, ["tag 'k'", "has a number as its value, not a string", '"30", not 30']),  # 30 on the wire
+        ({"k": True}, ["tag 'k'", "has a boolean as its value"]),
+        ({"k": None}, ["tag 'k'", "has null (None) as its value", "not a string"]),
+        (["k"], ["not a list"]),
     ],
 )
 def test_each_problem_names_the_offender_and_the_rule(tags: object, fragments: list[str]) -> None:

@@ -136,6 +136,22 @@ def test_bad_source_backup_id(value: object) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("backup-0123456789ABCDEF0", "FSx backup IDs are lower case: 'backup-0123456789abcdef0'"),
+        ("BACKUP-0123456789abcdef0", "FSx backup IDs are lower case"),
+        ("fs-0123456789abcdef0", "it does not start with 'backup-'"),
+        ("backup-0123456", "8 or more hexadecimal digits"),
+        ("backup-0123456789abcdefg", "8 or more hexadecimal digits"),
+        (7.0, "it is a number, not a string"),
+    ],
+)
+def test_a_bad_source_backup_id_says_why(value: object, why: str) -> None:
+    reason = only_failure(check(source_backup_id=value)[1], "source_backup_id")
+    assert why in reason, reason
+
+
+@pytest.mark.parametrize(
     "value",
     [
         KEY_ID,
