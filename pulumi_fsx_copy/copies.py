@@ -8,6 +8,7 @@ destroyed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,7 +30,7 @@ from .errors import (
     OwnershipConflictError,
     TaggingError,
 )
-from .facts import AWS_TAG_PREFIX, ENDED, GONE, MAX_TAGS, Lifecycle
+from .facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import UNCANCELLABLE, AwsGateway
 from .kms import parse_key_reference
 from .ownership import (
@@ -43,6 +44,7 @@ from .ownership import (
     LeaseLost,
     LeasePolicy,
     Ownership,
+    ambiguous,
     deletion,
     fresh_token,
     is_live,
@@ -130,11 +132,12 @@ class Copies:
         self.progress = progress
 
     def _ownership(self, request: CopyRequest, deadline: Deadline) -> Ownership:
+        return self._ownership_in(request.region, tuple(request.tags.values()), deadline)
+
+    def _ownership_in(self, region: str, secrets: tuple[str, ...], deadline: Deadline) -> Ownership:
         gateway = self.gateway
-        region = request.region
 
         def write_owner(backup: Mapping[str, Any], value: str, seconds: float) -> None:
-            secrets = tuple(request.tags.values())
             gateway.tag(region, backup, {OWNER_TAG: value}, Deadline(seconds, UNCANCELLABLE), secrets)
 
         return Ownership(
@@ -146,48 +149,112 @@ class Copies:
 
     # -- create ------------------------------------------------------------------------------------
 
-    def create(self, request: CopyRequest, deadline: Deadline, finish: Finish) -> tuple[str, dict[str, Any]]:
+    def create(
+        self, request: CopyRequest, deadline: Deadline, finish: Finish, recordable: Callable[[], bool]
+    ) -> tuple[str, dict[str, Any]]:
         """Start a copy (or adopt this resource's unrecorded one), wait for it, and claim it as the last step.
 
-        On any failure the copy stays, unrecorded and released: the next Create of this resource adopts it,
-        and a destroy deletes it.
+        A failure once the copy exists (timeout, Cancel, an AWS error) claims the copy when ``recordable()``
+        (the engine can record it) and raises :class:`Unfinished`; otherwise the copy stays unrecorded and
+        released, for the next Create of this resource to adopt. A copy that is gone or taken over is neither.
+        Every error says what became of the copy.
         """
         ownership = self._ownership(request, deadline)
         try:
             lease = self._start_or_adopt(request, ownership, deadline)
         except WaitCancelled:
             raise cancelled(request, None) from None
+        except BackupCopyError as err:
+            if err.backup_id is None or err.operation == "CopyBackup":
+                raise
+            raise err.with_message(
+                f"{err} Copy {err.backup_id} in '{request.region}' was left as it was: no state records it, and "
+                "the next `pulumi up` looks at it again."
+            ) from None
         backup_id = str(lease.backup["BackupId"])
+        claim = new_claim()
         claimed = False
         try:
-            if request.wait_for_available:
-                backup = self._wait_until_available(request, lease, deadline)
-            else:
-                backup = self.gateway.describe_backup(request.region, backup_id, deadline)
-            lease.check()
-            claim = new_claim()
-            outputs = finish(backup, claim)  # every step that can fail or be cancelled comes before the claim
+            try:
+                outputs = self._finish(request, lease, deadline, finish, claim)
+            except (CopyDeletedError, CopyFailedError, OwnershipConflictError):
+                raise  # gone (deleted as FAILED, or outside Pulumi), or another run's now: nothing to record
+            except BackupCopyError as err:
+                if recordable() and not lease.lost and self._claim_quietly(ownership, lease, claim):
+                    claimed = True
+                    raise Unfinished(err, lease.backup, claim) from None
+                raise kept(err, backup_id, request.region, recorded=False) from None
             deadline.cancel.check()  # an engine gone or cancelling will not record the copy: leave it unclaimed
             claimed = self._claim(request, ownership, lease, claim)
             return backup_id, outputs
-        except LeaseLost:
-            raise self._taken_over(request, backup_id) from None
         except WaitCancelled:
-            raise cancelled(request, backup_id) from None
+            raise kept(cancelled(request, backup_id), backup_id, request.region, recorded=False) from None
         finally:
             if claimed:
                 ownership.forget(lease)
             else:
                 ownership.release(lease)
 
+    def _finish(
+        self, request: CopyRequest, lease: Lease, deadline: Deadline, finish: Finish, claim: str
+    ) -> dict[str, Any]:
+        """Wait for the leased copy (unless not asked to) and make the outputs; every step that can fail or be
+        cancelled comes before the claim. Raises BackupCopyError (a cancel as CopyCancelledError)."""
+        backup_id = str(lease.backup["BackupId"])
+        try:
+            if request.wait_for_available:
+                backup = self._wait_until_available(request, lease, deadline)
+            else:
+                backup = self.gateway.describe_backup(request.region, backup_id, deadline)
+                lease.backup = backup
+            lease.check()
+            return finish(backup, claim)
+        except LeaseLost:
+            raise self._taken_over(request, backup_id) from None
+        except WaitCancelled:
+            raise cancelled(request, backup_id) from None
+
+    @staticmethod
+    def _claim_quietly(ownership: Ownership, lease: Lease, claim: str) -> bool:
+        """Claim the copy of a failed Create, so that the engine records it; False when not confirmed."""
+        try:
+            return ownership.claim(lease, claim)
+        except BackupCopyError:
+            return False
+
+    def resume(self, request: CopyRequest, backup_id: str, claim: str | None, deadline: Deadline) -> dict[str, Any]:
+        """Wait for a recorded copy that is not AVAILABLE yet (a Create that failed after it existed).
+
+        Its owner tag must carry the recorded ``claim``; OwnershipConflictError otherwise. Returns it once
+        AVAILABLE; raises :class:`Unfinished` (the copy as last described) on a timeout, a cancel, FAILED or
+        an AWS error, so that the engine keeps it recorded as not ready.
+        """
+        backup = self.gateway.describe_backup(request.region, backup_id, deadline)
+        if deletion(tag_map(backup), claim).allowed is False or claim is None:
+            raise OwnershipConflictError(
+                f"copy {backup_id} in '{request.region}' does not carry the claim this stack recorded for it, so "
+                "this run does not wait for it. Nothing was changed.",
+                **request.context("DescribeBackups", backup_id).fields(None),
+            )
+        holder = _Described(backup)
+        try:
+            return self._wait(request, holder, deadline, delete_failed=False)
+        except WaitCancelled:
+            raise Unfinished(cancelled(request, backup_id), holder.backup, claim) from None
+        except (CopyDeletedError, CopyNotFoundError):
+            raise
+        except BackupCopyError as err:
+            raise Unfinished(err, holder.backup, claim) from None
+
     def _start_or_adopt(self, request: CopyRequest, ownership: Ownership, deadline: Deadline) -> Lease:
         """This Create's lease on the copy it works on."""
         if request.client_request_token:
             return self._start_with_token(request, ownership, deadline)
         copies = self.gateway.list_copies(request.region, deadline)
+        _warn_ambiguous(request.region, copies, request.identity, keep=None)
         for failed in unrecorded(copies, request.identity, any_inputs=False):
             if failed.get("Lifecycle") == Lifecycle.FAILED and _released(failed, self.policy):
-                self.gateway.delete_backup(request.region, str(failed["BackupId"]), deadline)
+                self._sweep(ownership, request.region, failed, deadline)
         candidates = [b for b in unrecorded(copies, request.identity, any_inputs=False) if is_live(b)]
         for candidate in candidates:
             if not self._matches(request, candidate, deadline):
@@ -326,9 +393,10 @@ class Copies:
             claimed = ownership.claim(lease, claim)
         except BackupCopyError as err:
             raise err.with_message(
-                f"{err} Copy {backup_id} in '{request.region}' is made, but whether it was recorded could not be "
-                f"confirmed: if its {OWNER_TAG} tag reads 'claim:{claim}', no state records it and no run will "
-                "adopt it; delete it by hand once a new `pulumi up` has made this resource's copy."
+                f"{err} Copy {backup_id} in '{request.region}' is made, but its claim could not be confirmed, so "
+                f"no state records it: if its {OWNER_TAG} tag reads 'claim:{claim}', no run will adopt it either "
+                "(delete it by hand once a new `pulumi up` has made this resource's copy); otherwise the next "
+                "`pulumi up` that creates this resource adopts it."
             ) from None
         if not claimed:
             raise self._taken_over(request, backup_id)
@@ -343,9 +411,16 @@ class Copies:
         )
 
     def _wait_until_available(self, request: CopyRequest, lease: Lease, deadline: Deadline) -> dict[str, Any]:
-        """Poll until AVAILABLE. A FAILED copy (this run's, by its lease) is deleted; a copy that looks gone is
-        described again before it is given up (DescribeBackups may miss a new copy)."""
-        backup = dict(lease.backup)
+        """Poll the leased copy until AVAILABLE; a FAILED one (this run's, by its lease) is deleted."""
+        return self._wait(request, lease, deadline, delete_failed=True)
+
+    def _wait(
+        self, request: CopyRequest, held: Lease | _Described, deadline: Deadline, *, delete_failed: bool
+    ) -> dict[str, Any]:
+        """Poll until AVAILABLE, keeping the last description in ``held.backup``. A FAILED copy raises
+        CopyFailedError (deleted first when ``delete_failed``); a copy that looks gone is described again before
+        it is given up (DescribeBackups may miss a new copy)."""
+        backup = dict(held.backup)
         backup_id = str(backup["BackupId"])
         context = request.context("DescribeBackups", backup_id)
         started = _creation_time(backup) or datetime.now(timezone.utc)
@@ -359,7 +434,11 @@ class Copies:
                 return backup
             if lifecycle == Lifecycle.FAILED:
                 message = (backup.get("FailureDetails") or {}).get("Message") or "no reason given"
-                lease.stop_renewing()
+                if not delete_failed:
+                    raise CopyFailedError(
+                        f"copy {backup_id} of {request.route} FAILED: {message}.", **context.fields(None)
+                    )
+                held.stop_renewing()
                 self.gateway.delete_backup(request.region, backup_id, Deadline(CALL_TIMEOUT_SECONDS))
                 raise CopyFailedError(
                     f"copy {backup_id} of {request.route} FAILED: {message}. The failed copy was deleted; fix the "
@@ -375,28 +454,52 @@ class Copies:
             if deadline.expired():
                 raise CopyTimeoutError(
                     f"copy {backup_id} of {request.route} is still {lifecycle} ({backup.get('ProgressPercent', 0)}%) "
-                    f"after {deadline.seconds / 60:g} minutes (wait_timeout_minutes). The copy goes on in AWS, "
-                    "unrecorded: the next `pulumi up` that creates this resource resumes waiting on it, `pulumi "
-                    "refresh` reports it, `pulumi destroy` deletes it. Raise wait_timeout_minutes for large backups.",
+                    f"after {deadline.seconds / 60:g} minutes (wait_timeout_minutes); raise wait_timeout_minutes for "
+                    "large backups.",
                     **context.fields(None),
                 )
             elapsed = (datetime.now(timezone.utc) - started).total_seconds()
             tracker.observe(elapsed, backup.get("ProgressPercent"))
             deadline.sleep(tracker.next_delay(elapsed))
-            lease.check()
+            held.check()
             found = self.gateway.find_backup(request.region, backup_id, deadline, context)
             backup = found if found is not None else {"BackupId": backup_id, "Lifecycle": Lifecycle.DELETED.value}
+            if found is not None:
+                held.backup = found
 
     # -- read and delete ---------------------------------------------------------------------------
 
     def orphans(self, region: str, identity: Identity, keep: str, deadline: Deadline) -> list[dict[str, Any]]:
         """This resource's copies that no state records and no run holds (``keep`` aside)."""
         copies = self.gateway.list_copies(region, deadline)
+        _warn_ambiguous(region, copies, identity, keep=keep)
         return [
             b
             for b in unrecorded(copies, identity, any_inputs=True)
             if str(b.get("BackupId")) != keep and is_live(b) and _released(b, self.policy)
         ]
+
+    def _sweep(self, ownership: Ownership, region: str, backup: Mapping[str, Any], deadline: Deadline) -> bool:
+        """Delete a copy no state records, having taken it first (lease written, settled, read back) and read its
+        owner tag again before each retry of the deletion; False when another run holds it (left alone)."""
+        backup_id = str(backup["BackupId"])
+        lease = ownership.acquire(backup)
+        if lease is None:
+            return False
+        deleted = False
+        try:
+            self.gateway.delete_backup(region, backup_id, deadline, confirm=lambda: ownership.confirm(lease))
+            deleted = True
+        except CopyNotFoundError:
+            deleted = True
+        except LeaseLost:
+            pulumi.log.info(f"copy {backup_id} in '{region}' was not deleted: another run took it meanwhile")
+        finally:
+            if deleted:
+                ownership.forget(lease)
+            else:
+                ownership.release(lease)
+        return deleted
 
     def delete(
         self, region: str, backup_id: str, claim: str | None, identity: Identity | None, deadline: Deadline
@@ -406,6 +509,8 @@ class Copies:
         if found is not None:
             verdict = deletion(tag_map(found), claim)
             if verdict.allowed:
+                if identity is not None:
+                    self._await_replacement(region, found, identity, deadline)
                 self.gateway.delete_backup(region, backup_id, deadline)
             else:
                 pulumi.log.warn(
@@ -414,13 +519,56 @@ class Copies:
                 )
         if identity is None:
             return
+        ownership = self._ownership_in(region, (), deadline)
         for orphan in self.orphans(region, identity, backup_id, deadline):
             orphan_id = str(orphan["BackupId"])
             pulumi.log.info(f"deleting copy {orphan_id} in '{region}': this resource's, recorded by no state")
-            try:
-                self.gateway.delete_backup(region, orphan_id, deadline)
-            except CopyNotFoundError:
-                continue
+            self._sweep(ownership, region, orphan, deadline)
+
+    def _await_replacement(self, region: str, old: Mapping[str, Any], identity: Identity, deadline: Deadline) -> None:
+        """Return once ``old`` may go: no copy of this resource made after it by another record (a replacement),
+        or one of those AVAILABLE. While the replacements are in progress, wait for them; when they all ended
+        otherwise (FAILED, deleted), or the wait ran out, raise and keep ``old``: the DR Region never loses its
+        last usable copy of a replaced resource (``wait_for_available=False``, a replacement that failed)."""
+        old_id = str(old["BackupId"])
+        made = _creation_time(old) or datetime.min.replace(tzinfo=timezone.utc)
+        newer = [
+            b
+            for b in self.gateway.list_copies(region, deadline)
+            if identity.of_resource(b)
+            and str(b.get("BackupId")) != old_id
+            and owner_of(tag_map(b)).kind == "claim"
+            and (_creation_time(b) or made) >= made
+        ]
+        tracker = self.gateway.poll.tracker()
+        started = time.monotonic()
+        while newer:
+            if any(b.get("Lifecycle") == Lifecycle.AVAILABLE for b in newer):
+                return
+            waiting = [b for b in newer if b.get("Lifecycle") in IN_PROGRESS]
+            names = ", ".join(f"{b.get('BackupId')} ({b.get('Lifecycle')})" for b in newer)
+            fate = (
+                f"Copy {old_id} in '{region}' was not deleted, so the Region keeps a usable copy of this resource; it "
+                "stays in the stack, and the next `pulumi up` or `pulumi destroy` deletes it once a copy that "
+                "replaces it is AVAILABLE (or none is left)."
+            )
+            context = ErrorContext(operation="DeleteBackup", region=region, backup_id=old_id)
+            if not waiting:
+                raise CopyFailedError(
+                    f"the copies that replace copy {old_id} did not become AVAILABLE: {names}. {fate}",
+                    **context.fields(None),
+                )
+            if deadline.expired():
+                raise CopyTimeoutError(
+                    f"the copies that replace copy {old_id} are not AVAILABLE after {deadline.seconds / 60:g} "
+                    f"minutes (wait_timeout_minutes): {names}. {fate}",
+                    **context.fields(None),
+                )
+            elapsed = time.monotonic() - started
+            tracker.observe(elapsed, max(int(b.get("ProgressPercent") or 0) for b in waiting))
+            deadline.sleep(tracker.next_delay(elapsed))
+            described = [self.gateway.find_backup(region, str(b["BackupId"]), deadline) for b in newer]
+            newer = [b for b in described if b is not None]
 
 
 def cancelled(request: CopyRequest, backup_id: str | None) -> CopyCancelledError:
@@ -435,11 +583,60 @@ def cancelled(request: CopyRequest, backup_id: str | None) -> CopyCancelledError
             **request.context("CopyBackup").fields(None),
         )
     return CopyCancelledError(
-        f"Pulumi was cancelled while waiting for copy {backup_id} of {request.route}. The copy goes on in AWS "
-        "and was not deleted; the next `pulumi up` resumes waiting on this same copy (or, if this resource is "
-        "not created again, `pulumi destroy` deletes it).",
+        f"Pulumi was cancelled while waiting for copy {backup_id} of {request.route}.",
         **request.context("DescribeBackups", backup_id).fields(None),
     )
+
+
+class Unfinished(Exception):
+    """A Create (or a resumed wait) failed with ``error`` once its copy existed, and the copy carries ``claim``:
+    the provider hands ``backup`` (as last described) to the engine to record, then raises ``error``."""
+
+    def __init__(self, error: BackupCopyError, backup: Mapping[str, Any], claim: str) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.backup = dict(backup)
+        self.claim = claim
+
+
+class _Described:
+    """A recorded copy waited on without a lease: its last description."""
+
+    def __init__(self, backup: Mapping[str, Any]) -> None:
+        self.backup = dict(backup)
+
+    def check(self) -> None:
+        """Nothing to check: the copy's claim is recorded."""
+
+    def stop_renewing(self) -> None:
+        """Nothing renews."""
+
+
+def kept(error: BackupCopyError, backup_id: str, region: str, *, recorded: bool) -> BackupCopyError:
+    """``error`` saying what became of copy ``backup_id``, which exists and was not deleted."""
+    if recorded:
+        fate = (
+            f"Copy {backup_id} goes on in '{region}' and this stack records it as not ready: the next `pulumi up` "
+            "waits for it again (a `pulumi refresh` keeps it so), and `pulumi destroy` deletes it."
+        )
+    else:
+        fate = (
+            f"Copy {backup_id} goes on in '{region}', recorded by no state: the next `pulumi up` that creates this "
+            "resource adopts it and waits for it again; if this resource is dropped instead, delete it in AWS."
+        )
+    return error.with_message(f"{error} {fate}")
+
+
+def _warn_ambiguous(region: str, copies: list[dict[str, Any]], identity: Identity, keep: str | None) -> None:
+    """A warning naming each copy of this resource whose owner tag is missing or unreadable (``keep`` aside)."""
+    for backup in ambiguous(copies, identity):
+        if str(backup.get("BackupId")) == keep:
+            continue
+        pulumi.log.warn(
+            f"copy {backup.get('BackupId')} in '{region}' was made for this resource, but its {OWNER_TAG} tag is "
+            "missing or unreadable (changed outside Pulumi), so nothing tells whether a stack records it: it is "
+            "neither adopted nor deleted. Restore the tag, or delete the copy in AWS if no stack holds it."
+        )
 
 
 def _released(backup: Mapping[str, Any], policy: LeasePolicy) -> bool:

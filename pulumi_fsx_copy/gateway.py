@@ -85,10 +85,16 @@ class AwsGateway:
     # -- the retry policy ------------------------------------------------------------------------
 
     def call(
-        self, context: ErrorContext, deadline: Deadline, call: Callable[[], T], waiting: Waiting | None = None
+        self,
+        context: ErrorContext,
+        deadline: Deadline,
+        call: Callable[[], T],
+        waiting: Waiting | None = None,
+        before_retry: Callable[[], None] | None = None,
     ) -> T:
         """Make one AWS call, retrying what may succeed later, and map what fails to a BackupCopyError.
-        ``waiting`` hears each error retried, before the wait."""
+        ``waiting`` hears each error retried, before the wait; ``before_retry`` runs before each retry
+        (whatever it raises ends the call)."""
         state = RetryState()
         while True:
             try:
@@ -103,6 +109,8 @@ class AwsGateway:
                 if not self._sleep_before_retry(context, error, state.attempt, deadline):
                     raise error from None
                 state.attempt += 1
+            if before_retry is not None:
+                before_retry()
 
     def _sleep_before_retry(
         self, context: ErrorContext, error: BackupCopyError, attempt: int, deadline: Deadline
@@ -219,13 +227,16 @@ class AwsGateway:
         arn = str(backup["ResourceARN"])
         self.call(context, deadline, lambda: fsx.untag_resource(ResourceARN=arn, TagKeys=list(keys)))
 
-    def delete_backup(self, region: str, backup_id: str, deadline: Deadline) -> None:
-        """Delete a backup, retrying while it is busy, and wait until it is gone."""
+    def delete_backup(
+        self, region: str, backup_id: str, deadline: Deadline, confirm: Callable[[], None] | None = None
+    ) -> None:
+        """Delete a backup, retrying while it is busy, and wait until it is gone. ``confirm`` runs before each
+        retry of DeleteBackup (whatever it raises ends the deletion)."""
         context = ErrorContext(operation="DeleteBackup", region=region, backup_id=backup_id)
         fsx = self.clients.fsx(region)
         while True:
             try:
-                self.call(context, deadline, lambda: fsx.delete_backup(BackupId=backup_id))
+                self.call(context, deadline, lambda: fsx.delete_backup(BackupId=backup_id), before_retry=confirm)
             except CopyNotFoundError:
                 # Never report a copy gone on DeleteBackup's word alone: a destroy that "succeeds" while the
                 # copy lives leaks it for good. DescribeBackups must agree; if it still sees it, delete again.
@@ -239,6 +250,8 @@ class AwsGateway:
                         "if it persists, delete the backup in the FSx console.",
                         **context.fields(None),
                     ) from None
+                if confirm is not None:
+                    confirm()
                 continue
             break
         while True:

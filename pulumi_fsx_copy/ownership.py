@@ -14,14 +14,20 @@ memory inside one process:
     It renews the lease every :attr:`LeasePolicy.renew` seconds (reading it first: a lease that is no
     longer its own is never written over). Cancel, the engine watcher, a timeout or an error release it.
   - ``free`` -- released: no run works on the copy, no state records it.
-  - ``claim:CLAIM`` -- a successful Create recorded the copy; ``CLAIM`` (random per Create) is also in the
-    resource's outputs (``claim``). Written as the very last step of Create, and never changed again.
+  - ``claim:CLAIM`` -- a state records the copy; ``CLAIM`` (random per Create) is also in the resource's
+    outputs (``claim``). Written as the very last step of Create, and never changed again. A Create that
+    fails once its copy exists writes it too, then hands the copy to the engine with those outputs as a
+    resource that failed to initialise (``serving.record_init_failure``): the state records it, its Update
+    waits for it, its Delete deletes it. Only where the engine cannot be told is the lease released instead.
 
 Invariants, and how they hold:
 
 * **Delete only what this record owns** (:func:`deletion`): a copy is deleted only when its claim is the one
   this state recorded. Any other copy is left, with a warning. A state written before claims existed (no
   ``claim`` output) deletes only a copy with no owner tag (it predates them too).
+* **A replaced copy goes last**: before deleting a copy it owns, a record waits for a copy of the same
+  resource claimed by another record and made after it (its replacement) to be AVAILABLE, and keeps the copy
+  when none becomes so (``Copies.delete``).
 * **Never two records for one copy**: a claimed copy is never adopted. An unrecorded copy is adopted only
   through :meth:`Ownership.acquire`: a free lease, or one that stayed unchanged for :attr:`LeasePolicy.stale`
   seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp
@@ -32,6 +38,9 @@ Invariants, and how they hold:
   more (no run can take over a lease written more lately). This assumes that a TagResource is visible to
   ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write takes less than that
   (each such write has a deadline of ``settle / 2``), and that clocks differ by less than ``skew``.
+* **Hands off the ambiguous**: a copy whose owner tag is missing or unreadable is never adopted nor swept
+  (:attr:`Owner.ambiguous`); the caller warns. A sweep (orphans, FAILED copies) takes a copy as an adoption
+  does, and reads the owner tag again before each retry of DeleteBackup (:meth:`Ownership.confirm`).
 * **Adoption must match**: identity, replacing inputs, and what AWS says of the copy (source backup, source
   Region, KMS key): the provider checks the copy itself, not only its tags.
 
@@ -135,7 +144,7 @@ def new_claim() -> str:
 
 # -- the owner tag -------------------------------------------------------------------------------
 
-OwnerKind = Literal["claim", "lease", "free", "legacy-recorded", "legacy-unrecorded", "none"]
+OwnerKind = Literal["claim", "lease", "free", "legacy-recorded", "legacy-unrecorded", "none", "unreadable"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,11 @@ class Owner:
     def recorded(self) -> bool:
         """Whether some state records the copy (or may: a legacy ``recorded=true``)."""
         return self.kind in ("claim", "legacy-recorded")
+
+    @property
+    def ambiguous(self) -> bool:
+        """Whether the tag cannot say whose the copy is (removed or rewritten outside Pulumi): hands off."""
+        return self.kind in ("none", "unreadable")
 
 
 def owner_of(tags: Mapping[str, str]) -> Owner:
@@ -174,7 +188,7 @@ def owner_of(tags: Mapping[str, str]) -> Owner:
             return Owner("lease", holder, float(stamp), raw=raw)
         except ValueError:
             pass
-    return Owner("lease", "", 0.0, raw=raw)  # unreadable: treated as a lease nobody renews (goes stale)
+    return Owner("unreadable", raw=raw)
 
 
 def lease_value(holder: str, now: float | None = None) -> str:
@@ -256,9 +270,19 @@ def unrecorded(backups: Iterable[Mapping[str, Any]], identity: Identity, *, any_
     """The copies of this resource (with these inputs, unless ``any_inputs``) that no state records and no
     run holds, by their tags: the orphans a destroy removes, and the candidates a Create may adopt."""
     match = identity.of_resource if any_inputs else identity.made_for
-    found = [dict(b) for b in backups if match(b) and not owner_of(tag_map(b)).recorded]
+    found = [
+        dict(b)
+        for b in backups
+        if match(b) and not owner_of(tag_map(b)).recorded and not owner_of(tag_map(b)).ambiguous
+    ]
     found.sort(key=lambda b: (b.get("Lifecycle") == Lifecycle.AVAILABLE, _created(b)), reverse=True)
     return found
+
+
+def ambiguous(backups: Iterable[Mapping[str, Any]], identity: Identity) -> list[dict[str, Any]]:
+    """The live copies made for this resource whose owner tag is missing or unreadable: never adopted nor
+    swept, since nothing tells whether a state records them."""
+    return [dict(b) for b in backups if identity.of_resource(b) and is_live(b) and owner_of(tag_map(b)).ambiguous]
 
 
 def is_live(backup: Mapping[str, Any]) -> bool:
@@ -370,6 +394,8 @@ class Ownership:
         """Take over the lease of an unrecorded copy when no live run holds it; None when one does (or the
         copy got recorded meanwhile). May watch a held lease for up to ``stale`` seconds."""
         owner = owner_of(self.read_tags(backup))
+        if owner.ambiguous:
+            return None
         watched_since = time.monotonic()
         while owner.kind == "lease" and not self.policy.stale_by_clock(owner):
             if time.monotonic() - watched_since > self.policy.stale:
@@ -382,7 +408,7 @@ class Ownership:
                     return None  # renewed (or taken by another run): a live run works on it
                 owner = now
                 break
-        if owner.recorded:
+        if owner.recorded or owner.ambiguous:
             return None
         holder = secrets.token_hex(_NONCE_BYTES)
         if not self._write_and_confirm(backup, lease_value(holder), owner.raw):
@@ -396,6 +422,12 @@ class Ownership:
             raise LeaseLost()
         self.write_owner(lease.backup, lease_value(lease.holder), self.policy.renew)
         lease.written_at = time.monotonic()
+
+    def confirm(self, lease: Lease) -> None:
+        """Read the copy's owner tag now: LeaseLost unless it is still ``lease``."""
+        owner = owner_of(self.read_tags(lease.backup))
+        if owner.kind != "lease" or owner.value != lease.holder:
+            raise LeaseLost()
 
     def release(self, lease: Lease) -> None:
         """Give the copy back (``free``) if it is still this run's, so the next run adopts it at once."""

@@ -35,14 +35,13 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
 from .clients import RESOURCE_SETTINGS, AwsClients, check_endpoint_settings, new_session
-from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, cancelled
+from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, Unfinished, cancelled, kept
 from .diffing import diff_properties, replacement_reason
 from .errors import (
     AccessDeniedError,
     BackupCopyError,
     BackupInUseError,
     CopyCancelledError,
-    CopyFailedError,
     CopyNotFoundError,
     CopyTimeoutError,
     CredentialsError,
@@ -50,14 +49,14 @@ from .errors import (
     ErrorContext,
     InvalidInputError,
     KmsKeyError,
-    OwnershipConflictError,
 )
-from .facts import MAX_TAGS, Lifecycle
+from .facts import IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import AwsGateway
 from .kms import parse_key_reference
 from .ownership import OWNER_TAG, OWNERSHIP_TAG_KEYS, Identity, LeasePolicy, claim_value, tag_map
 from .progress import ProgressReporter, current_urn
 from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
+from .serving import can_record_init_failure, diagnostic, record_init_failure
 from .serving import install as serve_engine
 from .tags import TagChanges, tag_changes
 from .validation import backup_id_problem, check_properties
@@ -197,8 +196,10 @@ class BackupCopyProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Start the copy (or adopt this resource's unrecorded one), wait for AVAILABLE, claim it last.
 
-        Nothing here deletes a copy except one AWS reports FAILED: after any other failure the copy stays,
-        unrecorded and released, and the next Create of this resource adopts it (see ``ownership``).
+        Nothing here deletes a copy except one AWS reports FAILED. A failure once the copy exists hands the
+        copy to the engine, claimed, as a resource that failed to initialise (the next ``up`` resumes it through
+        ``update``); where the engine cannot be told, the copy stays unrecorded and released, and the next
+        Create of this resource adopts it (see ``ownership``).
         """
         check_endpoint_settings()
         request = CopyRequest.from_inputs(props)
@@ -214,20 +215,16 @@ class BackupCopyProvider(ResourceProvider):
 
         try:
             deadline.cancel.check()  # a Create that arrives after Cancel starts no copy
-            backup_id, outs = self._copies.create(request, deadline, finish)
+            backup_id, outs = self._copies.create(request, deadline, finish, can_record_init_failure)
         except WaitCancelled:
             raise cancelled(request, None) from None
-        except CopyTimeoutError as err:
+        except CopyTimeoutError as err:  # before any copy exists (a copy slot, the source still CREATING)
             raise _timeout_source(err, props, "create") from None
-        except (CopyFailedError, CopyCancelledError, OwnershipConflictError):
-            raise
-        except BackupCopyError as err:
-            if err.backup_id is None or err.operation == "CopyBackup":
-                raise
-            raise err.with_message(
-                f"{err} The copy {err.backup_id} this run started or resumed in '{request.region}' is kept, "
-                "unrecorded: the next `pulumi up` that creates this resource adopts it; `pulumi destroy` deletes it."
-            ) from None
+        except Unfinished as unfinished:
+            if isinstance(unfinished.error, CopyTimeoutError):
+                unfinished.error = _timeout_source(unfinished.error, props, "create")
+            record = _outputs(props, unfinished.backup, managed_keys=declared_tags)
+            raise _recorded_unfinished(request.region, props, record, unfinished) from None
         return CreateResult(backup_id, outs)
 
     @_with_resource_settings
@@ -263,11 +260,16 @@ class BackupCopyProvider(ResourceProvider):
         base.setdefault("region", region)
         managed = props.get("tags") or {}
         outs = self._outputs(region, base, backup, managed_keys=managed, from_aws=True, known=props)
+        if _awaited(props) and backup.get("Lifecycle") in IN_PROGRESS and PROVIDER_KEY in props:
+            reason = _not_ready(id_, region, backup)
+            if record_init_failure(id_, {**outs, PROVIDER_KEY: props[PROVIDER_KEY]}, [reason]):
+                raise BackupCopyError(reason, operation="DescribeBackups", region=region, backup_id=id_)
         return ReadResult(id_, outs)
 
     @_with_resource_settings
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Change the managed tags in place; tags the stack never declared are left alone."""
+        """Change the managed tags in place (tags the stack never declared are left alone); then wait for a
+        copy that is not AVAILABLE yet (a Create that failed once it existed), as Create would have."""
         check_endpoint_settings()
         region = str(olds.get("region") or news["region"])
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
@@ -279,6 +281,17 @@ class BackupCopyProvider(ResourceProvider):
         if changes.to_remove:
             self._gateway.untag(region, backup, changes.to_remove, deadline)
         described = self._gateway.describe_backup(region, id_, deadline)
+        if _awaited(news) and described.get("Lifecycle") in IN_PROGRESS:
+            request = CopyRequest.from_inputs({**news, "region": region})
+            claim = olds.get("claim")
+            try:
+                described = self._copies.resume(
+                    request, id_, str(claim) if claim else None, Deadline(request.wait_timeout_minutes * 60)
+                )
+            except Unfinished as unfinished:
+                record = _outputs(news, unfinished.backup, managed_keys=request.tags)
+                record["kms_key_state"] = olds.get("kms_key_state")
+                raise _recorded_unfinished(region, news, record, unfinished) from None
         outs = self._outputs(region, news, described, managed_keys=news.get("tags") or {}, known=olds)
         outs["claim"] = olds.get("claim")
         self._require_usable_key(region, id_, outs.get("kms_key_id"), outs["kms_key_state"])
@@ -498,6 +511,39 @@ class BackupCopyProvider(ResourceProvider):
         except BotoCoreError:
             return None
         return str(region) if region else None
+
+
+def _awaited(props: Mapping[str, Any]) -> bool:
+    """Whether the resource waits for its copy to be AVAILABLE (``wait_for_available``, default true)."""
+    return props.get("wait_for_available") is not False
+
+
+def _not_ready(backup_id: str, region: str, backup: Mapping[str, Any]) -> str:
+    return (
+        f"copy {backup_id} in '{region}' is {backup.get('Lifecycle')} ({backup.get('ProgressPercent', 0)}%), not "
+        "AVAILABLE yet: the stack records it as not ready, the next `pulumi up` waits for it, `pulumi destroy` "
+        "deletes it."
+    )
+
+
+def _recorded_unfinished(
+    region: str, inputs: Mapping[str, Any], record: dict[str, Any], unfinished: Unfinished
+) -> BackupCopyError:
+    """Hand the claimed copy of ``unfinished`` to the engine as ``record`` (its outputs) with init errors; the
+    error to raise, saying what became of the copy."""
+    backup_id = str(unfinished.backup["BackupId"])
+    record["tags_all"] = {**record["tags_all"], OWNER_TAG: claim_value(unfinished.claim)}
+    record["claim"] = unfinished.claim
+    record.setdefault("kms_key_state", None)
+    record[PROVIDER_KEY] = inputs.get(PROVIDER_KEY)
+    error = kept(unfinished.error, backup_id, region, recorded=True)
+    if record_init_failure(backup_id, record, [diagnostic(error) or str(error)]):
+        return error
+    return unfinished.error.with_message(
+        f"{unfinished.error} Copy {backup_id} in '{region}' carries the claim {unfinished.claim} (its "
+        f"{OWNER_TAG} tag), which no state records: the engine went away before it could record it. Delete it in "
+        "AWS once a new `pulumi up` has made this resource's copy."
+    )
 
 
 def _gone(id_: str, region: str, props: Mapping[str, Any]) -> ReadResult:

@@ -20,6 +20,10 @@ block (3.272), or lets it through (3.253); its handlers                        m
 are ``grpc.unary_unary`` ones                                                 alone, no class (3.253)
 The SDK's servicer methods hold the engine's request in a   progress           progress without a URN: on stderr, not in
 local named ``request`` (its ``urn``)                                         the resource's row
+The SDK's servicer methods hold the call's gRPC context in  serving            a create that fails after its copy exists
+a local named ``context``, answer a failed call with                          leaves the copy unrecorded (released, for
+``context.abort(StatusCode.UNKNOWN, ...)``; grpc's abort                      the next create to adopt), as before
+keeps trailing metadata set before it                                         ``ErrorResourceInitFailed`` existed
 ``pulumi.Output(resources, future, is_known, is_secret)``   resource           none: ``tests/program`` fails at once
 =========================================================  =================  ==========================================
 """
@@ -109,6 +113,29 @@ def request_urn() -> str | None:
         return None
     finally:
         del frame
+
+
+def call_context() -> grpc.ServicerContext | None:
+    """The gRPC context of the engine call this thread is serving, or None.
+
+    ``pulumi.dynamic``'s servicer methods (``Create(self, request, context)`` and the like) hold it in a local
+    named ``context`` below the provider on this thread's stack. None when no such frame exists (in-process
+    use, a future SDK that renames it).
+    """
+    frame = sys._getframe(1)
+    try:
+        while frame is not None:
+            context = frame.f_locals.get("context")
+            if isinstance(context, grpc.ServicerContext):
+                return context
+            frame = frame.f_back  # type: ignore[assignment]
+        return None
+    finally:
+        del frame
+
+
+SDK_FAILED_CALL_CODE: Final = grpc.StatusCode.UNKNOWN
+"""The status code ``pulumi.dynamic`` answers a call that raised with (``_abort_with_traceback``)."""
 
 
 def without_dependencies(output: pulumi.Output[T]) -> pulumi.Output[T]:

@@ -51,6 +51,16 @@ pool's workers when the first resource call arrives) fixes both from inside the 
   handler of each resource call with a context whose ``abort`` replaces a :class:`BackupCopyError`'s
   traceback by :func:`diagnostic`: the error's class and its message, what happened and what to do (an
   SDK that lets the error through gets the same). Any other exception is a bug: it stays as the SDK shows it.
+* **a copy recorded from the moment it exists**: a Create (or an Update or Read) that fails after its copy
+  exists hands the copy to the engine as a resource that failed to initialise: the provider protocol's
+  ``ErrorResourceInitFailed`` detail (its ID, outputs and reasons) on the call's error status, which the
+  engine records with init errors and follows with an Update at the next ``up``. The SDK's servicer
+  cannot send it: :func:`record_init_failure` puts it in the trailing metadata of the call this thread
+  serves (found on the stack, so the first call of a process is served too; the diagnosing handler's
+  wrapped context is passed over for the call's own, further up), with the status code the SDK and the
+  diagnosing handler then answer with (UNKNOWN): grpc-go keeps a status's details only when the codes
+  agree. Its reasons are :func:`diagnostic`'s text, which the engine shows for a resource that failed to
+  initialise.
 
 What it relies on beyond public APIs (the SDK's gRPC server, its worker pool and handlers) is in
 :mod:`pulumi_fsx_copy.sdk_internals`, each reliance checked: when one is missing, :func:`install` changes
@@ -61,6 +71,7 @@ grpc stops either from applying.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import socket
@@ -72,23 +83,36 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import grpc
-from google.protobuf import empty_pb2
+from google.protobuf import any_pb2, empty_pb2, struct_pb2
+from google.rpc import status_pb2
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2
 
 from .errors import BackupCopyError
 from .ownership import HELD_LEASES
 from .progress import engine_address_from_argv
-from .sdk_internals import grpc_server_running, put_handler_first, running_as_dynamic_provider, widen_pool
+from .sdk_internals import (
+    SDK_FAILED_CALL_CODE,
+    call_context,
+    grpc_server_running,
+    put_handler_first,
+    running_as_dynamic_provider,
+    widen_pool,
+)
 from .waiting import ENGINE_CANCEL, CancelSignal
 
 __all__ = [
     "CANCEL_METHOD",
     "DIAGNOSED_METHODS",
+    "ENGINE_GONE",
     "MAX_WORKERS",
     "Serving",
     "apply",
+    "can_record_init_failure",
     "diagnostic",
     "engine_host_port",
     "install",
+    "record_init_failure",
     "watch_engine",
 ]
 
@@ -110,6 +134,10 @@ ENGINE_GONE_CHECKS: Final = 2
 LEASE_RELEASE_SECONDS: Final = 20.0
 """Once the engine is gone, how long the watcher lets cancelled Creates release their leases before exiting."""
 _PREFIX: Final = "pulumi_fsx_copy"
+STATUS_DETAILS_KEY: Final = "grpc-status-details-bin"
+
+ENGINE_GONE: Final = threading.Event()
+"""Set once the engine is gone: no answer reaches it, so nothing is handed to it to record."""
 
 _Behaviour = Callable[[empty_pb2.Empty, grpc.ServicerContext], empty_pb2.Empty]
 
@@ -163,6 +191,7 @@ def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int
     while refused < ENGINE_GONE_CHECKS:
         time.sleep(ENGINE_CHECK_SECONDS)
         refused = refused + 1 if _refuses(host, port, ENGINE_CONNECT_SECONDS) else 0
+    ENGINE_GONE.set()
     signal.set()
     _say(
         f"the Pulumi engine at {address} is gone (was `pulumi up` killed?): ending every wait, "
@@ -173,6 +202,33 @@ def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int
     HELD_LEASES.wait_released(LEASE_RELEASE_SECONDS)
     time.sleep(ENGINE_CHECK_SECONDS)  # the cancelled calls answer (to nobody) and the waits end
     exit_process(0)
+
+
+def can_record_init_failure() -> bool:
+    """Whether this thread serves an engine call that :func:`record_init_failure` can answer."""
+    return not ENGINE_GONE.is_set() and call_context() is not None
+
+
+def record_init_failure(backup_id: str, outputs: dict[str, Any], reasons: list[str]) -> bool:
+    """Have the engine record ``outputs`` (the ``__provider`` key included) as resource ``backup_id`` that
+    failed to initialise for ``reasons``, when the call this thread serves fails next; False when it cannot.
+
+    The caller raises its error right after: the SDK answers it with :data:`SDK_FAILED_CALL_CODE`, the code
+    given here, and the engine shows ``reasons`` rather than the SDK's message.
+    """
+    context = call_context()
+    if context is None or ENGINE_GONE.is_set():
+        return False
+    loop = asyncio.new_event_loop()
+    try:
+        properties: struct_pb2.Struct = loop.run_until_complete(rpc.serialize_properties(outputs, {}))
+    finally:
+        loop.close()
+    detail = any_pb2.Any()
+    detail.Pack(provider_pb2.ErrorResourceInitFailed(id=backup_id, properties=properties, reasons=reasons))
+    status = status_pb2.Status(code=SDK_FAILED_CALL_CODE.value[0], message="; ".join(reasons), details=[detail])
+    context.set_trailing_metadata(((STATUS_DETAILS_KEY, status.SerializeToString()),))
+    return True
 
 
 def engine_host_port(address: str) -> tuple[str, int]:

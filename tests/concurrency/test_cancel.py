@@ -41,10 +41,14 @@ def test_cancel_ends_waiting_creates_and_keeps_their_copies(
 
     cancel(process)
 
-    messages = [_cancelled_message(outcome(create)) for create in creates]
+    errors = [outcome(create) for create in creates]
+    messages = [_cancelled_message(error) for error in errors]
     named = {backup_id for backup_id in started for message in messages if backup_id in message}
     assert named == started
-    assert all("goes on in AWS" in m and "not deleted" in m and "next `pulumi up` resumes" in m for m in messages)
+    assert all("records it as not ready" in m and "next `pulumi up` waits for it again" in m for m in messages)
+    # Each copy goes back to the engine, to record as a resource that failed to initialise.
+    recorded = {e.init_failed.id for e in errors if isinstance(e, ProviderError) and e.init_failed is not None}
+    assert recorded == started
     assert {b["BackupId"] for b in live_copies(REGION)} == started
     assert fsx_remote.calls("DeleteBackup") == 0
 
@@ -89,17 +93,22 @@ def test_the_next_run_resumes_the_cancelled_copy(
     eventually(lambda: in_progress(REGION) == 1, "the copy in progress")
     (copy,) = live_copies(REGION)
     cancel(first)
-    assert copy["BackupId"] in _cancelled_message(outcome(create))
+    error = outcome(create)
+    assert copy["BackupId"] in _cancelled_message(error)
+    assert isinstance(error, ProviderError) and error.init_failed is not None
+    recorded = error.init_failed
     first.stop()
 
+    # The engine follows a resource recorded with init errors with an Update at the next `up`.
     fsx_remote.configure(copy_seconds=0.2)
     fsx_remote.set_lifecycle(REGION, copy["BackupId"], "AVAILABLE")
     second = start()
-    backup_id, outs = second.create("dr", second.check("dr", {}, inputs(source, "dr", REGION)).inputs)
+    news = second.check("dr", recorded.outputs, inputs(source, "dr", REGION)).inputs
+    outs = second.update("dr", recorded.id, recorded.outputs, news)
 
-    assert backup_id == copy["BackupId"]
-    assert outs["lifecycle"] == "AVAILABLE"
-    assert [b["BackupId"] for b in live_copies(REGION)] == [backup_id]
+    assert recorded.id == copy["BackupId"]
+    assert outs["lifecycle"] == "AVAILABLE" and outs["claim"] == recorded.outputs["claim"]
+    assert [b["BackupId"] for b in live_copies(REGION)] == [recorded.id]
 
 
 def test_cancel_ends_a_delete_waiting_on_a_busy_copy_without_forgetting_it(

@@ -119,7 +119,8 @@ def test_timeout_names_the_copy_and_rerun_resumes_it(
         provider.create(props(wait_timeout_minutes=0.01))
     [copy] = copies_in(DR_REGION)
     assert copy["BackupId"] in str(caught.value)
-    assert "the next `pulumi up` that creates this resource resumes waiting on it" in str(caught.value)
+    # In-process no engine call can record it: the copy stays unrecorded, for the next create to adopt.
+    assert "the next `pulumi up` that creates this resource adopts it and waits for it again" in str(caught.value)
     resumed = provider.create(props())
     assert resumed.id == copy["BackupId"]
     assert (resumed.outs or {})["lifecycle"] == "AVAILABLE"
@@ -185,9 +186,11 @@ def test_waits_for_the_source_to_become_available(
 
 
 def test_unknown_source_backup(provider: BackupCopyProvider, props: Props) -> None:
-    with pytest.raises(SourceBackupNotFoundError, match=r"backup-0000000000000dead was not found in .*us-east-1"):
+    with pytest.raises(SourceBackupNotFoundError, match=r"backup-0000000000000dead was not found in .*us-east-1") as e:
         provider.create(props(source_backup_id="backup-0000000000000dead"))
     assert copies_in(DR_REGION) == []
+    # Raised before any copy exists: it never speaks of a copy kept, going on or adopted.
+    assert not re.search(r"kept|goes on|adopts|records it", str(e.value)), str(e.value)
 
 
 def test_unknown_kms_key(provider: BackupCopyProvider, props: Props) -> None:

@@ -91,8 +91,9 @@ def test_kill_while_create_waits_on_copying(
 def test_resume_after_wait_timeout(
     provider_factory: Factory, fsx_remote: RemoteEmulator, source: str, ledger: Ledger
 ) -> None:
-    """wait_timeout_minutes expires on COPYING: CopyTimeoutError names the copy and says re-running resumes;
-    the re-run (a longer timeout is no replacement) returns the same copy, the only one."""
+    """wait_timeout_minutes expires on COPYING: CopyTimeoutError names the copy and hands it to the engine to
+    record (init errors); the engine's Update at the re-run (a longer timeout is no replacement) returns the
+    same copy, the only one."""
     fsx_remote.configure(copy_seconds=3.0)
     engine = provider_factory()
     news = checked(engine, inputs(source, wait_timeout_minutes=0.01))
@@ -100,15 +101,16 @@ def test_resume_after_wait_timeout(
         engine.create("dr-copy", news)
     (started,) = live_copy_ids(DR_REGION)
     assert_actionable(caught.value, CopyTimeoutError, names=[started, DR_REGION, "wait_timeout_minutes"])
-    assert "resumes" in caught.value.last_line
-    ledger.assert_no_leak(named_in=caught.value.last_line)
+    assert "waits for it again" in caught.value.last_line
+    recorded = caught.value.init_failed
+    assert recorded is not None and recorded.id == started
+    ledger.created(DR_REGION, started)
 
     later = checked(engine, inputs(source, wait_timeout_minutes=30))
-    backup_id, outs = engine.create("dr-copy", later)
-    ledger.created(DR_REGION, backup_id)
-    assert backup_id == started and outs["lifecycle"] == "AVAILABLE"
+    outs = engine.update("dr-copy", started, recorded.outputs, later)
+    assert outs["lifecycle"] == "AVAILABLE" and outs["backup_id"] == started
     ledger.assert_no_leak()
-    assert live_copy_ids(DR_REGION) == {backup_id}
+    assert live_copy_ids(DR_REGION) == {started}
 
 
 def test_kill_while_delete_waits_on_a_busy_copy(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from google.protobuf import empty_pb2
 
-from pulumi_fsx_copy.ownership import FREE, OWNER_TAG
+from pulumi_fsx_copy.ownership import OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from tests.support.driver import ProviderError
 from tests.support.reliability import DR_REGION, copies, fsx, inputs, start_provider
@@ -38,12 +38,12 @@ def _wait_for(path: Path) -> None:
     eventually(path.exists, f"reached {path.name}", timeout=120, interval=0.05)
 
 
-def test_cancel_during_the_kms_look_up_leaves_the_copy_unclaimed_for_the_next_run(
+def test_cancel_during_the_kms_look_up_hands_the_copy_to_the_engine_and_the_next_run_resumes_it(
     fsx_server: EmulatorServer, fsx_remote: RemoteEmulator, tmp_path: Path
 ) -> None:
-    """Issue 15, 3: every step that can be cancelled comes before the claim. Cancel while the outputs' KMS
-    look-up is retried: a CopyCancelledError (not a raw WaitCancelled), nothing claimed, and the next run's
-    Create adopts the same copy."""
+    """Issue 15, 3 and issue 24: Cancel while the outputs' KMS look-up is retried: a CopyCancelledError (not a
+    raw WaitCancelled) whose status hands the claimed copy to the engine (ErrorResourceInitFailed); the next
+    run's Update (what the engine runs for a resource with init errors) resumes the same copy."""
     source = fsx_remote.seed_backup("us-east-1")
     gate = tmp_path / "kms-gate"
     process = start_provider(fsx_server.url, PFC_TEST_KMS_GATE=str(gate))
@@ -60,16 +60,19 @@ def test_cancel_during_the_kms_look_up_leaves_the_copy_unclaimed_for_the_next_ru
     finally:
         process.stop()
     [copy] = copies(DR_REGION)
-    assert _owner(copy["BackupId"]) == FREE
+    recorded = caught.value.init_failed
+    assert recorded is not None and recorded.id == copy["BackupId"]
+    assert _owner(copy["BackupId"]) == f"claim:{recorded.outputs['claim']}"
 
     fsx_remote.reset_calls()
     again = start_provider(fsx_server.url)
     try:
-        backup_id, outs = again.create("dr-copy", again.check("dr-copy", {}, inputs(source)).inputs)
+        news = again.check("dr-copy", recorded.outputs, inputs(source)).inputs
+        outs = again.update("dr-copy", recorded.id, recorded.outputs, news)
     finally:
         again.stop()
-    assert backup_id == copy["BackupId"] and fsx_remote.calls("CopyBackup") == 0
-    assert _owner(backup_id) == f"claim:{outs['claim']}"
+    assert fsx_remote.calls("CopyBackup") == 0 and outs["lifecycle"] == "AVAILABLE"
+    assert _owner(recorded.id) == f"claim:{outs['claim']}" and outs["claim"] == recorded.outputs["claim"]
 
 
 def test_a_tag_value_in_aws_copy_backup_message_is_withheld(

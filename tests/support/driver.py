@@ -40,6 +40,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
+from google.rpc import status_pb2
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
@@ -104,16 +105,44 @@ class ReadOutcome:
     inputs: dict[str, Any] | None
 
 
-class ProviderError(Exception):
-    """A gRPC call to the provider failed; ``details`` is the provider's text (a traceback)."""
+@dataclass(frozen=True)
+class InitFailed:
+    """The ``ErrorResourceInitFailed`` detail of a failed call, as the engine reads it: the resource it records."""
 
-    def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
+    id: str
+    outputs: dict[str, Any]
+    reasons: list[str]
+
+
+class ProviderError(Exception):
+    """A gRPC call to the provider failed; ``details`` is the provider's text (a traceback); ``init_failed``
+    the resource the engine would record from it (None: the engine records nothing)."""
+
+    def __init__(self, method: str, code: grpc.StatusCode, details: str, init_failed: InitFailed | None = None) -> None:
         self.method = method
         self.code = code
         self.details = details
+        self.init_failed = init_failed
         lines = [line for line in details.splitlines() if line.strip()]
         self.last_line = lines[-1].strip() if lines else ""
         super().__init__(f"{method} failed ({code.name}): {self.last_line}")
+
+
+def _init_failed(error: grpc.RpcError) -> InitFailed | None:
+    """The ``ErrorResourceInitFailed`` detail of ``error``, read as grpc-go and the engine do: only from a status
+    whose code is the call's (``internal/status.NewWithProto``), first such detail (``parseError``)."""
+    for key, value in error.trailing_metadata() or ():
+        if key != "grpc-status-details-bin":
+            continue
+        status = status_pb2.Status.FromString(value)
+        if status.code != error.code().value[0]:
+            return None
+        for detail in status.details:
+            failed = provider_pb2.ErrorResourceInitFailed()
+            if detail.Unpack(failed):
+                outputs = _from_wire(rpc.deserialize_properties(failed.properties))
+                return InitFailed(failed.id, outputs, list(failed.reasons))
+    return None
 
 
 class EngineError(Exception):
@@ -417,7 +446,7 @@ class ProviderProcess:
         try:
             return getattr(self._stub, method)(request, timeout=self.call_timeout)
         except grpc.RpcError as error:
-            raise ProviderError(method, error.code(), error.details() or "") from None
+            raise ProviderError(method, error.code(), error.details() or "", _init_failed(error)) from None
         finally:
             with self._in_flight_changed:
                 self._in_flight -= 1
