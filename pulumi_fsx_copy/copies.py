@@ -502,12 +502,20 @@ class Copies:
         return deleted
 
     def delete(
-        self, region: str, backup_id: str, claim: str | None, identity: Identity | None, deadline: Deadline
+        self,
+        region: str,
+        backup_id: str,
+        claim: str | None,
+        identity: Identity | None,
+        deadline: Deadline,
+        *,
+        recognised_by: str | None = None,
     ) -> None:
-        """Delete the recorded copy if this record owns it (else warn and leave it), then this resource's orphans."""
+        """Delete the recorded copy if this record owns it (else warn and leave it), then this resource's orphans.
+        ``recognised_by``: the resource tag its program recognises it by (see ``ownership.deletion``)."""
         found = self.gateway.find_backup(region, backup_id, deadline)
         if found is not None:
-            verdict = deletion(tag_map(found), claim)
+            verdict = deletion(tag_map(found), claim, recognised_by=recognised_by)
             if verdict.allowed:
                 if identity is not None:
                     self._await_replacement(region, found, identity, deadline)

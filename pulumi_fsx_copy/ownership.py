@@ -76,6 +76,8 @@ RESOURCE_TAG = PROVIDER_TAG_PREFIX + "resource"
 OWNER_TAG = PROVIDER_TAG_PREFIX + "owner"
 LEGACY_RECORDED_TAG = PROVIDER_TAG_PREFIX + "recorded"
 """The owner tag of copies made before claims existed (``true`` / ``false``); read, never written."""
+RETAINED_TYPE = "pulumi-fsx-copy:index:RetainedBackupCopies"
+"""The component that recognises its children's copies by their :data:`RESOURCE_TAG` (``retention.py``)."""
 OWNERSHIP_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG, OWNER_TAG)
 """The tags every copy the provider makes carries: they count against FSx's 50 tags."""
 
@@ -123,6 +125,18 @@ def resource_identity(
     """The ``resource_identity`` input: a JSON list, so no two resources can spell the same (names may hold
     ``/``; two DIY backends share an organization name, which leases keep apart)."""
     return json.dumps(["v2", organization, project, stack, parent_urn or "", type_, name], separators=(",", ":"))
+
+
+def recognised_by_tag(identity: str) -> str | None:
+    """The :data:`RESOURCE_TAG` value the program of the resource whose ``resource_identity`` is ``identity``
+    recognises its copy by (a child of :data:`RETAINED_TYPE`), or None."""
+    try:
+        parent_urn = str(json.loads(identity)[4])
+    except (ValueError, TypeError, IndexError, KeyError):
+        return None
+    parts = parent_urn.split("::")
+    parent_type = parts[2].split("$")[-1] if len(parts) > 3 else ""
+    return resource_label(identity) if parent_type == RETAINED_TYPE else None
 
 
 def resource_label(identity: str) -> str:
@@ -247,15 +261,24 @@ class Deletion:
     reason: str = ""
 
 
-def deletion(tags: Mapping[str, str], recorded_claim: str | None) -> Deletion:
+def deletion(tags: Mapping[str, str], recorded_claim: str | None, *, recognised_by: str | None = None) -> Deletion:
     """May the record whose claim is ``recorded_claim`` (None: a state written before claims) delete the copy
-    whose tags are ``tags``? Only when the copy carries that very claim."""
+    whose tags are ``tags``? Only when the copy carries that very claim, and, for a resource whose program
+    recognises its copies by their :data:`RESOURCE_TAG` (``recognised_by``: that tag's value; a child of
+    :data:`RETAINED_TYPE`), still carries that tag: a program that lost sight of the copy because the tag was
+    removed drops its resource, and a delete cannot tell that from a declaration or ``pulumi destroy``."""
     owner = owner_of(tags)
     if recorded_claim is None:
         if owner.kind in ("none", "legacy-recorded", "legacy-unrecorded"):
             return Deletion(True)
         return Deletion(False, f"its owner tag says {owner.raw!r}, and this state (written before claims) holds none")
     if owner.kind == "claim" and owner.value == recorded_claim:
+        if recognised_by is not None and tags.get(RESOURCE_TAG) != recognised_by:
+            return Deletion(
+                False,
+                f"its {RESOURCE_TAG} tag was removed or changed outside Pulumi, and RetainedBackupCopies recognises "
+                "its copies by that tag, so this delete may come from the tag's loss rather than from the program",
+            )
         return Deletion(True)
     if owner.kind == "claim":
         return Deletion(False, "another record holds it (its claim is not the one this state recorded)")

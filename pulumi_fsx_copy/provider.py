@@ -53,7 +53,15 @@ from .errors import (
 from .facts import IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import AwsGateway
 from .kms import parse_key_reference
-from .ownership import OWNER_TAG, OWNERSHIP_TAG_KEYS, Identity, LeasePolicy, claim_value, tag_map
+from .ownership import (
+    OWNER_TAG,
+    OWNERSHIP_TAG_KEYS,
+    Identity,
+    LeasePolicy,
+    claim_value,
+    recognised_by_tag,
+    tag_map,
+)
 from .progress import ProgressReporter, current_urn
 from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
 from .serving import can_record_init_failure, diagnostic, record_init_failure
@@ -306,7 +314,14 @@ class BackupCopyProvider(ResourceProvider):
         timeout = _wait_minutes(props, "delete")
         claim = props.get("claim")
         try:
-            self._copies.delete(region, id_, str(claim) if claim else None, _identity_of(props), Deadline(timeout * 60))
+            self._copies.delete(
+                region,
+                id_,
+                str(claim) if claim else None,
+                _identity_of(props),
+                Deadline(timeout * 60),
+                recognised_by=recognised_by_tag(str(props.get("resource_identity") or "")),
+            )
         except BackupInUseError as err:
             raise err.with_message(
                 f"{err} The delete waited {timeout:g} minutes for it: wait_timeout_minutes (default "

@@ -35,7 +35,7 @@ from .lookup import (
     primary_backups,
     resolve_region,
 )
-from .ownership import RESOURCE_TAG
+from .ownership import RESOURCE_TAG, RETAINED_TYPE
 from .resource import _TYPE, BackupCopy
 from .tags import short_repr
 
@@ -118,7 +118,7 @@ class RetainedBackupCopies(pulumi.ComponentResource):
         one ``RetainedBackupCopiesArgs``. A bad input raises :class:`~pulumi_fsx_copy.InvalidInputError` naming it.
         """
         args = _args("RetainedBackupCopies", resource_name, args, kwargs)
-        super().__init__("pulumi-fsx-copy:index:RetainedBackupCopies", resource_name, None, opts)
+        super().__init__(RETAINED_TYPE, resource_name, None, opts)
         source_region = resolve_region(args.source_region, "source_region")
         region = resolve_region(args.region, "region")
         subject = _subject(args)

@@ -18,7 +18,7 @@ from pulumi import automation as auto
 
 from examples.retention.__main__ import main as retention_program
 from pulumi_fsx_copy import RetainedBackupCopies
-from pulumi_fsx_copy.ownership import OWNER_TAG
+from pulumi_fsx_copy.ownership import OWNER_TAG, RESOURCE_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
 from tests.support.cli import REGION, SOURCE_REGION, MakeStack, fsx
@@ -390,6 +390,25 @@ def test_an_owner_tag_removed_from_a_held_copy_deletes_nothing(
     assert by_source(log.ops()) == {}
     assert dict(result.outputs["copies"].value) == held
     assert dr_copies(file_system_id, available_only=True) == held
+
+
+def test_a_resource_tag_removed_from_a_held_copy_deletes_nothing(
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator
+) -> None:
+    """The component recognises its copies by their resource tag: without it, the copy's child leaves the program,
+    and the delete keeps the copy (a retirement the tag's loss caused looks like any other delete)."""
+    file_system_id, backups, stack, held = retaining_stack(fsx_stack, fsx_remote)
+    stripped = held[backups[0]]
+    arn = fsx(REGION).describe_backups(BackupIds=[stripped])["Backups"][0]["ResourceARN"]
+    fsx(REGION).untag_resource(ResourceARN=arn, TagKeys=[RESOURCE_TAG])
+
+    result, log = sampled_up(stack, file_system_id)
+
+    assert fsx(REGION).describe_backups(BackupIds=[stripped])["Backups"][0]["Lifecycle"] == "AVAILABLE"
+    assert by_source(log.ops())[backups[0]] == ["create", "delete"]  # a new copy of it, then the old child leaves
+    warnings = [e.diagnostic_event.message for e in log.events if e.diagnostic_event is not None]
+    assert any(stripped in line and RESOURCE_TAG in line for line in warnings)
+    assert dict(result.outputs["copies"].value)[backups[0]] != stripped
 
 
 def test_destroy_deletes_every_copy(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:

@@ -20,6 +20,7 @@ from pulumi_fsx_copy.ownership import (
     LEGACY_RECORDED_TAG,
     OWNER_TAG,
     RESOURCE_TAG,
+    RETAINED_TYPE,
     Identity,
     LeaseLost,
     LeasePolicy,
@@ -30,6 +31,7 @@ from pulumi_fsx_copy.ownership import (
     lease_value,
     owner_of,
     ownership_tags,
+    recognised_by_tag,
     resource_identity,
     unrecorded,
 )
@@ -99,6 +101,24 @@ def test_a_copy_is_deleted_only_by_the_record_whose_claim_it_carries(
     verdict = deletion(tags, recorded)
     assert verdict.allowed is allowed
     assert allowed or verdict.reason
+
+
+def test_a_retained_copy_without_its_resource_tag_is_never_deleted_by_its_record() -> None:
+    """RetainedBackupCopies recognises its copies by their resource tag; a copy without it drops out of the
+    program, and that delete must not remove it (the tag's loss is not a declaration)."""
+    parent = "urn:pulumi:prod::dr::pulumi-fsx-copy:index:RetainedBackupCopies::dr"
+    identity = resource_identity("org", "dr", "prod", parent, TYPE, "dr-backup-0123456789abcdef0")
+    label = recognised_by_tag(identity)
+    assert label == Identity.of(identity, INPUTS).label
+    claimed = {OWNER_TAG: claim_value("c1")}
+    assert deletion({**claimed, RESOURCE_TAG: label}, "c1", recognised_by=label).allowed
+    for tags in (claimed, {**claimed, RESOURCE_TAG: label + "x"}):
+        verdict = deletion(tags, "c1", recognised_by=label)
+        assert not verdict.allowed and RESOURCE_TAG in verdict.reason
+    nested = "urn:pulumi:prod::dr::pulumi-fsx-copy:index:MultiRegionRetainedBackupCopies$" + RETAINED_TYPE + "::dr-r"
+    assert recognised_by_tag(resource_identity("org", "dr", "prod", nested, TYPE, "c")) is not None
+    assert recognised_by_tag(resource_identity("org", "dr", "prod", None, TYPE, "copy")) is None  # a plain copy
+    assert recognised_by_tag("not json") is None
 
 
 def _backup(
