@@ -25,8 +25,17 @@ from typing import Any
 
 import pulumi
 
-from .awsconfig import STATIC_KEYS, go_duration_seconds
+from .awsconfig import (
+    CONFIG_KEYS,
+    STACK_PREFIX,
+    STATIC_KEYS,
+    AwsSettings,
+    from_provider_input,
+    from_stack_config,
+    go_duration_seconds,
+)
 from .errors import InvalidInputError
+from .sdk_internals import input_type_fields
 
 RECORD = "_pulumi_fsx_copy_aws_settings"
 """The attribute of a pulumi-aws ``Provider`` object holding the settings it was given (pulumi-aws names)."""
@@ -154,6 +163,55 @@ def _settings_input(provider: pulumi.ProviderResource) -> pulumi.Output[dict[str
         for key, value in recorded.items()
     }
     return pulumi.Output.all(**values).apply(lambda settings: {"name": name, "settings": settings})
+
+
+def program_settings(component: pulumi.Resource | None = None) -> AwsSettings:
+    """The pulumi-aws settings a look-up made when the program runs (``RetainedBackupCopies``) reads AWS with: the
+    component's aws Provider's (``provider=`` / ``providers``, or its parent's), else the stack's ``aws:*`` config.
+
+    A look-up cannot wait for an Output, so a Provider whose settings are not plain values, or were not recorded,
+    and any setting the provider would refuse, raise one :class:`InvalidInputError` naming them."""
+    providers = getattr(component, "_providers", None)
+    provider = providers.get("aws") if isinstance(providers, Mapping) else None
+    if not _is_aws_provider(provider):
+        config = pulumi.Config("aws")
+        settings = from_stack_config({STACK_PREFIX + key: config.get(key) for key in CONFIG_KEYS})
+    else:
+        name = str(getattr(provider, "_name", "?"))
+        recorded = provider.__dict__.get(RECORD)
+        if not isinstance(recorded, dict):
+            raise InvalidInputError(
+                f"the aws Provider '{name}' was made before pulumi_fsx_copy was imported, so its settings cannot be "
+                "seen: import pulumi_fsx_copy before making the Provider."
+            )
+        try:
+            plain = {k: v if k in STATIC_KEYS else _as_sent(_plain(v, k)) for k, v in recorded.items()}
+        except _NotPlain as err:
+            raise InvalidInputError(
+                f"the aws Provider '{name}' setting {err} is not a plain value (an Output, known only later), and the "
+                "look-ups of the backups run when the program runs: give it as a plain value."
+            ) from None
+        settings = from_provider_input({"name": name, "settings": plain})
+    if settings.refused:
+        raise InvalidInputError(" ".join(settings.refused))
+    return settings
+
+
+class _NotPlain(Exception):
+    """A setting holds something other than plain data, e.g. an Output (its name is the message)."""
+
+
+def _plain(value: Any, name: str = "") -> Any:
+    """``value`` as plain data (pulumi-aws's input types as the dicts they send), or raise :class:`_NotPlain`."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, name) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, name) for v in value]
+    if input_type_fields(value) is not None:
+        return _plain(input_type_fields(value), name)
+    raise _NotPlain(name)
 
 
 def _as_sent(value: Any) -> Any:

@@ -4,8 +4,9 @@ A look-up, like a pulumi-aws data source: it calls AWS when the program runs, at
 provider makes no AWS call at preview; this does, so that the preview shows which copies are planned). It
 reads ``DescribeBackups`` in the source Region filtered by ``file-system-id`` or ``volume-id`` (backup types
 are chosen from the answer), every page, each page retried on its own when AWS throttles or fails. Credentials
-and endpoints are botocore's standard chain, with the stack's ``aws:profile``; the Region defaults to the
-stack's ``aws:region``.
+and endpoints are the stack's pulumi-aws settings as the provider takes them (``aws:profile``, static keys,
+``aws:assumeRoles``, ``aws:endpoints``; ``awsconfig``), on botocore's standard chain; the Region defaults to
+the stack's ``aws:region``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 import pulumi
 
+from .aws_options import program_settings
+from .awsconfig import AwsSettings
 from .clients import AwsClients
 from .errors import (
     ErrorContext,
@@ -142,6 +145,7 @@ def primary_backups(
     count: int = 1,
     backup_types: Sequence[str] | None = None,
     allow_gone: bool = True,
+    settings: AwsSettings | None = None,
 ) -> PrimaryBackups:
     """:func:`newest_backups`, telling a deleted file system (or volume) apart from any other failure.
 
@@ -149,13 +153,14 @@ def primary_backups(
     backups are listed unfiltered and those of the file system (volume) kept: the backups that outlived it.
     Any other failure raises (mapped), after the retries: it is never read as "no backups". With
     ``allow_gone`` False, ``FileSystemNotFound`` raises too (:class:`~pulumi_fsx_copy.SourceBackupNotFoundError`).
+    ``settings``: the pulumi-aws settings to read with (default: the stack's, ``aws_options.program_settings``).
     """
     name, value = _subject(file_system_id, volume_id)
     types = _backup_types(backup_types)
     _check_count(count)
     where = resolve_region(region, "region")
     filters: list[dict[str, Any]] = [{"Name": name, "Values": [value]}]
-    client = AwsClients(pulumi.Config("aws").get("profile")).fsx(where)
+    client = AwsClients(settings or program_settings()).fsx(where)
     subject = f"{name.replace('-', '_')} {value}"
     gone = False
     try:
@@ -193,14 +198,19 @@ class RegionCopy:
 
 
 def copies_in_region(
-    *, file_system_id: str | None, volume_id: str | None, source_region: str, region: str
+    *,
+    file_system_id: str | None,
+    volume_id: str | None,
+    source_region: str,
+    region: str,
+    settings: AwsSettings | None = None,
 ) -> list[RegionCopy]:
     """Every copy in ``region`` of a backup of the file system (or volume) made in ``source_region``, whoever
     made it and whatever its tags: ``DescribeBackups`` unfiltered (every page; a copy describes its source's
     file system and volume), matched on ``FileSystem``/``Volume`` and ``SourceBackupRegion``. Any failure
-    raises (mapped), after the retries."""
+    raises (mapped), after the retries. ``settings``: as for :func:`primary_backups`."""
     name, value = _subject(file_system_id, volume_id)
-    client = AwsClients(pulumi.Config("aws").get("profile")).fsx(region)
+    client = AwsClients(settings or program_settings()).fsx(region)
     listed = _every_page(client, region, [], subject=f"the copies in '{region}'")
     return [
         RegionCopy(

@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 import pulumi
 
+from .aws_options import program_settings
+from .awsconfig import AwsSettings
 from .errors import InvalidInputError, RetentionIncompleteError, SourceBackupNotFoundError, StaleBackupsError
 from .facts import Lifecycle, tag_character_allowed
 from .fanout import Destination, _destinations, _merged_tags
@@ -119,10 +121,11 @@ class RetainedBackupCopies(pulumi.ComponentResource):
         """
         args = _args("RetainedBackupCopies", resource_name, args, kwargs)
         super().__init__(RETAINED_TYPE, resource_name, None, opts)
+        settings = program_settings(self)
         source_region = resolve_region(args.source_region, "source_region")
-        region = resolve_region(args.region, "region")
+        region = resolve_region(args.region or settings.region, "region")
         subject = _subject(args)
-        primary = _primary(args, source_region)
+        primary = _primary(args, source_region, settings)
         self.sources = primary.newest
         held = (
             list(args.dr_copies)
@@ -132,6 +135,7 @@ class RetainedBackupCopies(pulumi.ComponentResource):
                 volume_id=args.volume_id,
                 source_region=source_region,
                 region=region,
+                settings=settings,
             )
         )
         plan = plan_children(resource_name, args.keep, primary, held, pulumi.get_project(), pulumi.get_stack())
@@ -238,7 +242,12 @@ class MultiRegionRetainedBackupCopies(pulumi.ComponentResource):
         super().__init__("pulumi-fsx-copy:index:MultiRegionRetainedBackupCopies", resource_name, None, opts)
         where = resolve_region(source_region, "source_region")
         primary = primary_backups(
-            file_system_id=file_system_id, volume_id=volume_id, region=where, count=keep, backup_types=backup_types
+            file_system_id=file_system_id,
+            volume_id=volume_id,
+            region=where,
+            count=keep,
+            backup_types=backup_types,
+            settings=program_settings(self),
         )
         self.regions = {}
         for region, destination in regions.items():
@@ -435,7 +444,7 @@ def _tag_text(text: str) -> str:
     return "".join(ch if tag_character_allowed(ch) else "/" for ch in text)
 
 
-def _primary(args: RetainedBackupCopiesArgs, source_region: str) -> PrimaryBackups:
+def _primary(args: RetainedBackupCopiesArgs, source_region: str, settings: AwsSettings) -> PrimaryBackups:
     if args.primary is not None:
         return args.primary
     if args.sources is not None:
@@ -447,6 +456,7 @@ def _primary(args: RetainedBackupCopiesArgs, source_region: str) -> PrimaryBacku
         region=source_region,
         count=args.keep,
         backup_types=args.backup_types,
+        settings=settings,
     )
 
 

@@ -25,6 +25,9 @@ a local named ``context``, answer a failed call with                          le
 ``context.abort(StatusCode.UNKNOWN, ...)``; grpc's abort                      the next create to adopt), as before
 keeps trailing metadata set before it                                         ``ErrorResourceInitFailed`` existed
 ``pulumi.Output(resources, future, is_known, is_secret)``   resource           none: ``tests/program`` fails at once
+``pulumi._types.is_input_type`` / ``input_type_to_dict``    aws_options        a component's aws Provider given input
+                                                                              types (``ProviderAssumeRoleArgs``) is
+                                                                              refused, naming the setting
 =========================================================  =================  ==========================================
 """
 
@@ -145,3 +148,16 @@ def without_dependencies(output: pulumi.Output[T]) -> pulumi.Output[T]:
     the child among them (a cycle). The SDK has no public way to drop dependencies.
     """
     return pulumi.Output(set(), cast(Awaitable[T], output.future()), output.is_known(), output.is_secret())
+
+
+def input_type_fields(value: object) -> dict[str, Any] | None:
+    """The fields of a ``@pulumi.input_type`` object (pulumi-aws's ``ProviderAssumeRoleArgs``...) by their Pulumi
+    names, or None for anything else. Relies on ``pulumi._types``; without it, None (the caller refuses the value)."""
+    try:
+        from pulumi import _types
+
+        if not _types.is_input_type(type(value)):
+            return None
+        return dict(_types.input_type_to_dict(value))
+    except (ImportError, AttributeError, TypeError):
+        return None

@@ -17,10 +17,10 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_fsx_copy import BackupCopy
+from pulumi_fsx_copy import BackupCopy, RetainedBackupCopies
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, MakeStack, live_copies, tags_of
+from tests.support.cli import REGION, SOURCE_REGION, MakeStack, fsx, live_copies, tags_of
 
 STANDIN = Path(__file__).resolve().parents[1] / "support" / "aws_standin"
 ROLE = "arn:aws:iam::123456789012:role/dr-deployer"
@@ -138,6 +138,45 @@ def test_assume_roles_make_every_fsx_call_as_the_role(
     assert fsx_remote.calls("CopyBackup") == 1 and fsx_remote.calls("DeleteBackup") == 1
     # The role's temporary credentials (moto's start with ASIA) never reach the state.
     assert "ASIA" not in state_text(stack) and "SessionToken" not in state_text(stack)
+
+
+@pytest.mark.parametrize("given_by", ["stack config", "component's Provider"])
+def test_assume_roles_govern_the_retention_look_ups_too(
+    fsx_stack: MakeStack, fsx_remote: RemoteEmulator, given_by: str
+) -> None:
+    """RetainedBackupCopies reads both Regions when the program runs: as the role, like its copies, and into the
+    Region of the component's Provider when it declares none."""
+    import pulumi_aws as aws
+
+    first = fsx_remote.seed_backup(SOURCE_REGION, deployment_type="PERSISTENT_2")
+    described = fsx(SOURCE_REGION).describe_backups(BackupIds=[first])["Backups"][0]
+    file_system_id = str(described["FileSystem"]["FileSystemId"])
+    by_provider = given_by == "component's Provider"
+    session = "program" if by_provider else "ci"
+
+    def program() -> None:
+        role = aws.ProviderAssumeRoleArgs(role_arn=ROLE, session_name=session)
+        opts = pulumi.ResourceOptions(provider=aws.Provider("west", region=OTHER_REGION, assume_roles=[role]))
+        dr = RetainedBackupCopies(
+            "dr",
+            file_system_id=file_system_id,
+            source_region=SOURCE_REGION,
+            keep=1,
+            **({"opts": opts} if by_provider else {"region": REGION}),
+        )
+        pulumi.export("copies", dr.backup_ids)
+
+    config = {} if by_provider else {"aws:assumeRoles": json.dumps([{"roleArn": ROLE, "sessionName": session}])}
+    stack = fsx_stack(program, config=config, env=with_aws_plugin())
+    fsx_remote.reset_calls()
+
+    copies = stack.up().outputs["copies"].value
+
+    dr_region = OTHER_REGION if by_provider else REGION
+    assert set(fsx_remote.callers()) == {f"arn:aws:sts::123456789012:assumed-role/dr-deployer/{session}"}
+    assert fsx_remote.callers("DescribeBackups", SOURCE_REGION) and fsx_remote.callers("DescribeBackups", dr_region)
+    assert list(copies) == [first]
+    assert [c["BackupId"] for c in live_copies(dr_region)] == [copies[first]]
 
 
 def test_an_explicit_providers_assume_roles_govern_its_copies(fsx_stack: MakeStack, fsx_remote: RemoteEmulator) -> None:

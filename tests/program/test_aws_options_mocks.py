@@ -9,7 +9,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from pulumi_fsx_copy import BackupCopy, InvalidInputError
+from pulumi_fsx_copy import BackupCopy, InvalidInputError, RetainedBackupCopies
+from pulumi_fsx_copy.aws_options import program_settings
 from tests.support.program import RecordingMocks
 
 SOURCE = "backup-0123456789abcdef0"
@@ -73,3 +74,31 @@ def test_a_provider_whose_settings_were_not_recorded_is_sent_as_such(mocks: Reco
         assert _copy_inputs(mocks, "dr")["aws_provider"] == {"name": "early", "settings": {"notRecorded": True}}
 
     return copy.id.apply(check)
+
+
+@pulumi.runtime.test
+def test_a_components_provider_with_an_output_setting_is_refused_for_its_look_ups(mocks: RecordingMocks) -> None:
+    """RetainedBackupCopies reads AWS when the program runs, with its aws Provider's settings: an Output cannot be
+    read then, so it is refused, naming the setting, rather than read with other credentials."""
+    import pulumi_aws as aws
+
+    role = pulumi.Output.from_input("arn:aws:iam::123456789012:role/dr")
+    west = aws.Provider("west", region="us-west-2", assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=role)])
+    with pytest.raises(InvalidInputError, match="aws Provider 'west' setting assumeRoles is not a plain value"):
+        RetainedBackupCopies(
+            "dr", file_system_id="fs-0123456789abcdef0", keep=1, opts=pulumi.ResourceOptions(provider=west)
+        )
+
+
+@pulumi.runtime.test
+def test_a_components_provider_with_plain_settings_governs_its_look_ups(mocks: RecordingMocks) -> None:
+    import pulumi_aws as aws
+
+    role = aws.ProviderAssumeRoleArgs(role_arn="arn:aws:iam::123456789012:role/dr", session_name="s")
+    west = aws.Provider("west", region="us-west-2", assume_roles=[role])
+    group = pulumi.ComponentResource("test:index:Group", "group", opts=pulumi.ResourceOptions(providers={"aws": west}))
+
+    settings = program_settings(group)
+
+    assert settings.region == "us-west-2"
+    assert [r.role_arn for r in settings.assume_roles] == ["arn:aws:iam::123456789012:role/dr"]
