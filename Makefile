@@ -25,12 +25,12 @@ cli: $(STAMP)
 demo: cli
 	$(WITH_CLI) $(BIN)/python -m examples.demo
 
-## Lint, type-check and the test suite (what .ci/run calls).
-test: lint cli
+## Lint, type-check, the SDK matrix and the test suite (what .ci/run calls).
+test: lint cli sdk-matrix
 	$(WITH_CLI) $(BIN)/python -m pytest
 
 ## The tests that depend on the Pulumi SDK's internals, on the oldest and the newest SDK setup.py allows, each in
-## a virtualenv of its own (build/sdk-matrix/); .ci/run calls it after `make test`.
+## a virtualenv of its own (build/sdk-matrix/); part of `make test`.
 sdk-matrix: cli
 	$(WITH_CLI) $(PYTHON) tools/sdk_matrix.py
 
