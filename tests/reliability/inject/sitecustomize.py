@@ -55,8 +55,8 @@ if _every or _gate:
 
     _make = _clients.AwsClients._new_client
 
-    def _make_with_faults(self: Any, service: str, region: str) -> Any:
-        client = _make(self, service, region)
+    def _make_with_faults(self: Any, *args: Any, **kwargs: Any) -> Any:
+        client = _make(self, *args, **kwargs)
         client.meta.events.register("before-call", _before_call)
         return client
 
