@@ -411,9 +411,9 @@ def fresh_child_name(resource_name: str, source: SourceBackup) -> str:
 def child_name_of(label: str, resource_name: str, project: str, stack: str) -> ChildName | None:
     """The child of this component (``resource_name``) a copy's provider resource tag names, or None.
 
-    The tag is the child's identity (organization, project, stack, parent URN, type, name) in tag characters,
-    its end kept when longer than 256: it must end with this component's URN name, BackupCopy's type and a
-    child name; when whole, it must name this project and stack too.
+    The tag is the child's identity (``v3``: the stack's key first; organization, project, stack, parent URN,
+    type, name) in tag characters, its end kept when longer than 256: it must end with this component's URN
+    name, BackupCopy's type and a child name; when whole, it must name this project and stack too.
     """
     name = _tag_text(resource_name)
     match = re.search(
@@ -423,7 +423,8 @@ def child_name_of(label: str, resource_name: str, project: str, stack: str) -> C
     )
     if match is None:
         return None
-    if label.startswith("//v2///") and f"urn:pulumi:{_tag_text(stack)}::{_tag_text(project)}::" not in label:
+    whole = label.startswith(("//v2///", "//v3///"))
+    if whole and f"urn:pulumi:{_tag_text(stack)}::{_tag_text(project)}::" not in label:
         return None
     stamp = match.group("stamp")
     source_time = datetime.strptime(stamp, _STAMP).replace(tzinfo=timezone.utc) if stamp else None
