@@ -35,17 +35,18 @@ Invariants, and how they hold:
   when none becomes so (``Copies.delete``).
 * **Never two records for one copy**: a claimed copy is never adopted. An unrecorded copy is adopted only
   through :meth:`Ownership.acquire`: a free lease, or one that stayed unchanged for :attr:`LeasePolicy.stale`
-  seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp
-  is older than that plus :attr:`LeasePolicy.skew` by this machine's clock. With a keyed identity, only runs
-  of this stack hold its leases and the stack lock (held by ``up``, ``refresh``, ``destroy``) lets one run
-  at a time: a lease no Create of this process holds is a run that ended (a crashed provider), taken over at
-  once. This assumes a stack's state is used by one backend at a time (a moved state is not run from both). Taking over writes our lease,
-  waits :attr:`LeasePolicy.settle` seconds and reads it back: of two runs taking over at once, the one whose
-  write landed last keeps it and the other sees so and goes its own way (a new copy). The claim is read back
-  before Create returns; it settles first only when this run's lease was last written ``stale / 2`` ago or
-  more (no run can take over a lease written more lately). This assumes that a TagResource is visible to
-  ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write takes less than that
-  (each such write has a deadline of ``settle / 2``), and that clocks differ by less than ``skew``.
+  seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp is
+  older than that plus :attr:`LeasePolicy.skew` by this machine's clock. With a keyed identity, only runs of
+  this stack hold its leases and the stack lock (held by ``up``, ``refresh``, ``destroy``) lets one run at a
+  time: a lease no Create of this process holds is a run that ended (a crashed provider), taken over at once.
+  This assumes a stack's state is used by one backend at a time (a moved state is not run from both). Taking
+  over writes our lease, waits :attr:`LeasePolicy.settle` seconds and reads it back: of two runs taking over
+  at once, the one whose write landed last keeps it and the other sees so and goes its own way (a new copy).
+  The claim is read back before Create returns; it settles first only when this run's lease was last written
+  ``stale / 2`` ago or more (no run can take over a lease written more lately). This assumes that a
+  TagResource is visible to ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write
+  takes less than that (each such write has a deadline of ``settle / 2``), and that clocks differ by less than
+  ``skew``.
 * **Hands off the ambiguous**: a copy whose owner tag is missing or unreadable is never adopted nor swept
   (:attr:`Owner.ambiguous`); the caller warns. A sweep (orphans, FAILED copies) takes a copy as an adoption
   does, and reads the owner tag again before each retry of DeleteBackup (:meth:`Ownership.confirm`).

@@ -104,6 +104,10 @@ def test_a_state_moved_to_another_backend_is_the_same_owner(
         moved.import_stack(old.export_stack())
         assert set(moved.preview().change_summary) == {"same"}
         assert moved.up().outputs["id"].value == held
+        resources = moved.export_stack().deployment["resources"]
+        (key,) = [r["urn"] for r in resources if r["urn"].endswith(f"::{STACK_KEY_NAME}")]
+        (copy,) = [r for r in resources if r["urn"].endswith("::dr")]
+        assert key in copy["dependencies"]  # so `destroy` deletes the copy before the key
         moved.destroy()
         assert not live_copies(REGION)
         assert not [r for r in moved.export_stack().deployment.get("resources") or [] if STACK_KEY_NAME in r["urn"]]

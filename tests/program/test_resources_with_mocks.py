@@ -11,8 +11,8 @@ import pulumi
 import pytest
 from pulumi.runtime import rpc
 
-from tests.support.program import BACKUP_COPY_TYPE as TYPE
 from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
+from tests.support.program import BACKUP_COPY_TYPE as TYPE
 from tests.support.program import MOCK_STACK_KEY, STACK_KEY_TYPE, RecordingMocks, run_with_mocks
 
 
