@@ -6,7 +6,7 @@ process. So each copy carries who owns it, in tags, and every rule below holds b
 memory inside one process:
 
 * :data:`IDENTITY_TAG` ``WHO-WHAT``: ``WHO`` digests the resource's identity (an unambiguous JSON list of
-  the stack's key, organization, project, stack, parent URN, type and name, built by the resource class),
+  organization, project, stack, parent URN, type, name and the stack's key, built by the resource class),
   ``WHAT`` its replacing inputs as declared. :data:`RESOURCE_TAG` repeats the identity in words, for a person
   and for retention. The key (``stack_key``) is random, made once per stack and kept in its state: another
   stack, same-named on another backend included, never has it, so its copies are never candidates here; a
@@ -152,12 +152,13 @@ def resource_identity(
     stack_key: str | None = None,
 ) -> str:
     """The ``resource_identity`` input: a JSON list, so no two resources can spell the same (names may hold
-    ``/``). With the stack's key (``stack_key``, from its state), ``v3``: no other stack has it. Without, ``v2``:
-    the identity of records written before keys, kept until they are replaced."""
+    ``/``). With the stack's key (``stack_key``, from its state), ``v3``: no other stack has it; it comes last,
+    so every other item keeps its place and the key its place in a tag that keeps a long label's end. Without,
+    ``v2``: the identity of records written before keys, kept until they are replaced."""
     names = [organization, project, stack, parent_urn or "", type_, name]
     if stack_key is None:
         return json.dumps(["v2", *names], separators=(",", ":"))
-    return json.dumps([_PER_STACK, stack_key, *names], separators=(",", ":"))
+    return json.dumps([_PER_STACK, *names, stack_key], separators=(",", ":"))
 
 
 def resource_label(identity: str) -> str:
@@ -168,12 +169,14 @@ def resource_label(identity: str) -> str:
 
 
 _KEYED_LABEL = f"//{_PER_STACK}///"
-_LABEL_PREFIX = re.compile(rf"^//(?:v2|{_PER_STACK}///[0-9a-f]+)///")
+_LABEL_VERSION = re.compile(rf"^//(?:v2|{_PER_STACK})///")
+_LABEL_KEY = re.compile(r"///[0-9a-f]+//$")
 
 
 def _names_of(label: str) -> str:
     """A resource label without its version and stack key: the names alone."""
-    return _LABEL_PREFIX.sub("", label, count=1)
+    names = _LABEL_VERSION.sub("", label, count=1)
+    return _LABEL_KEY.sub("//", names, count=1) if label.startswith(_KEYED_LABEL) else names
 
 
 def fresh_token(identity: Identity) -> str:

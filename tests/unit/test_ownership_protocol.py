@@ -72,7 +72,7 @@ def test_same_names_with_another_stack_key_are_another_owner() -> None:
     assert len({mine.who, theirs.who, before_keys.who}) == 3
     assert mine.per_stack and theirs.per_stack and not before_keys.per_stack
     assert not mine.of_resource(_backup("backup-0123456789abcdef1", "COPYING", None, identity=theirs))
-    assert resource_label(resource_identity(*names, stack_key="a1" * 16)).startswith("//v3///" + "a1" * 16 + "///")
+    assert resource_label(resource_identity(*names, stack_key="a1" * 16)).endswith("///copy///" + "a1" * 16 + "//")
 
 
 def test_a_record_written_before_keys_is_replaced_by_its_stacks_keyed_copy_only() -> None:
