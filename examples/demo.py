@@ -26,6 +26,7 @@ from pulumi import automation as auto
 
 from examples.dr.__main__ import main as dr_program
 from examples.retention.__main__ import main as retention_program
+from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
 from pulumi_fsx_copy.testing import EmulatorServer
 from pulumi_fsx_copy.testing.automation import FAKE_CREDENTIALS, EventLog, changed_inputs, emulator_stack
 
@@ -144,16 +145,16 @@ def run_demo(server: EmulatorServer, state_dir: Path) -> None:
     server.emulator.reset_calls()
     log = EventLog()
     preview = stack.preview(on_output=print, on_event=log.record)
-    expected = {name: ["create"] for name in [f"{PROJECT}-demo", *NAMES]}
-    expect(log.ops() == expected, f"preview should create the stack and {NAMES}: {log.ops()}")
-    expect(preview.change_summary.get(auto.OpType.CREATE) == len(NAMES) + 1, f"preview: {preview.change_summary}")
+    expected = {name: ["create"] for name in [f"{PROJECT}-demo", STACK_KEY_NAME, *NAMES]}
+    expect(log.ops() == expected, f"preview should create the stack, its key and {NAMES}: {log.ops()}")
+    expect(preview.change_summary.get(auto.OpType.CREATE) == len(NAMES) + 2, f"preview: {preview.change_summary}")
     expect(server.emulator.calls() == 0, f"preview made {server.emulator.calls()} AWS calls; it should make none")
     print("  Checked: preview made 0 AWS calls.")
 
     banner(f"2. pulumi up (copies take {COPY_SECONDS:g} s in the emulator; progress shows in each row)")
     log = EventLog()
     up = stack.up(on_output=print, on_event=log.record)
-    expect(up.summary.resource_changes == {"create": len(NAMES) + 1}, f"up: {up.summary.resource_changes}")
+    expect(up.summary.resource_changes == {"create": len(NAMES) + 2}, f"up: {up.summary.resource_changes}")
     ids = copy_ids(up.outputs)
     for name, backup_id in ids.items():
         backup = aws.existing(region_of(name), backup_id)
@@ -209,7 +210,7 @@ def run_demo(server: EmulatorServer, state_dir: Path) -> None:
     banner("7. pulumi destroy")
     log = EventLog()
     destroy = stack.destroy(on_output=print, on_event=log.record)
-    expect(destroy.summary.resource_changes == {"delete": len(NAMES) + 1}, f"destroy: {destroy.summary}")
+    expect(destroy.summary.resource_changes == {"delete": len(NAMES) + 2}, f"destroy: {destroy.summary}")
     left = [backup_id for name, backup_id in ids.items() if aws.backup(region_of(name), backup_id) is not None]
     expect(not left, f"destroy left copies behind: {left}")
     expect(aws.backup(SOURCE_REGION, source) is not None, "destroy must not touch the source backup")

@@ -259,7 +259,7 @@ class Copies:
         for candidate in candidates:
             if not self._matches(request, candidate, deadline):
                 continue
-            lease = ownership.acquire(candidate)
+            lease = ownership.acquire(candidate, stack_locked=request.identity.per_stack)
             if lease is not None:
                 try:
                     self._restore_tags(request, lease.backup, deadline)
@@ -543,7 +543,7 @@ class Copies:
         newer = [
             b
             for b in self.gateway.list_copies(region, deadline)
-            if identity.of_resource(b)
+            if identity.replaced_by(b)
             and str(b.get("BackupId")) != old_id
             and owner_of(tag_map(b)).kind == "claim"
             and (_creation_time(b) or made) >= made

@@ -6,8 +6,13 @@ process. So each copy carries who owns it, in tags, and every rule below holds b
 memory inside one process:
 
 * :data:`IDENTITY_TAG` ``WHO-WHAT``: ``WHO`` digests the resource's identity (an unambiguous JSON list of
-  organization, project, stack, parent URN, type and name, built by the resource class), ``WHAT`` its
-  replacing inputs as declared. :data:`RESOURCE_TAG` repeats the identity in words, for a person.
+  organization, project, stack, parent URN, type, name and the stack's key, built by the resource class),
+  ``WHAT`` its replacing inputs as declared. :data:`RESOURCE_TAG` repeats the identity in words, for a person
+  and for retention. The key (``stack_key``) is random, made once per stack and kept in its state: another
+  stack, same-named on another backend included, never has it, so its copies are never candidates here; a
+  copy of the state (export / import) has it: the same owner. Records written before keys keep the identity
+  they recorded (``v2``, no key) until they are replaced (their orphans are found by it; their replacement is
+  their stack's keyed copy of the same names, :meth:`Identity.replaced_by`).
 * :data:`OWNER_TAG`, one value at a time, each written whole by one TagResource (or with CopyBackup):
 
   - ``lease:HOLDER:EPOCH`` -- a running Create (``HOLDER`` is random per Create call) works on the copy.
@@ -30,14 +35,18 @@ Invariants, and how they hold:
   when none becomes so (``Copies.delete``).
 * **Never two records for one copy**: a claimed copy is never adopted. An unrecorded copy is adopted only
   through :meth:`Ownership.acquire`: a free lease, or one that stayed unchanged for :attr:`LeasePolicy.stale`
-  seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp
-  is older than that plus :attr:`LeasePolicy.skew` by this machine's clock. Taking over writes our lease,
-  waits :attr:`LeasePolicy.settle` seconds and reads it back: of two runs taking over at once, the one whose
-  write landed last keeps it and the other sees so and goes its own way (a new copy). The claim is read back
-  before Create returns; it settles first only when this run's lease was last written ``stale / 2`` ago or
-  more (no run can take over a lease written more lately). This assumes that a TagResource is visible to
-  ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write takes less than that
-  (each such write has a deadline of ``settle / 2``), and that clocks differ by less than ``skew``.
+  seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp is
+  older than that plus :attr:`LeasePolicy.skew` by this machine's clock. With a keyed identity, only runs of
+  this stack hold its leases and the stack lock (held by ``up``, ``refresh``, ``destroy``) lets one run at a
+  time: a lease no Create of this process holds is a run that ended (a crashed provider), taken over at once.
+  This assumes a stack's state is used by one backend at a time (a moved state is not run from both). Taking
+  over writes our lease, waits :attr:`LeasePolicy.settle` seconds and reads it back: of two runs taking over
+  at once, the one whose write landed last keeps it and the other sees so and goes its own way (a new copy).
+  The claim is read back before Create returns; it settles first only when this run's lease was last written
+  ``stale / 2`` ago or more (no run can take over a lease written more lately). This assumes that a
+  TagResource is visible to ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write
+  takes less than that (each such write has a deadline of ``settle / 2``), and that clocks differ by less than
+  ``skew``.
 * **Hands off the ambiguous**: a copy whose owner tag is missing or unreadable is never adopted nor swept
   (:attr:`Owner.ambiguous`); the caller warns. A sweep (orphans, FAILED copies) takes a copy as an adoption
   does, and reads the owner tag again before each retry of DeleteBackup (:meth:`Ownership.confirm`).
@@ -49,8 +58,9 @@ Undecidable cases, each decided to lose no data:
 * A Create whose claim landed but whose answer was lost on every read-back: the copy carries a claim no state
   records. No later run can tell it from a copy another state holds, so it is never adopted nor deleted; the
   error names it for a person to delete.
-* A run stopped longer than ``stale`` (a debugger, a paused VM) may have its unrecorded copy taken over by
-  the next run; when it resumes, it sees the lease is not its own and stops without claiming.
+* A stopped run (a debugger, a paused VM) keeps its stack's lock: only when a person removes the lock
+  (``pulumi cancel``) may the next run take its copy over (at once with a keyed identity, after ``stale``
+  without); when it resumes, it sees the lease is not its own and stops without claiming.
 """
 
 from __future__ import annotations
@@ -58,6 +68,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -82,6 +93,7 @@ OWNERSHIP_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG, OWNER_TAG)
 """The tags every copy the provider makes carries: they count against FSx's 50 tags."""
 
 FREE = "free"
+_PER_STACK = "v3"
 _WHO_CHARS = 32
 _WHAT_CHARS = 16
 _NONCE_BYTES = 8
@@ -97,12 +109,17 @@ class Identity:
     who: str
     what: str
     label: str
+    per_stack: bool = False
+    """Whether it holds the stack's key: only runs of this stack (one at a time, by the stack lock) use it."""
 
     @classmethod
     def of(cls, identity: str, replacing_inputs: Mapping[str, Any]) -> Identity:
         material = json.dumps(dict(replacing_inputs), sort_keys=True, default=str)
         return cls(
-            who=_digest(identity)[:_WHO_CHARS], what=_digest(material)[:_WHAT_CHARS], label=resource_label(identity)
+            who=_digest(identity)[:_WHO_CHARS],
+            what=_digest(material)[:_WHAT_CHARS],
+            label=resource_label(identity),
+            per_stack=identity.startswith(f'["{_PER_STACK}",'),
         )
 
     @property
@@ -118,13 +135,32 @@ class Identity:
         """Whether ``backup`` was made for this resource, whatever its inputs were."""
         return tag_map(backup).get(IDENTITY_TAG, "").split("-")[0] == self.who
 
+    def replaced_by(self, backup: Mapping[str, Any]) -> bool:
+        """Whether ``backup`` may be a replacement of this resource's copy: made for it, or (a record written
+        before stack keys) for the same names with the stack's key."""
+        if self.of_resource(backup):
+            return True
+        label = tag_map(backup).get(RESOURCE_TAG, "")
+        return not self.per_stack and label.startswith(_KEYED_LABEL) and _names_of(label) == _names_of(self.label)
+
 
 def resource_identity(
-    organization: str, project: str, stack: str, parent_urn: str | None, type_: str, name: str
+    organization: str,
+    project: str,
+    stack: str,
+    parent_urn: str | None,
+    type_: str,
+    name: str,
+    stack_key: str | None = None,
 ) -> str:
     """The ``resource_identity`` input: a JSON list, so no two resources can spell the same (names may hold
-    ``/``; two DIY backends share an organization name, which leases keep apart)."""
-    return json.dumps(["v2", organization, project, stack, parent_urn or "", type_, name], separators=(",", ":"))
+    ``/``). With the stack's key (``stack_key``, from its state), ``v3``: no other stack has it; it comes last,
+    so every other item keeps its place and the key its place in a tag that keeps a long label's end. Without,
+    ``v2``: the identity of records written before keys, kept until they are replaced."""
+    names = [organization, project, stack, parent_urn or "", type_, name]
+    if stack_key is None:
+        return json.dumps(["v2", *names], separators=(",", ":"))
+    return json.dumps([_PER_STACK, *names, stack_key], separators=(",", ":"))
 
 
 def recognised_by_tag(identity: str) -> str | None:
@@ -144,6 +180,17 @@ def resource_label(identity: str) -> str:
     ``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]`` become ``/``; the end is kept when it is longer than 256)."""
     allowed = (ch if tag_character_allowed(ch) else "/" for ch in identity)
     return "".join(allowed)[-MAX_TAG_VALUE_LENGTH:]
+
+
+_KEYED_LABEL = f"//{_PER_STACK}///"
+_LABEL_VERSION = re.compile(rf"^//(?:v2|{_PER_STACK})///")
+_LABEL_KEY = re.compile(r"///[0-9a-f]+//$")
+
+
+def _names_of(label: str) -> str:
+    """A resource label without its version and stack key: the names alone."""
+    names = _LABEL_VERSION.sub("", label, count=1)
+    return _LABEL_KEY.sub("//", names, count=1) if label.startswith(_KEYED_LABEL) else names
 
 
 def fresh_token(identity: Identity) -> str:
@@ -376,6 +423,11 @@ class HeldLeases:
             self._leases.discard(lease)
             self._cond.notify_all()
 
+    def holds(self, holder: str) -> bool:
+        """Whether this process holds a lease whose holder is ``holder``."""
+        with self._cond:
+            return any(lease.holder == holder for lease in self._leases)
+
     def wait_released(self, seconds: float) -> bool:
         """Wait until no lease is held (they are released as their waits end); False after ``seconds``."""
         with self._cond:
@@ -413,14 +465,17 @@ class Ownership:
         lease.start_renewing()
         return lease
 
-    def acquire(self, backup: Mapping[str, Any]) -> Lease | None:
+    def acquire(self, backup: Mapping[str, Any], *, stack_locked: bool = False) -> Lease | None:
         """Take over the lease of an unrecorded copy when no live run holds it; None when one does (or the
-        copy got recorded meanwhile). May watch a held lease for up to ``stale`` seconds."""
+        copy got recorded meanwhile). May watch a held lease for up to ``stale`` seconds; with ``stack_locked``
+        (the copy's identity holds the stack's key, and this run holds the stack's lock) a lease this process
+        does not hold is a run that ended (crashed): taken over at once."""
         owner = owner_of(self.read_tags(backup))
         if owner.ambiguous:
             return None
         watched_since = time.monotonic()
-        while owner.kind == "lease" and not self.policy.stale_by_clock(owner):
+        crashed = stack_locked and owner.kind == "lease" and not self.held.holds(owner.value)
+        while owner.kind == "lease" and not crashed and not self.policy.stale_by_clock(owner):
             if time.monotonic() - watched_since > self.policy.stale:
                 break  # unchanged for `stale` on our own clock: its holder is gone
             if not self._sleep(min(self.policy.renew / 2, self.policy.stale)):

@@ -277,8 +277,11 @@ class BackupCopyProvider(ResourceProvider):
     @_with_resource_settings
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Change the managed tags in place (tags the stack never declared are left alone); then wait for a
-        copy that is not AVAILABLE yet (a Create that failed once it existed), as Create would have."""
+        copy that is not AVAILABLE yet (a Create that failed once it existed), as Create would have. The record
+        keeps the identity it was made with (its copies carry it), whatever the program says now."""
         check_endpoint_settings()
+        if olds.get("resource_identity"):
+            news = {**news, "resource_identity": olds["resource_identity"]}
         region = str(olds.get("region") or news["region"])
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
         changes = tag_changes(olds.get("tags") or {}, news.get("tags") or {})

@@ -14,6 +14,7 @@ from .ownership import resource_identity
 from .provider import BackupCopyProvider
 from .schema import INPUT_ORDER, OUTPUT_NAMES
 from .sdk_internals import without_dependencies
+from .stack_key import stack_key
 from .validation import backup_id_problem
 
 record_aws_providers()  # an explicit aws Provider's settings, as the program gives them (aws_options)
@@ -379,21 +380,22 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
 
 
 def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Input[str]:
-    """Who this copy belongs to (``ownership.resource_identity``): the organization, project, stack, the
-    parent's URN (which holds the whole parent type chain; the engine keeps URNs unique), this resource's type
-    and name, as a JSON list, so no two resources spell the same. Known in preview. It only tags copies:
-    changing it (a rename with aliases, another organization) neither updates nor replaces the copy.
-    A plain string without a parent: an ``Output`` input costs the SDK more work at every registration.
+    """Who this copy belongs to (``ownership.resource_identity``): the stack's key (``stack_key``: no other
+    stack, same-named ones on other backends included, has it), the organization, project, stack, the parent's
+    URN (which holds the whole parent type chain; the engine keeps URNs unique), this resource's type and name,
+    as a JSON list, so no two resources spell the same. Unknown in a new stack's preview (the key is made by
+    the first ``up``). It only tags copies: a changed identity neither updates nor replaces the copy, and its
+    record keeps the identity it was made with (``provider.update``).
     """
     organization = pulumi.get_organization() or "organization"
     project, stack = pulumi.get_project(), pulumi.get_stack()
     parent = opts.parent if opts is not None else None
-    if parent is None:
-        return resource_identity(organization, project, stack, None, _TYPE, resource_name)
     # The URN's value without its dependency on the parent: depending on a component means depending on its
     # children, this resource among them (a cycle). The child is registered after its parent's URN anyway.
-    parent_urn = without_dependencies(parent.urn)
-    return parent_urn.apply(lambda known: resource_identity(organization, project, stack, known, _TYPE, resource_name))
+    parent_urn = without_dependencies(parent.urn) if parent is not None else pulumi.Output.from_input("")
+    return pulumi.Output.all(stack_key(), parent_urn).apply(
+        lambda known: resource_identity(organization, project, stack, known[1] or None, _TYPE, resource_name, known[0])
+    )
 
 
 _DELETE_FIRST = (

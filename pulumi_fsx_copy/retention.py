@@ -420,24 +420,25 @@ def fresh_child_name(resource_name: str, source: SourceBackup) -> str:
 def child_name_of(label: str, resource_name: str, project: str, stack: str) -> ChildName | None:
     """The child of this component (``resource_name``) a copy's provider resource tag names, or None.
 
-    The tag is the child's identity (organization, project, stack, parent URN, type, name) in tag characters,
-    its end kept when longer than 256: it must end with this component's URN name, BackupCopy's type and a
-    child name; when whole, it must name this project and stack too.
+    The tag is the child's identity (organization, project, stack, parent URN, type, name, and in ``v3`` the
+    stack's key) in tag characters, its end kept when longer than 256: it must end with this component's URN
+    name, BackupCopy's type and a child name (and a key); when whole, it must name this project and stack too.
     """
     name = _tag_text(resource_name)
     match = re.search(
         rf"::{re.escape(name)}///{re.escape(_TYPE)}///{re.escape(name)}-"
-        rf"(?P<source>backup-[0-9a-f]{{8,21}})(?:-(?P<stamp>\d{{8}}T\d{{12}}Z)-[0-9a-f]{{{_SUFFIX_HEX}}})?//$",
+        rf"(?P<child>(?P<source>backup-[0-9a-f]{{8,21}})(?:-(?P<stamp>\d{{8}}T\d{{12}}Z)-[0-9a-f]{{{_SUFFIX_HEX}}})?)"
+        r"(?:///[0-9a-f]+)?//$",
         label,
     )
     if match is None:
         return None
-    if label.startswith("//v2///") and f"urn:pulumi:{_tag_text(stack)}::{_tag_text(project)}::" not in label:
+    whole = label.startswith(("//v2///", "//v3///"))
+    if whole and f"urn:pulumi:{_tag_text(stack)}::{_tag_text(project)}::" not in label:
         return None
     stamp = match.group("stamp")
     source_time = datetime.strptime(stamp, _STAMP).replace(tzinfo=timezone.utc) if stamp else None
-    suffix = label[match.start("source") : match.end() - 2]
-    return ChildName(f"{resource_name}-{suffix}", match.group("source"), source_time)
+    return ChildName(f"{resource_name}-{match.group('child')}", match.group("source"), source_time)
 
 
 def _tag_text(text: str) -> str:

@@ -182,7 +182,7 @@ def test_an_unchanged_copy_costs_no_state_write(fsx_stack: FsxStack, fsx_remote:
     stack.up()
     again = stack.up(log_verbosity=9, log_to_std_err=True)
     log = again.stderr
-    assert again.summary.resource_changes == {"same": 3}
+    assert again.summary.resource_changes == {"same": 4}  # the stack, its key, the copy, the default provider
     # The engine's own verdict on each `same` step (pkg/v3 backend/snapshot.go, sameSnapshotMutation.mustWrite).
     verdicts = [line for line in log.splitlines() if "SnapshotManager: mustWrite() " in line]
     assert len(verdicts) >= 3, "the engine no longer logs its verdict on a `same` step this way"

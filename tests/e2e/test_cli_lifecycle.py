@@ -7,6 +7,7 @@ import pytest
 from pulumi import automation as auto
 
 from examples.dr.__main__ import main as dr_program
+from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog, changed_inputs
 from tests.support.cli import (
@@ -34,10 +35,11 @@ def test_preview_with_unknown_inputs_makes_no_aws_call(fsx_stack: FsxStack, fsx_
 
     preview = stack.preview(on_event=log.record)
 
-    assert log.ops() == {name: ["create"] for name in (f"{STACK_PROJECT}-test", "dr-us-west-2", "clone", "vault")}
+    created = (f"{STACK_PROJECT}-test", STACK_KEY_NAME, "dr-us-west-2", "clone", "vault")
+    assert log.ops() == {name: ["create"] for name in created}
     vault = next(step for step in log.steps() if step.urn.endswith("::vault"))
     assert vault.new is not None and vault.new.inputs["source_backup_id"] == UNKNOWN
-    assert preview.change_summary == {auto.OpType.CREATE: 4}
+    assert preview.change_summary == {auto.OpType.CREATE: 5}
     assert fsx_remote.calls() == 0
     assert live_copies(REGION) == []
 
@@ -126,7 +128,7 @@ def test_up_replace_makes_a_new_copy_and_keeps_it(fsx_stack: FsxStack, fsx_remot
     assert lifecycle(REGION, new) == "AVAILABLE"
     assert lifecycle(REGION, old) == "GONE"
     assert [c["BackupId"] for c in live_copies(REGION)] == [new]
-    assert stack.refresh().summary.resource_changes == {"same": 2}
+    assert stack.refresh().summary.resource_changes == {"same": 3}  # the stack, its key, the copy
 
 
 def test_a_replacement_trigger_makes_a_new_copy_and_keeps_it(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:
@@ -165,14 +167,14 @@ def test_refresh_sees_drift_and_up_converges(fsx_stack: FsxStack, fsx_remote: Re
     copy = stack.up().outputs["id"].value
     arn = live_copies(REGION)[0]["ResourceARN"]
     fsx(REGION).untag_resource(ResourceARN=arn, TagKeys=["purpose"])
-    assert stack.refresh().summary.resource_changes == {"update": 1, "same": 1}
+    assert stack.refresh().summary.resource_changes == {"update": 1, "same": 2}
     log = EventLog()
     stack.up(on_event=log.record)
     assert log.ops() == {"dr": ["update"]}
     assert tags_of(REGION, copy)["purpose"] == "dr"
 
     fsx(REGION).delete_backup(BackupId=copy)
-    assert stack.refresh().summary.resource_changes == {"delete": 1, "same": 1}
+    assert stack.refresh().summary.resource_changes == {"delete": 1, "same": 2}
     log = EventLog()
     new = stack.up(on_event=log.record).outputs["id"].value
     assert log.ops() == {"dr": ["create"]}
@@ -195,4 +197,4 @@ def test_a_bad_input_fails_up_with_the_field_and_the_fix_then_the_fixed_program_
     stack = fsx_stack(one_copy(source, wait_timeout_minutes=30))
     copy = stack.up().outputs["id"].value
     assert lifecycle(REGION, copy) == "AVAILABLE"
-    assert stack.preview().change_summary == {auto.OpType.SAME: 2}, "an up with nothing changed must change nothing"
+    assert stack.preview().change_summary == {auto.OpType.SAME: 3}, "an up with nothing changed must change nothing"

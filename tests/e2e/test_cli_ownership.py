@@ -63,4 +63,4 @@ def test_a_copy_that_fails_after_up_is_recorded_by_refresh_and_replaced_by_up(
     assert new != failed
     assert lifecycle(REGION, failed) == "GONE"
     assert [c["BackupId"] for c in live_copies(REGION)] == [new]
-    assert stack.preview().change_summary == {auto.OpType.SAME: 2}
+    assert stack.preview().change_summary == {auto.OpType.SAME: 3}

@@ -9,6 +9,7 @@ import pytest
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
 from examples.dr.__main__ import main as dr_program
+from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
 from tests.support.program import PROJECT, run_with_mocks
 
 BACKUP_COPY_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
@@ -46,8 +47,8 @@ def test_one_backup_copy_per_dr_region_plus_a_clone() -> None:
         }
     )
 
-    assert sorted(mocks.resources) == ["clone", "dr-ap-southeast-2", "dr-us-west-2"]
-    assert {args.typ for args in mocks.resources.values()} == {BACKUP_COPY_TYPE}
+    assert sorted(mocks.resources) == ["clone", "dr-ap-southeast-2", "dr-us-west-2", STACK_KEY_NAME]
+    assert {args.typ for name, args in mocks.resources.items() if name != STACK_KEY_NAME} == {BACKUP_COPY_TYPE}
     dr = mocks.resources["dr-ap-southeast-2"].inputs
     assert dr["source_backup_id"] == SOURCE
     assert (dr["source_region"], dr["region"]) == ("eu-central-1", "ap-southeast-2")

@@ -11,8 +11,9 @@ import pulumi
 import pytest
 from pulumi.runtime import rpc
 
+from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
 from tests.support.program import BACKUP_COPY_TYPE as TYPE
-from tests.support.program import RecordingMocks
+from tests.support.program import MOCK_STACK_KEY, STACK_KEY_TYPE, RecordingMocks, run_with_mocks
 
 
 def _by_name(mocks: RecordingMocks, name: str) -> pulumi.runtime.MockResourceArgs:
@@ -38,8 +39,9 @@ def test_keyword_and_args_forms_register_the_same_inputs(mocks: RecordingMocks) 
         assert a.typ == b.typ == TYPE
         for key, value in inputs.items():
             assert a.inputs[key] == b.inputs[key] == value
-        assert json.loads(a.inputs["resource_identity"]) == ["v2", "organization", "dr", "prod", "", TYPE, "a"]
-        assert json.loads(b.inputs["resource_identity"]) == ["v2", "organization", "dr", "prod", "", TYPE, "b"]
+        key = MOCK_STACK_KEY  # the stack's key, from its StackKey resource
+        assert json.loads(a.inputs["resource_identity"]) == ["v3", "organization", "dr", "prod", "", TYPE, "a", key]
+        assert json.loads(b.inputs["resource_identity"]) == ["v3", "organization", "dr", "prod", "", TYPE, "b", key]
         assert "__provider" in a.inputs
 
     return pulumi.Output.all(by_keywords.backup_id, by_args.backup_id).apply(check)
@@ -123,7 +125,7 @@ def test_multi_region_copy_makes_one_child_per_region(mocks: RecordingMocks) -> 
         assert west.inputs["tags"] == {"purpose": "dr", "tier": "gold"}
         assert eu.inputs["tags"] == {"purpose": "dr", "tier": "silver"}
         # Children are parented, so their identities (and ownership tags) differ from a top-level twin.
-        _, organization, _, _, parent, _, name = json.loads(west.inputs["resource_identity"])
+        _, organization, _, _, parent, _, name, _ = json.loads(west.inputs["resource_identity"])
         assert (organization, name) == ("organization", "dr-us-west-2")
         # The component's own URN (its project and stack are whatever the SDK's mocks give it: 3.253's are stale).
         assert parent == fanout_urn and parent.endswith("$pulumi-fsx-copy:index:MultiRegionBackupCopy::dr")
@@ -253,3 +255,36 @@ def test_identity_holds_the_whole_parent_chain(mocks: RecordingMocks) -> Any:
         assert all(json.loads(identity)[4].endswith("acme:index:Inner::inner") for identity in identities)
 
     return pulumi.Output.all(*(copy.backup_id for copy in copies)).apply(check)
+
+
+@pulumi.runtime.test
+def test_one_stack_key_per_run_is_in_every_identity(mocks: RecordingMocks) -> Any:
+    """Same-named stacks on two backends tell their copies apart by the key only their own state holds."""
+    from pulumi_fsx_copy import BackupCopy, MultiRegionBackupCopy
+
+    top = BackupCopy("a", source_backup_id="backup-0123456789abcdef0")
+    fanout = MultiRegionBackupCopy(
+        "f", source_backup_id="backup-0123456789abcdef0", source_region="us-east-1", destinations=["us-west-2"]
+    )
+
+    def check(_: Any) -> None:
+        keys = [r for r in mocks.registered if r.typ == STACK_KEY_TYPE]
+        assert len(keys) == 1
+        identities = [json.loads(r.inputs["resource_identity"]) for r in mocks.registered if r.typ == TYPE]
+        assert len(identities) == 2 and all(i[0] == "v3" and i[-1] == MOCK_STACK_KEY for i in identities)
+
+    return pulumi.Output.all(top.backup_id, fanout.backup_ids).apply(check)
+
+
+def test_two_programs_in_one_process_each_declare_their_own_key() -> None:
+    """Two Automation API programs in one process are two stacks: nothing of one run's key reaches the other."""
+    from pulumi_fsx_copy import BackupCopy
+
+    def program() -> None:
+        BackupCopy("a", source_backup_id="backup-0123456789abcdef0", region="us-west-2")
+
+    first, second = RecordingMocks(), RecordingMocks()
+    run_with_mocks(program, first, project="dr", config={})
+    run_with_mocks(program, second, project="dr", config={})
+    for run in (first, second):
+        assert [r.name for r in run.registered if r.typ == STACK_KEY_TYPE] == [STACK_KEY_NAME]

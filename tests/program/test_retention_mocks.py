@@ -236,8 +236,9 @@ def test_several_regions_share_one_look_up_and_read_their_own_copies(monkeypatch
 # ---- plan_children: which copies the program declares --------------------------------------------------------
 
 
-def label(name: str, *, stack: str = "unit", component_urn: str = COMPONENT_URN) -> str:
-    return resource_label(resource_identity("organization", "p", stack, component_urn, _TYPE, name))
+def label(name: str, *, stack: str = "unit", component_urn: str = COMPONENT_URN, key: str | None = "5eed" * 8) -> str:
+    """The resource tag of child ``name``'s copies (with the stack's key, as copies are made now)."""
+    return resource_label(resource_identity("organization", "p", stack, component_urn, _TYPE, name, key))
 
 
 def held(source: SourceBackup, lifecycle: str = "AVAILABLE", *, name: str | None = None, **tags: str) -> RegionCopy:
@@ -271,6 +272,8 @@ def test_a_child_name_round_trips_through_the_resource_tag() -> None:
     assert parsed is not None and parsed.name == name and parsed.source_backup_id == source.backup_id
     assert parsed.source_time == source.creation_time
     assert child_name_of(label(f"dr-{source.backup_id}"), "dr", "p", "unit") is not None  # names before stamps
+    before_keys = child_name_of(label(name, key=None), "dr", "p", "unit")  # copies made before stack keys
+    assert before_keys is not None and before_keys.name == name
     other_stack = label(name, stack="other", component_urn=COMPONENT_URN.replace(":unit::", ":other::"))
     assert child_name_of(other_stack, "dr", "p", "unit") is None
     assert child_name_of(label(name), "other", "p", "unit") is None

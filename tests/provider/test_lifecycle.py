@@ -18,7 +18,7 @@ from pulumi_fsx_copy import (
     KmsKeyError,
     SourceBackupNotFoundError,
 )
-from pulumi_fsx_copy.ownership import OWNER_TAG, RESOURCE_TAG, without_ownership
+from pulumi_fsx_copy.ownership import OWNER_TAG, RESOURCE_TAG, resource_identity, without_ownership
 from pulumi_fsx_copy.testing import InProcessEmulator
 from tests.support.provider import DR_REGION, SOURCE_REGION, copies_in, on_copy_started
 
@@ -259,6 +259,18 @@ def test_update_changes_only_managed_tags(provider: BackupCopyProvider, props: P
     # The copied source tags stay; the removed managed tag is gone.
     assert without_ownership(outs["tags_all"]) == {"team": "storage", "env": "prod", "purpose": "dr-2", "tier": "gold"}
     assert outs["tags_all"][OWNER_TAG] == f"claim:{outs['claim']}"
+
+
+def test_a_record_keeps_the_identity_it_was_made_with_through_updates(
+    provider: BackupCopyProvider, props: Props
+) -> None:
+    """A record written before stack keys (``v2``) meets a program that now sends a keyed identity: its copy
+    carries the old one, so the record keeps it (its delete finds its orphans), until it is replaced."""
+    before = resource_identity("organization", "dr", "prod", None, "t", "copy")
+    now = resource_identity("organization", "dr", "prod", None, "t", "copy", stack_key="a1" * 16)
+    olds = provider.create(props(resource_identity=before, tags={"purpose": "dr"})).outs or {}
+    outs = provider.update(olds["backup_id"], olds, props(resource_identity=now, tags={"purpose": "dr-2"})).outs or {}
+    assert outs["resource_identity"] == before and outs["tags"] == {"purpose": "dr-2"}
 
 
 def test_delete_is_idempotent(provider: BackupCopyProvider, props: Props) -> None:

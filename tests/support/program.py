@@ -14,6 +14,9 @@ from pulumi.runtime.config import set_all_config
 
 PROJECT = "pulumi-fsx-copy-example"
 BACKUP_COPY_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
+STACK_KEY_TYPE = "pulumi-python:dynamic/fsx:StackKey"
+MOCK_STACK_KEY = "5eed" * 8
+"""The key the mocks' StackKey is created with (its real Create draws a random one)."""
 
 
 class RecordingMocks(Mocks):
@@ -25,6 +28,8 @@ class RecordingMocks(Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         self.registered.append(args)
+        if args.typ == STACK_KEY_TYPE:
+            return f"stack-key-{MOCK_STACK_KEY}", {"key": MOCK_STACK_KEY}
         if args.typ != BACKUP_COPY_TYPE:
             return f"{args.name}-id", dict(args.inputs)
         backup_id = args.resource_id or f"backup-{abs(hash(args.name)) % 16**17:017x}"

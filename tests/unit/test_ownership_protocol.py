@@ -33,6 +33,7 @@ from pulumi_fsx_copy.ownership import (
     ownership_tags,
     recognised_by_tag,
     resource_identity,
+    resource_label,
     unrecorded,
 )
 from pulumi_fsx_copy.tags import tag_problems
@@ -62,6 +63,30 @@ def test_identity_separates_the_resource_from_its_inputs() -> None:
     assert moved.who == ME.who and moved.what != ME.what
     other_org = Identity.of(resource_identity("org-b", "dr", "prod", None, TYPE, "copy"), INPUTS)
     assert other_org.who != ME.who
+
+
+def test_same_names_with_another_stack_key_are_another_owner() -> None:
+    """Two same-named stacks on two backends: only their keys differ, and so do their copies' identities."""
+    names = ("organization", "dr", "prod", None, TYPE, "copy")
+    mine = Identity.of(resource_identity(*names, stack_key="a1" * 16), INPUTS)
+    theirs = Identity.of(resource_identity(*names, stack_key="b2" * 16), INPUTS)
+    before_keys = Identity.of(resource_identity(*names), INPUTS)
+    assert len({mine.who, theirs.who, before_keys.who}) == 3
+    assert mine.per_stack and theirs.per_stack and not before_keys.per_stack
+    assert not mine.of_resource(_backup("backup-0123456789abcdef1", "COPYING", None, identity=theirs))
+    assert resource_label(resource_identity(*names, stack_key="a1" * 16)).endswith("///copy///" + "a1" * 16 + "//")
+
+
+def test_a_record_written_before_keys_is_replaced_by_its_stacks_keyed_copy_only() -> None:
+    """`up --replace` of a record from before keys: its new copy carries the key; the old record's delete waits
+    for it as its replacement. A copy for other names never counts."""
+    names = ("organization", "dr", "prod", None, TYPE, "copy")
+    old = Identity.of(resource_identity(*names), INPUTS)
+    new = Identity.of(resource_identity(*names, stack_key="a1" * 16), INPUTS)
+    other = Identity.of(resource_identity(*names[:-1], "other", stack_key="a1" * 16), INPUTS)
+    assert old.replaced_by(_backup("backup-0123456789abcdef1", "COPYING", None, identity=new))
+    assert not old.replaced_by(_backup("backup-0123456789abcdef2", "COPYING", None, identity=other))
+    assert not new.replaced_by(_backup("backup-0123456789abcdef3", "COPYING", None, identity=old))
 
 
 def test_tokens_are_fresh_valid_and_short() -> None:
@@ -229,6 +254,27 @@ def test_a_lease_stale_by_its_own_stamp_is_taken_over_at_once() -> None:
     lease = protocol(store, LeasePolicy(renew=60, stale=120, skew=60, settle=0.01)).acquire(BACKUP)
     assert lease is not None and time.monotonic() - started < 30
     lease.stop_renewing()
+
+
+def test_under_the_stack_lock_a_lease_no_live_create_holds_is_taken_over_at_once() -> None:
+    """A per-stack identity's lease that this process does not hold belongs to a run of this stack that ended
+    (the stack lock lets one run at a time): a crashed provider's copy is resumed without the stale wait."""
+    store = TagStore(lease_value("crashed"))
+    started = time.monotonic()
+    lease = protocol(store, LeasePolicy(renew=60, stale=900, skew=300, settle=0.01)).acquire(BACKUP, stack_locked=True)
+    assert lease is not None and owner_of(store.tags).value == lease.holder
+    assert time.monotonic() - started < 5
+    lease.stop_renewing()
+
+
+def test_under_the_stack_lock_a_lease_held_in_this_process_is_still_never_taken_over() -> None:
+    store = TagStore(FREE)
+    live = protocol(store)
+    held = live.acquire(BACKUP)
+    assert held is not None
+    assert protocol(store).acquire(BACKUP, stack_locked=True) is None
+    assert owner_of(store.tags).value == held.holder
+    live.release(held)
 
 
 def test_a_claimed_copy_is_never_taken_over() -> None:
