@@ -25,6 +25,8 @@ a local named ``context``, answer a failed call with                          le
 ``context.abort(StatusCode.UNKNOWN, ...)``; grpc's abort                      the next create to adopt), as before
 keeps trailing metadata set before it                                         ``ErrorResourceInitFailed`` existed
 ``pulumi.Output(resources, future, is_known, is_secret)``   resource           none: ``tests/program`` fails at once
+``pulumi.runtime.settings.SETTINGS.monitor`` is one object  stack_key          none: ``tests/program`` fails at once
+per run (the run's resource monitor)
 ``pulumi._types.is_input_type`` / ``input_type_to_dict``    aws_options        a component's aws Provider given input
                                                                               types (``ProviderAssumeRoleArgs``) is
                                                                               refused, naming the setting
