@@ -47,13 +47,17 @@ class StackKey(pulumi.dynamic.Resource, module="fsx", name="StackKey"):
         super().__init__(StackKeyProvider(), STACK_KEY_NAME, {"key": None})
 
 
-_KEYS: weakref.WeakKeyDictionary[Any, pulumi.Output[str]] = weakref.WeakKeyDictionary()
+_KEYS: weakref.WeakKeyDictionary[Any, pulumi.Output[str | None]] = weakref.WeakKeyDictionary()
 """Each run's key, by the run's connection to the engine (its resource monitor, made per run): nothing shared."""
 
 
-def stack_key() -> pulumi.Output[str]:
-    """This run's stack key (unknown in a new stack's preview); declares :class:`StackKey` on first use."""
+def stack_key() -> pulumi.Output[str | None]:
+    """This run's stack key (unknown in a new stack's preview); declares :class:`StackKey` on first use. None
+    outside a Pulumi run (no resource monitor: code that builds a resource with the SDK's registration
+    replaced), where there is no stack to key."""
     run = settings.SETTINGS.monitor
+    if run is None:
+        return pulumi.Output.from_input(None)
     key = _KEYS.get(run)
     if key is None:
         key = StackKey().key
