@@ -67,6 +67,7 @@ from .backups import (
     tag_list,
     user_tag_count,
 )
+from .restores import Restores
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,12 @@ class Settings:
     backup_while_transferring: bool = False
     """CreateBackup of a Lustre file system whose last backup is still TRANSFERRING goes through (False:
     BackupInProgress, as while PENDING or CREATING)."""
+    restore_seconds: float = 0.5
+    """How long a restore (CreateFileSystemFromBackup, CreateVolumeFromBackup) stays CREATING."""
+    delete_seconds: float = 0.3
+    """How long a deleted file system or volume stays DELETING before it is gone."""
+    delete_while_creating: bool = False
+    """DeleteFileSystem/DeleteVolume of a restore still CREATING goes through (False: BadRequest)."""
 
 
 @dataclass
@@ -137,8 +144,9 @@ class NetworkFault:
     region: str | None
 
 
-class FsxCopyModel:
-    """The emulator: the FSx operations it fixes or adds, and the controls tests drive it with."""
+class FsxCopyModel(Restores):
+    """The emulator: the FSx operations it fixes or adds, and the controls tests drive it with (restores:
+    :class:`~.restores.Restores`)."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -148,6 +156,7 @@ class FsxCopyModel:
         self._calls: Counter[tuple[str, str]] = Counter()
         self._callers: Counter[tuple[str, str, str]] = Counter()
         self._copy_failures: list[str] = []
+        self._restore_failures: list[str] = []
         self._network_faults: list[NetworkFault] = []
 
     # ---- controls -------------------------------------------------------------------------------
@@ -193,6 +202,7 @@ class FsxCopyModel:
             self._calls.clear()
             self._callers.clear()
             self._copy_failures.clear()
+            self._restore_failures.clear()
             self._network_faults.clear()
 
     def fail_next(
@@ -478,9 +488,13 @@ class FsxCopyModel:
         ``configurations``: the request's ``WindowsConfiguration``, ``LustreConfiguration`` and
         ``OpenZFSConfiguration``."""
         with self.lock:
+            already = self.check_file_system_deletable(backend, file_system_id)
+            if already is not None:
+                return already
             file_system = backend.file_systems.get(file_system_id)
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
+            described = self.describe_file_system(backend, file_system_id)
             kind = file_system.file_system_type
             config = configurations.get(_FINAL_BACKUP_CONFIG.get(kind, "")) or {}
             skip = bool(config.get("SkipFinalBackup", kind == "LUSTRE"))
@@ -512,6 +526,7 @@ class FsxCopyModel:
             del backend.file_systems[file_system_id]
             backend.tagger.delete_all_tags_for_resource(file_system.resource_arn)
             _deleted_file_systems(backend).add(file_system_id)
+            self.mark_file_system_deleting(backend, file_system_id, described)
             return answer
 
     @staticmethod
@@ -655,11 +670,14 @@ class FsxCopyModel:
                 raise FsxError(
                     "BackupInProgress", f"Backup '{backup_id}' is {lifecycle}: it can be deleted once it ends."
                 )
-            if backup.restoring:
+            restored = (
+                backup.restoring_file_system_id if backup.restoring else self.restore_in_progress(backend, backup_id)
+            )
+            if backup.restoring or restored is not None:
                 raise FsxError(
                     "BackupRestoring",
-                    f"A file system is being restored from backup '{backup_id}'.",
-                    **({"FileSystemId": backup.restoring_file_system_id} if backup.restoring_file_system_id else {}),
+                    f"A file system or volume is being restored from backup '{backup_id}'.",
+                    **({"FileSystemId": restored} if restored and restored.startswith("fs-") else {}),
                 )
             backup.deleted_tags = backup.tags()
             backup.lifecycle_override = "DELETED"

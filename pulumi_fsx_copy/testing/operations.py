@@ -21,6 +21,7 @@ SERVED_OPERATIONS: Final[dict[str, frozenset[str]]] = {
             "CopyBackup",
             "CreateBackup",
             "CreateFileSystem",
+            "CreateFileSystemFromBackup",
             "DeleteBackup",
             "DeleteFileSystem",
             "DescribeBackups",
