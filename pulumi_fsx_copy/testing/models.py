@@ -29,7 +29,6 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Final
 
 from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
-from moto.utilities.utils import get_partition
 
 from ..regions import partition_of
 from .backups import (
@@ -67,7 +66,7 @@ from .backups import (
     tag_list,
     user_tag_count,
 )
-from .restores import Restores
+from .restores import Restores, volume_arn
 
 
 @dataclass(frozen=True)
@@ -406,7 +405,8 @@ class FsxCopyModel(Restores):
 
     def seed_volume(self, region: str, *, file_system_type: str = "ONTAP", account_id: str | None = None) -> str:
         """Make an ONTAP or OPENZFS file system with a volume on it (what CreateVolume, not emulated, would
-        make); returns the volume's ID (``fsvol-...``)."""
+        make; an ONTAP one on the file system's SVM, which DescribeVolumes names); returns the volume's ID
+        (``fsvol-...``)."""
         if file_system_type not in ("ONTAP", "OPENZFS"):
             raise EmulatorError(f"only ONTAP and OPENZFS file systems have volumes, not {file_system_type!r}")
         with self.lock:
@@ -921,20 +921,38 @@ class FsxCopyModel(Restores):
         raise EmulatorError(f"no backup {backup_id} in any Region")
 
     def _create_volume(self, backend: FSxBackend, file_system: FileSystem) -> str:
+        """A volume on ``file_system`` (an ONTAP one: on the file system's SVM, 1 GiB, RW)."""
         volume_id = new_id("fsvol")
-        region_state(backend).volumes[volume_id] = {
+        name = f"vol_{volume_id[6:14]}"
+        volume: dict[str, Any] = {
             "FileSystemId": file_system.file_system_id,
             "VolumeId": volume_id,
             "VolumeType": file_system.file_system_type,
-            "Name": f"vol_{volume_id[6:14]}",
+            "Name": name,
             "Lifecycle": "CREATED",
             "CreationTime": time.time(),
-            "ResourceARN": (
-                f"arn:{get_partition(backend.region_name)}:fsx:{backend.region_name}:{backend.account_id}:"
-                f"volume/{file_system.file_system_id}/{volume_id}"
-            ),
+            "ResourceARN": volume_arn(backend, file_system.file_system_id, volume_id),
         }
+        if file_system.file_system_type == VOLUME_BACKUP_TYPE:
+            volume["OntapConfiguration"] = {
+                "StorageVirtualMachineId": self.storage_virtual_machine(backend, file_system.file_system_id),
+                "JunctionPath": f"/{name}",
+                "SizeInMegabytes": 1024,
+                "OntapVolumeType": "RW",
+                "StorageVirtualMachineRoot": False,
+            }
+        region_state(backend).volumes[volume_id] = volume
         return volume_id
+
+    def _final_volume_backup(
+        self,
+        backend: FSxBackend,
+        file_system: FileSystem,
+        volume_id: str,
+        tags: Sequence[Mapping[str, str]] | None,
+    ) -> EmulatedBackup:
+        """The final backup DeleteVolume takes of an ONTAP volume (USER_INITIATED, kept)."""
+        return self._new_backup(backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds)
 
     def _check_resource(self, backend: FSxBackend, arn: str, *, changes_tags: bool = False) -> None:
         parts = arn.split(":", 5)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -21,10 +22,12 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.model import ListShape, Shape, StructureShape
 from moto.ec2.models import ec2_backends
 from moto.fsx.models import FSxBackend
+from moto.utilities.utils import get_partition
 
 from .backups import (
     CONFIG_OF_TYPE,
     TAG_LIMIT,
+    VOLUME_BACKUP_TYPE,
     EmulatedBackup,
     EmulatorError,
     FsxError,
@@ -35,6 +38,8 @@ from .backups import (
     create_file_system,
     default_account_id,
     frozen_tags,
+    new_id,
+    region_state,
     resolve_kms_key,
     tag_dict,
     tag_list,
@@ -55,6 +60,8 @@ _CONFIG_MEMBER: Final = {
 }
 """The CreateFileSystemFromBackup request member of each file system type it restores (the model: "Creates
 a new Amazon FSx for Lustre, Amazon FSx for Windows File Server, or Amazon FSx for OpenZFS file system")."""
+_ONTAP_VOLUME_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,202}")
+"""An ONTAP volume name (FSx for ONTAP user guide): letters, digits, underscores, not starting with a digit."""
 _TWO_SUBNET_DEPLOYMENTS: Final = ("MULTI_AZ_1",)
 """The model's SubnetIds: Windows MULTI_AZ_1 takes exactly two subnets; every other restore exactly one
 (OpenZFS MULTI_AZ_1 too, its ``PreferredSubnetId`` aside, is checked as one of two: see ``_subnet_count``)."""
@@ -139,6 +146,22 @@ def _request(operation: str, params: Mapping[str, Any]) -> Request:
     return Request(operation, tuple(sorted(members.items())))
 
 
+def volume_arn(backend: FSxBackend, file_system_id: str, volume_id: str) -> str:
+    """A volume's ARN, as AWS forms it."""
+    return (
+        f"arn:{get_partition(backend.region_name)}:fsx:{backend.region_name}:{backend.account_id}:"
+        f"volume/{file_system_id}/{volume_id}"
+    )
+
+
+def _volume_filter_value(volume: Mapping[str, Any], name: str) -> str | None:
+    """The value DescribeVolumes filter ``name`` compares."""
+    if name == "file-system-id":
+        return str(volume.get("FileSystemId"))
+    config = volume.get("OntapConfiguration") or {}
+    return config.get("StorageVirtualMachineId") if name == "storage-virtual-machine-id" else None
+
+
 def _output_shape(name: str) -> Shape:
     return service_model().shape_for(name)
 
@@ -150,6 +173,7 @@ class Restores:
     settings: Settings
     _restore_failures: list[str]
     _page: Callable[..., tuple[list[Any], str | None]]
+    _final_volume_backup: Callable[..., EmulatedBackup]
 
     # ---- controls -------------------------------------------------------------------------------
 
@@ -241,6 +265,182 @@ class Restores:
             if token is not None:
                 restore_state(backend).tokens[(request.operation, token)] = (request, file_system.file_system_id)
             return self.describe_file_system(backend, file_system.file_system_id)
+
+    # ---- CreateVolumeFromBackup / DescribeVolumes / DeleteVolume ---------------------------------
+
+    def storage_virtual_machine(self, backend: FSxBackend, file_system_id: str) -> str:
+        """The ID of the SVM of ONTAP file system ``file_system_id`` (made with it: a seeded file system has one)."""
+        with self.lock:
+            svms = restore_state(backend).svms
+            for svm_id, owner in svms.items():
+                if owner == file_system_id:
+                    return svm_id
+            svm_id = new_id("svm")
+            svms[svm_id] = file_system_id
+            return svm_id
+
+    def create_volume_from_backup(self, backend: FSxBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+        """CreateVolumeFromBackup: a new ONTAP volume on the SVM ``OntapConfiguration.StorageVirtualMachineId``
+        names, from an ONTAP volume backup, CREATING for ``restore_seconds``, then CREATED (or FAILED)."""
+        token = params.get("ClientRequestToken")
+        request = _request("CreateVolumeFromBackup", params)
+        with self.lock:
+            self._purge(backend)
+            state = restore_state(backend)
+            earlier = self._earlier_restore(backend, token, request)
+            if earlier is not None:
+                return self.describe_volume(backend, earlier)
+            backup = self._restorable(backend, str(params.get("BackupId")))
+            if backup.resource_type != "VOLUME" or backup.file_system_type != VOLUME_BACKUP_TYPE:
+                raise FsxError(
+                    "BadRequest",
+                    f"Backup '{backup.backup_id}' is a backup of a {backup.file_system_type} file system: "
+                    "CreateVolumeFromBackup restores ONTAP volume backups; restore a file system backup with "
+                    "CreateFileSystemFromBackup.",
+                )
+            config = params.get("OntapConfiguration")
+            if not isinstance(config, Mapping):
+                raise FsxError(
+                    "MissingVolumeConfiguration",
+                    "OntapConfiguration (with StorageVirtualMachineId) is required to restore an ONTAP volume.",
+                )
+            svm_id = str(config.get("StorageVirtualMachineId"))
+            file_system_id = state.svms.get(svm_id)
+            file_system = backend.file_systems.get(file_system_id or "")
+            if file_system is None:
+                raise FsxError(
+                    "StorageVirtualMachineNotFound",
+                    f"OntapConfiguration.StorageVirtualMachineId: storage virtual machine '{svm_id}' does not exist.",
+                )
+            name = str(params.get("Name"))
+            if not _ONTAP_VOLUME_NAME.fullmatch(name):
+                raise FsxError(
+                    "BadRequest",
+                    "Name: an ONTAP volume name starts with a letter or underscore and has only letters, digits "
+                    "and underscores.",
+                )
+            volumes = region_state(backend).volumes
+            if any(
+                (v.get("OntapConfiguration") or {}).get("StorageVirtualMachineId") == svm_id and v.get("Name") == name
+                for v in volumes.values()
+            ):
+                raise FsxError("BadRequest", f"Name: SVM '{svm_id}' already has a volume named '{name}'.")
+            tags = tag_dict(params.get("Tags"))
+            check_user_tag_keys(tags)
+            if len(tags) > TAG_LIMIT:
+                raise FsxError("BadRequest", f"A volume can have at most {TAG_LIMIT} tags.")
+            source = dict((backup.volume or {}).get("OntapConfiguration") or {})
+            ontap = {**source, **config, "StorageVirtualMachineId": svm_id, "StorageVirtualMachineRoot": False}
+            ontap.setdefault("JunctionPath", f"/{name}")
+            volume_id = new_id("fsvol")
+            volumes[volume_id] = {
+                "FileSystemId": file_system.file_system_id,
+                "VolumeId": volume_id,
+                "VolumeType": VOLUME_BACKUP_TYPE,
+                "Name": name,
+                "OntapConfiguration": ontap,
+                "ResourceARN": volume_arn(backend, file_system.file_system_id, volume_id),
+            }
+            if tags:
+                backend.tagger.tag_resource(volumes[volume_id]["ResourceARN"], tag_list(tags))
+            self._start_restore(self._record(backend, volume_id), backup)
+            if token is not None:
+                state.tokens[(request.operation, token)] = (request, volume_id)
+            return self.describe_volume(backend, volume_id)
+
+    def describe_volume(self, backend: FSxBackend, volume_id: str) -> dict[str, Any]:
+        """The ``Volume`` structure of a volume of ``backend`` (DELETING ones included), now."""
+        with self.lock:
+            state = restore_state(backend)
+            if volume_id in state.deleting:
+                return dict(state.deleting[volume_id].description)
+            volume = region_state(backend).volumes[volume_id]
+            record = self._record(backend, volume_id)
+            details = {
+                **volume,
+                "CreationTime": record.creation_time,
+                "Lifecycle": record.lifecycle(time.monotonic(), "CREATED"),
+                "Tags": backend.tagger.list_tags_for_resource(str(volume["ResourceARN"]))["Tags"] or None,
+            }
+            if details["Lifecycle"] == "FAILED":
+                details["LifecycleTransitionReason"] = {"Message": record.failure}
+            result: dict[str, Any] = conform(_output_shape("Volume"), details)
+            return result
+
+    def describe_volumes(
+        self,
+        backend: FSxBackend,
+        *,
+        volume_ids: Sequence[str] | None,
+        filters: Sequence[Mapping[str, Any]] | None,
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """DescribeVolumes: the named volumes (each must exist: VolumeNotFound), else those the filters
+        (``file-system-id``, ``storage-virtual-machine-id``; values alternatives, filters all apply) match,
+        DELETING ones included; one page, in the order they were made."""
+        with self.lock:
+            self._purge(backend)
+            state = restore_state(backend)
+            known = [*region_state(backend).volumes, *(i for i in state.deleting if i.startswith("fsvol-"))]
+            for volume_id in known:
+                self._record(backend, volume_id)
+            if volume_ids:
+                for volume_id in volume_ids:
+                    if volume_id not in known:
+                        raise FsxError("VolumeNotFound", f"Volume '{volume_id}' does not exist.")
+                chosen = list(dict.fromkeys(volume_ids))
+            else:
+                chosen = known
+                for item in filters or ():
+                    name, values = str(item.get("Name")), set(item.get("Values") or ())
+                    chosen = [
+                        i for i in chosen if _volume_filter_value(self.describe_volume(backend, i), name) in values
+                    ]
+            scope = (
+                "DescribeVolumes",
+                backend.account_id,
+                backend.region_name,
+                list(volume_ids or []),
+                sorted([str(f.get("Name")), sorted(f.get("Values") or [])] for f in filters or ()),
+            )
+            page, token = self._page(chosen, lambda i: self._position(state, i), max_results, next_token, scope)
+            return [self.describe_volume(backend, volume_id) for volume_id in page], token
+
+    def delete_volume(self, backend: FSxBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+        """DeleteVolume: DELETING for ``delete_seconds``, then gone (VolumeNotFound); an ONTAP volume's final
+        backup is taken unless ``OntapConfiguration.SkipFinalBackup`` (tagged ``FinalBackupTags``); a restore
+        still CREATING: BadRequest (switch ``delete_while_creating``)."""
+        volume_id = str(params.get("VolumeId"))
+        with self.lock:
+            self._purge(backend)
+            state = restore_state(backend)
+            if volume_id in state.deleting:
+                return {"VolumeId": volume_id, "Lifecycle": "DELETING"}
+            volumes = region_state(backend).volumes
+            volume = volumes.get(volume_id)
+            if volume is None:
+                raise FsxError("VolumeNotFound", f"Volume '{volume_id}' does not exist.")
+            record = self._record(backend, volume_id)
+            if record.creating(time.monotonic()) and not self.settings.delete_while_creating:
+                raise FsxError(
+                    "BadRequest", f"Volume '{volume_id}' is CREATING; it can be deleted once it is CREATED or FAILED."
+                )
+            described = self.describe_volume(backend, volume_id)
+            answer: dict[str, Any] = {"VolumeId": volume_id, "Lifecycle": "DELETING"}
+            config = params.get("OntapConfiguration") or {}
+            if volume.get("VolumeType") == VOLUME_BACKUP_TYPE and not config.get("SkipFinalBackup", False):
+                file_system = backend.file_systems[str(volume["FileSystemId"])]
+                final = self._final_volume_backup(backend, file_system, volume_id, config.get("FinalBackupTags"))
+                answer["OntapResponse"] = {"FinalBackupId": final.backup_id, "FinalBackupTags": final.tags()}
+            del volumes[volume_id]
+            backend.tagger.delete_all_tags_for_resource(str(volume["ResourceARN"]))
+            state.records.pop(volume_id, None)
+            state.deleting[volume_id] = Deleting(
+                {**described, "Lifecycle": "DELETING"}, time.monotonic() + self.settings.delete_seconds, record.sequence
+            )
+            state.deleting[volume_id].description.pop("LifecycleTransitionReason", None)
+            return answer
 
     # ---- DescribeFileSystems / DeleteFileSystem --------------------------------------------------
 

@@ -4,12 +4,13 @@ DELETING, then gone; requests the model or FSx refuses are refused naming the me
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support.emulator import DEST, Aws, error, wait_for
+from tests.support.emulator import DEST, Aws, error, raw_call, wait_for
 
 
 def restorable(aws: Aws, file_system_type: str = "LUSTRE") -> str:
@@ -197,3 +198,115 @@ def test_a_windows_directory_password_is_never_described(aws: Aws) -> None:
     )
     assert "s3cret-Passw0rd" not in repr(created)
     assert "s3cret-Passw0rd" not in repr(described(aws, created["FileSystem"]["FileSystemId"]))
+
+
+def ontap_backup(aws: Aws) -> tuple[str, dict[str, Any]]:
+    """An AVAILABLE ONTAP volume backup in DEST, and the backed-up volume as DescribeVolumes has it."""
+    backup_id = aws.emulator.seed_backup(DEST, file_system_type="ONTAP")
+    volume_id = aws.describe(backup_id)["Volume"]["VolumeId"]
+    volume: dict[str, Any] = aws.client("fsx").describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
+    return backup_id, volume
+
+
+def describe_volume(aws: Aws, volume_id: str) -> dict[str, Any]:
+    volume: dict[str, Any] = aws.client("fsx").describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
+    return volume
+
+
+def test_an_ontap_volume_restore_is_creating_then_created_on_the_svm_named(aws: Aws) -> None:
+    aws.emulator.configure(restore_seconds=0.5)
+    backup_id, source = ontap_backup(aws)
+    svm_id = source["OntapConfiguration"]["StorageVirtualMachineId"]
+    assert source["Lifecycle"] == "CREATED" and svm_id.startswith("svm-")
+
+    created = aws.client("fsx").create_volume_from_backup(
+        BackupId=backup_id,
+        Name="drill_restore",
+        OntapConfiguration={"StorageVirtualMachineId": svm_id, "JunctionPath": "/drill"},
+        Tags=[{"Key": "purpose", "Value": "drill"}],
+    )["Volume"]
+
+    assert created["Lifecycle"] == "CREATING" and created["VolumeType"] == "ONTAP"
+    assert created["FileSystemId"] == source["FileSystemId"] and created["Name"] == "drill_restore"
+    assert created["OntapConfiguration"]["StorageVirtualMachineId"] == svm_id
+    assert created["OntapConfiguration"]["JunctionPath"] == "/drill"
+    done = wait_for(lambda: describe_volume(aws, created["VolumeId"]), lambda v: v["Lifecycle"] == "CREATED")
+    assert "LifecycleTransitionReason" not in done
+    assert aws.tags(done["ResourceARN"]) == {"purpose": "drill"}
+    by_svm = (
+        aws.client("fsx")
+        .get_paginator("describe_volumes")
+        .paginate(Filters=[{"Name": "storage-virtual-machine-id", "Values": [svm_id]}])
+    )
+    assert {v["VolumeId"] for page in by_svm for v in page["Volumes"]} == {source["VolumeId"], created["VolumeId"]}
+
+
+def test_a_failed_volume_restore_says_why_and_a_volume_goes_deleting_then_away(aws: Aws) -> None:
+    aws.emulator.configure(restore_seconds=600, delete_seconds=0.3)
+    backup_id, source = ontap_backup(aws)
+    fsx = aws.client("fsx")
+    ontap = {"StorageVirtualMachineId": source["OntapConfiguration"]["StorageVirtualMachineId"]}
+    volume_id = fsx.create_volume_from_backup(BackupId=backup_id, Name="drill", OntapConfiguration=ontap)["Volume"][
+        "VolumeId"
+    ]
+
+    answer = refused(fsx.delete_volume, VolumeId=volume_id)
+    assert answer["Error"]["Code"] == "BadRequest" and "CREATING" in answer["Error"]["Message"]
+    aws.emulator.fail_restore(DEST, volume_id, "The volume could not be restored.")
+    failed = describe_volume(aws, volume_id)
+    assert failed["Lifecycle"] == "FAILED"
+    assert failed["LifecycleTransitionReason"]["Message"] == "The volume could not be restored."
+
+    deleting = fsx.delete_volume(VolumeId=volume_id, OntapConfiguration={"SkipFinalBackup": True})
+    assert deleting["Lifecycle"] == "DELETING" and "OntapResponse" not in deleting
+    assert describe_volume(aws, volume_id)["Lifecycle"] == "DELETING"
+    assert fsx.delete_volume(VolumeId=volume_id)["Lifecycle"] == "DELETING"
+
+    def gone() -> bool:
+        try:
+            describe_volume(aws, volume_id)
+        except ClientError as err:
+            return err.response["Error"]["Code"] == "VolumeNotFound"
+        return False
+
+    wait_for(gone, bool)
+    assert refused(fsx.delete_volume, VolumeId=volume_id)["Error"]["Code"] == "VolumeNotFound"
+
+
+def test_deleting_an_ontap_volume_takes_a_final_backup_unless_skipped(aws: Aws) -> None:
+    _, source = ontap_backup(aws)
+    answer = aws.client("fsx").delete_volume(
+        VolumeId=source["VolumeId"], OntapConfiguration={"FinalBackupTags": [{"Key": "final", "Value": "yes"}]}
+    )
+    final_id = answer["OntapResponse"]["FinalBackupId"]
+    final = aws.wait_lifecycle(final_id, "AVAILABLE")
+    assert final["Volume"]["VolumeId"] == source["VolumeId"] and final["Type"] == "USER_INITIATED"
+    assert aws.tags(final["ResourceARN"]) == {"final": "yes"}
+
+
+def test_volume_restores_fsx_refuses_are_refused_naming_the_member(aws: Aws) -> None:
+    fsx = aws.client("fsx")
+    backup_id, source = ontap_backup(aws)
+    svm_id = source["OntapConfiguration"]["StorageVirtualMachineId"]
+
+    def code_and_message(**kwargs: Any) -> tuple[str, str]:
+        request = {"BackupId": backup_id, "Name": "drill", "OntapConfiguration": {"StorageVirtualMachineId": svm_id}}
+        answer = refused(fsx.create_volume_from_backup, **{**request, **kwargs})
+        return answer["Error"]["Code"], answer["Error"]["Message"]
+
+    assert code_and_message(BackupId="backup-0123456789abcdef0")[0] == "BackupNotFound"
+    code, message = code_and_message(BackupId=restorable(aws))
+    assert code == "BadRequest" and "CreateFileSystemFromBackup" in message
+    code, message = code_and_message(OntapConfiguration={"StorageVirtualMachineId": "svm-0123456789abcdef0"})
+    assert code == "StorageVirtualMachineNotFound" and "StorageVirtualMachineId" in message
+    code, message = code_and_message(Name="9-not-ontap")
+    assert code == "BadRequest" and "Name" in message
+    code, message = code_and_message(Name=source["Name"])
+    assert code == "BadRequest" and "Name" in message
+    without = {"BackupId": backup_id, "Name": "drill"}
+    assert refused(fsx.create_volume_from_backup, **without)["Error"]["Code"] == "MissingVolumeConfiguration"
+    raw = raw_call(aws, "CreateVolumeFromBackup", json.dumps({**without, "OntapConfiguration": {}}))
+    assert raw.status == 400 and raw.json()["__type"] == "ValidationException"
+    assert "ontapConfiguration.storageVirtualMachineId" in raw.json()["Message"]
+    assert refused(fsx.describe_volumes, VolumeIds=["fsvol-0123456789abcdef0"])["Error"]["Code"] == "VolumeNotFound"
+    assert [v["VolumeId"] for v in fsx.describe_volumes()["Volumes"]] == [source["VolumeId"]]  # nothing restored
