@@ -217,6 +217,20 @@ class ProgressReporter:
         except Exception:  # as progress: it must never fail a copy
             return
 
+    def say(self, urn: str | None, message: str) -> None:
+        """Show ``message`` in ``urn``'s row (a restore drill's step), unless it is the last one said there.
+        Never raises."""
+        try:
+            with self._lock:
+                if self._waits.get(urn) == message:
+                    return
+                self._waits[urn] = message
+                stub = None if self._engine_given_up else _stub_for(str(self.engine_address))
+            if stub is None or not self._send(stub, urn, message):
+                self._write(urn, message)
+        except Exception:  # as progress: it must never fail a drill
+            return
+
     def _due(self, urn: str | None, backup_id: str, lifecycle: str | None, percent: int | None) -> bool:
         key = (urn, backup_id)
         if lifecycle in ENDED:

