@@ -196,10 +196,12 @@ class RestoreDrillProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete every restore the record holds and this resource's restores no state records, waiting (up to
-        ``max_restore_minutes``) for those FSx cannot delete yet; fail naming any still there."""
+        ``max_restore_minutes``, at least :data:`DELETE_SECONDS`) for those FSx cannot delete yet; fail naming
+        any still there."""
         with self._settings_in_force(props):
             region = str(props.get("region") or "")
-            deadline = Deadline(float(props.get("max_restore_minutes") or DEFAULTS["max_restore_minutes"]) * 60)
+            minutes = float(props.get("max_restore_minutes") or DEFAULTS["max_restore_minutes"])
+            deadline = Deadline(max(minutes * 60, DELETE_SECONDS))
             try:
                 left = self._delete_all(region, _held(props), deadline, wait=True)
                 left += self._sweep(region, props, {h["id"] for h in left}, deadline, wait=True)

@@ -201,9 +201,10 @@ def _enum_problems(name: str, shape: Any, value: Any, path: tuple[str, ...]) -> 
         ]
     if shape.type_name == "list" and isinstance(value, list):
         return [p for item in value for p in _enum_problems(name, shape.member, item, path)]
-    if shape.enum and isinstance(value, str) and not is_unknown(value) and value not in shape.enum:
+    allowed = getattr(shape, "enum", None)
+    if allowed and isinstance(value, str) and not is_unknown(value) and value not in allowed:
         where = ".".join((name, *path))
-        return [f"{where} {short_repr(value)} is not one of FSx's values: {', '.join(shape.enum)}"]
+        return [f"{where} {short_repr(value)} is not one of FSx's values: {', '.join(allowed)}"]
     return []
 
 

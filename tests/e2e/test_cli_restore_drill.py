@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -124,3 +125,73 @@ def test_a_restore_slower_than_max_restore_minutes_fails_the_run_and_is_deleted(
     result = outputs(fsx_stack(program, env=at(0)).up())  # deletes it; the failed drill is not repeated
     assert file_systems() == {}
     assert result["last_result"] == "FAILED" and result["consecutive_failures"] == 1
+
+
+def test_a_failed_restore_fails_the_run_naming_the_copy_and_is_deleted(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    fsx_remote.configure(restore_seconds=0.5)
+    fsx_remote.fail_next_restores("the backup's data could not be read")
+    backup_id = fsx_remote.seed_backup(REGION)
+    stack = fsx_stack(drill_program(backup_id, network(fsx_remote)), env=at(0))
+    with pytest.raises(auto.CommandError, match="RestoreFailedError") as failed:
+        stack.up()
+    assert backup_id in str(failed.value) and "could not be read" in str(failed.value)
+    assert file_systems() == {}  # FAILED: FSx allows the delete at once
+    [record] = [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith("RestoreDrill")]
+    assert record["outputs"]["last_result"] == "FAILED" and record["outputs"]["consecutive_failures"] == 1
+
+
+def test_preview_makes_no_aws_call_and_refuses_bad_restore_settings_naming_the_field(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    backup_id = fsx_remote.seed_backup(REGION)
+    bad = {"SubnetIds": "subnet-1", "StorageType": "FAST", "Tags": [], "LustreConfiguration": {"Size": 1}}
+    fsx_remote.reset_calls()
+    with pytest.raises(auto.CommandError) as refused:
+        fsx_stack(drill_program(backup_id, bad, keep_for="9d"), env=at(0)).preview()
+    text = str(refused.value)
+    for field in (
+        "file_system_settings.SubnetIds",
+        "file_system_settings.StorageType 'FAST'",
+        "file_system_settings.Tags",
+        "file_system_settings.LustreConfiguration.Size",
+        "keep_for '9d'",
+    ):
+        assert field in text, field
+    assert fsx_remote.calls() == 0
+
+    program = drill_program(backup_id, network(fsx_remote))
+    fsx_stack(program, env=at(0)).up()
+    fsx_remote.reset_calls()
+    preview = fsx_stack(program, env=at(8)).preview()  # a weekly drill is due: shown, nothing asked of AWS
+    assert preview.change_summary.get("update") == 1 and fsx_remote.calls() == 0
+
+
+def test_a_windows_directory_password_is_never_in_the_state_outputs_or_errors_in_plain_text(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator, tmp_path: Path
+) -> None:
+    password = "Pa55-never-in-plain-text"
+    fsx_remote.configure(restore_seconds=0.2)
+    backup_id = fsx_remote.seed_backup(REGION, file_system_type="WINDOWS")
+    directory = {"DomainName": "corp.example.com", "UserName": "Admin", "DnsIps": ["10.0.0.10"]}
+
+    def program() -> None:
+        settings = {
+            **network(fsx_remote),
+            "WindowsConfiguration": {
+                "ThroughputCapacity": 32,
+                "SelfManagedActiveDirectoryConfiguration": {**directory, "Password": pulumi.Output.secret(password)},
+            },
+        }
+        drill = RestoreDrill("drill", backup_id=backup_id, file_system_settings=settings, max_restore_minutes=0.001)
+        pulumi.export("settings", drill.file_system_settings)  # type: ignore[attr-defined]
+
+    stack = fsx_stack(program, env=at(0))
+    with pytest.raises(auto.CommandError) as failed:  # too slow for 0.06 s: the error path, too
+        stack.up()
+    assert password not in str(failed.value)
+    files = [p for p in (tmp_path / "state").rglob("*") if p.is_file()]
+    assert files and not [p for p in files if password.encode() in p.read_bytes()]
+    [record] = [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith("RestoreDrill")]
+    assert password not in str(record["outputs"])
