@@ -5,6 +5,10 @@ makes no AWS call and refuses bad restore settings naming the field; nothing a d
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +23,8 @@ from pulumi_fsx_copy.drill import DRILL_TAG_VALUE_PREFIX
 from pulumi_fsx_copy.drill_settings import TEST_CLOCK_ENV
 from pulumi_fsx_copy.ownership import IDENTITY_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
-from tests.support.cli import REGION, FsxStack, fsx
+from tests.support.cli import REGION, FsxStack, command, descendants, fsx
+from tests.support.waits import eventually
 
 DAY = 86400.0
 
@@ -195,3 +200,75 @@ def test_a_windows_directory_password_is_never_in_the_state_outputs_or_errors_in
     assert files and not [p for p in files if password.encode() in p.read_bytes()]
     [record] = [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith("RestoreDrill")]
     assert password not in str(record["outputs"])
+
+
+def _clis() -> list[int]:
+    """The `pulumi` CLIs this test runs."""
+    return [pid for pid in descendants(os.getpid()) if command(pid) == "pulumi"]
+
+
+def _in_background(stack: auto.Stack) -> tuple[threading.Thread, list[BaseException]]:
+    failed: list[BaseException] = []
+
+    def up() -> None:
+        try:
+            stack.up()
+        except auto.CommandError as err:
+            failed.append(err)
+
+    running = threading.Thread(target=up)
+    running.start()
+    eventually(lambda: "CREATING" in file_systems().values(), "the restore started", timeout=120, interval=0.05)
+    return running, failed
+
+
+@pytest.mark.parametrize("then", ["up", "destroy"])
+def test_ctrl_c_mid_restore_leaves_nothing_after_the_next_up_or_destroy(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator, then: str
+) -> None:
+    """The first Ctrl-C sends Cancel: the drill stops waiting, FSx refuses to delete a CREATING file system, so
+    the failed create hands it to the engine in its record; the next `up` (or the `destroy`) deletes it."""
+    fsx_remote.configure(restore_seconds=8.0)
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote))
+    stack = fsx_stack(program, env=at(0))
+    running, failed = _in_background(stack)
+    for cli in _clis():
+        os.kill(cli, signal.SIGINT)
+    running.join(timeout=120)
+    assert failed and "cancelled" in str(failed[0])
+    [restored] = file_systems()
+    [record] = [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith("RestoreDrill")]
+    assert [h["id"] for h in record["outputs"]["held"]] == [restored]
+
+    wait_until(lambda: "CREATING" not in file_systems().values())  # FSx deletes it once it is AVAILABLE
+    if then == "up":
+        fsx_stack(program, env=at(0)).up()
+    else:
+        stack.destroy()
+    assert file_systems() == {}
+
+
+def test_a_provider_killed_mid_restore_leaves_nothing_after_the_next_up(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    """SIGKILL of the provider process mid-restore: no state records the file system, but it carries the
+    drill's stack-keyed identity, so the next `up` finds it in its one listing and deletes it."""
+    fsx_remote.configure(restore_seconds=8.0)
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote))
+    stack = fsx_stack(program, env=at(0))
+    running, failed = _in_background(stack)
+    for cli in _clis():
+        for pid in descendants(cli):
+            if command(pid).startswith("python"):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+    running.join(timeout=120)
+    assert failed
+    assert len(file_systems()) == 1  # recorded by no state
+    wait_until(lambda: "CREATING" not in file_systems().values())
+
+    fsx_remote.configure(restore_seconds=0.2)
+    result = outputs(fsx_stack(program, env=at(0)).up())
+    assert file_systems() == {} and result["last_result"] == "SUCCEEDED"
