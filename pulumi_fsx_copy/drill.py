@@ -270,7 +270,7 @@ class RestoreDrillProvider(ResourceProvider):
         restored: dict[str, Any] | None = None
         try:
             made = self._gateway.restore(operation, region, request, deadline, secret_values)
-            restored = {"id": str(made.get("FileSystemId") or made.get("VolumeId")), "kind": kind, "region": region}
+            restored = {"id": _id_of(made, kind), "kind": kind, "region": region}
             restored["type"] = str(made.get("FileSystemType") or made.get("VolumeType") or "")
             outs["held"] = [*outs["held"], restored]
             ready = self._wait(region, restored, deadline, urn, backup_id)
@@ -393,7 +393,7 @@ class RestoreDrillProvider(ResourceProvider):
             if found is None or found.get("Lifecycle") == "DELETING":
                 return True
             restore["lifecycle"] = str(found.get("Lifecycle"))
-            kind = str(found.get("FileSystemType") or ("ONTAP" if restore["kind"] == "volume" else restore.get("type")))
+            kind = str(found.get("VolumeType") or found.get("FileSystemType") or restore.get("type"))
             if restore["lifecycle"] not in BUSY or not wait:
                 try:
                     self._gateway.delete_restored(
@@ -422,7 +422,7 @@ class RestoreDrillProvider(ResourceProvider):
         orphans = []
         for kind in {_kind(inputs), *(h["kind"] for h in _held(inputs))}:
             for item in self._listing(region, kind, deadline):
-                found_id = str(item.get("FileSystemId") or item.get("VolumeId") or "")
+                found_id = _id_of(item, kind)
                 tags = {t.get("Key"): t.get("Value") for t in item.get("Tags") or []}
                 if tags.get(IDENTITY_TAG) == tag and found_id not in known and item.get("Lifecycle") != "DELETING":
                     orphans.append({"id": found_id, "kind": kind, "region": region, "type": item.get("FileSystemType")})
@@ -521,6 +521,11 @@ def _outputs(inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> dict[str, An
 
 def _held(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [dict(h) for h in record.get("held") or [] if isinstance(h, Mapping) and h.get("id") and h.get("kind")]
+
+
+def _id_of(described: Mapping[str, Any], kind: str) -> str:
+    """The ID of a file system or volume (a volume's ``FileSystemId`` is its file system's)."""
+    return str(described.get("VolumeId" if kind == "volume" else "FileSystemId") or "")
 
 
 def _kind(inputs: Mapping[str, Any]) -> str:

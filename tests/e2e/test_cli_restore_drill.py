@@ -272,3 +272,33 @@ def test_a_provider_killed_mid_restore_leaves_nothing_after_the_next_up(
     fsx_remote.configure(restore_seconds=0.2)
     result = outputs(fsx_stack(program, env=at(0)).up())
     assert file_systems() == {} and result["last_result"] == "SUCCEEDED"
+
+
+def volumes() -> dict[str, str]:
+    """The DR Region's volumes a drill restored that are not being deleted, with their Lifecycle."""
+    pages = fsx(REGION).get_paginator("describe_volumes").paginate()
+    found = [v for page in pages for v in page["Volumes"]]
+    return {v["VolumeId"]: v["Lifecycle"] for v in found if v["Lifecycle"] != "DELETING" and drilled(v)}
+
+
+def test_a_drill_of_an_ontap_volume_backup_restores_a_volume_on_the_svm_and_deletes_it(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    fsx_remote.configure(restore_seconds=0.5)
+    backup_id = fsx_remote.seed_backup(REGION, file_system_type="ONTAP")
+    [backup] = fsx(REGION).describe_backups(BackupIds=[backup_id])["Backups"]
+    svm = backup["Volume"]["OntapConfiguration"]["StorageVirtualMachineId"]
+
+    def program() -> None:
+        settings = {"Name": "drill_volume", "OntapConfiguration": {"StorageVirtualMachineId": svm}}
+        drill = RestoreDrill("drill", backup_id=backup_id, volume_settings=settings, keep_for="2h")
+        pulumi.export("restored_id", drill.restored_id)
+        pulumi.export("restore_seconds", drill.restore_seconds)
+
+    first = outputs(fsx_stack(program, env=at(0)).up())
+    [restored] = volumes()
+    assert first["restored_id"] == restored and volumes()[restored] in ("CREATED", "AVAILABLE")
+    assert first["restore_seconds"] >= 0.5
+
+    fsx_stack(program, env=at(0.1)).up()  # the 2-hour window is over: deleted
+    assert volumes() == {}
