@@ -154,6 +154,8 @@ def settings_problems(name: str, settings: object) -> list[str]:
     shape = _request_shape(operation)
     report = ParamValidator().validate(_without_unknowns(request), shape)
     for reason, where, details in report._errors:
+        if reason == "missing required field" and _unknown_at(request, where, details["required_name"]):
+            continue  # given, known after preview
         problems.append(_problem_text(name, operation, reason, where, details))
     problems += _enum_problems(name, shape, request, ())
     return problems
@@ -166,6 +168,19 @@ def _without_unknowns(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_unknowns(v) for v in value if not is_unknown(v)]
     return value
+
+
+def _unknown_at(request: Mapping[str, Any], where: str, member: str) -> bool:
+    """Whether the member ``where.member`` of ``request`` is unknown (preview)."""
+    value: Any = request
+    for key in (*(p for p in where.split(".") if p), member):
+        index = re.fullmatch(r"(\w+)\[(\d+)\]", key)
+        if index:
+            value = value.get(index[1]) if isinstance(value, Mapping) else None
+            value = value[int(index[2])] if isinstance(value, list) and int(index[2]) < len(value) else None
+        else:
+            value = value.get(key) if isinstance(value, Mapping) else None
+    return is_unknown(value)
 
 
 def _problem_text(name: str, operation: str, reason: str, where: str, details: Mapping[str, Any]) -> str:
