@@ -302,3 +302,29 @@ def test_a_drill_of_an_ontap_volume_backup_restores_a_volume_on_the_svm_and_dele
 
     fsx_stack(program, env=at(0.1)).up()  # the 2-hour window is over: deleted
     assert volumes() == {}
+
+
+def test_a_provider_killed_mid_restore_of_a_recorded_drill_leaves_nothing_after_destroy(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    """A drill the state records (a later, due drill): its Delete finds the killed run's file system by the
+    drill's tags in one listing, waits until FSx allows the delete, and deletes it."""
+    fsx_remote.configure(restore_seconds=0.2)
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote))
+    fsx_stack(program, env=at(0)).up()
+    assert file_systems() == {}
+
+    fsx_remote.configure(restore_seconds=6.0)
+    stack = fsx_stack(program, env=at(8))
+    running, failed = _in_background(stack)
+    for cli in _clis():
+        for pid in descendants(cli):
+            if command(pid).startswith("python"):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+    running.join(timeout=120)
+    assert failed and len(file_systems()) == 1
+
+    stack.destroy()  # still CREATING: the delete waits for FSx to allow it
+    assert file_systems() == {}
