@@ -53,6 +53,7 @@ from .backups import (
     control_backend,
     create_file_system,
     default_account_id,
+    earlier_answer,
     filter_value,
     frozen_tags,
     fsx_backend,
@@ -787,19 +788,7 @@ class FsxCopyModel(Restores):
 
     def _earlier(self, backend: FSxBackend, token: str | None, request: Request) -> EmulatedBackup | None:
         """The backup an earlier request with ``token`` made, if it had the same parameters."""
-        if token is None:
-            return None
-        earlier = region_state(backend).tokens.get((request.operation, token))
-        if earlier is None:
-            return None
-        different = request.first_difference(earlier[0])
-        if different is not None:
-            raise FsxError(
-                "IncompatibleParameterError",
-                f"The ClientRequestToken was used before with a different {different}.",
-                Parameter=different,
-            )
-        return earlier[1]
+        return earlier_answer(region_state(backend).tokens, token, request)
 
     def _remember(self, backend: FSxBackend, token: str | None, request: Request, backup: EmulatedBackup) -> None:
         if token is not None:

@@ -32,11 +32,13 @@ from .backups import (
     EmulatorError,
     FsxError,
     Request,
+    backend_state,
     backups_of,
     check_user_tag_keys,
     control_backend,
     create_file_system,
     default_account_id,
+    earlier_answer,
     frozen_tags,
     new_id,
     region_state,
@@ -113,12 +115,8 @@ class RestoreState:
 
 
 def restore_state(backend: FSxBackend) -> RestoreState:
-    """The restores' state on ``backend`` (made on first use; gone when moto resets the backend)."""
-    state = backend.__dict__.get(_STATE_ATTR)
-    if not isinstance(state, RestoreState):
-        state = RestoreState()
-        setattr(backend, _STATE_ATTR, state)
-    return state
+    """The restores' state on ``backend`` (gone when moto resets the backend)."""
+    return backend_state(backend, _STATE_ATTR, RestoreState)
 
 
 def conform(shape: Shape, value: Any) -> Any:
@@ -188,11 +186,21 @@ class Restores:
     def fail_restore(self, region: str, resource_id: str, message: str, account_id: str | None = None) -> None:
         """End the restore of file system or volume ``resource_id`` now as FAILED with ``message``."""
         with self.lock:
-            record = restore_state(control_backend(account_id, region)).records.get(resource_id)
-            if record is None or record.backup_id is None:
-                raise EmulatorError(f"no restored file system or volume {resource_id} in {region}")
+            record = self._restored(region, resource_id, account_id)
             record.failure = message
             record.duration = 0.0
+
+    def finish_restore(self, region: str, resource_id: str, account_id: str | None = None) -> None:
+        """End the restore of file system or volume ``resource_id`` now: AVAILABLE (a volume: CREATED), or
+        FAILED if a control said it fails."""
+        with self.lock:
+            self._restored(region, resource_id, account_id).duration = 0.0
+
+    def _restored(self, region: str, resource_id: str, account_id: str | None) -> Record:
+        record = restore_state(control_backend(account_id, region)).records.get(resource_id)
+        if record is None or record.backup_id is None:
+            raise EmulatorError(f"no restored file system or volume {resource_id} in {region}")
+        return record
 
     def seed_network(self, region: str, account_id: str | None = None) -> dict[str, str]:
         """A VPC, a subnet in it and a security group of it in moto's EC2 (what a restore's SubnetIds and
@@ -552,19 +560,7 @@ class Restores:
 
     def _earlier_restore(self, backend: FSxBackend, token: str | None, request: Request) -> str | None:
         """The ID a restore asked for earlier with ``token`` made, if its parameters were the same."""
-        if token is None:
-            return None
-        earlier = restore_state(backend).tokens.get((request.operation, token))
-        if earlier is None:
-            return None
-        different = request.first_difference(earlier[0])
-        if different is not None:
-            raise FsxError(
-                "IncompatibleParameterError",
-                f"The ClientRequestToken was used before with a different {different}.",
-                Parameter=different,
-            )
-        return earlier[1]
+        return earlier_answer(restore_state(backend).tokens, token, request)
 
     def _start_restore(self, record: Record, backup: EmulatedBackup) -> None:
         record.started = time.monotonic()

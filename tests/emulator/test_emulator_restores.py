@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from pulumi_fsx_copy.testing import EmulatorError
 from tests.support.emulator import DEST, Aws, error, raw_call, wait_for
 
 
@@ -79,7 +80,7 @@ def test_a_restore_a_control_fails_ends_failed_with_failure_details(aws: Aws) ->
     wait_file_system(aws, fine["FileSystemId"], "AVAILABLE")
 
 
-def test_a_slow_restore_stays_creating_until_its_restore_time_and_can_be_failed_now(aws: Aws) -> None:
+def test_a_slow_restore_stays_creating_until_its_restore_time_and_can_be_ended_now(aws: Aws) -> None:
     aws.emulator.configure(restore_seconds=600)
     created = aws.client("fsx").create_file_system_from_backup(BackupId=restorable(aws), **network(aws))
     file_system_id = created["FileSystem"]["FileSystemId"]
@@ -87,6 +88,13 @@ def test_a_slow_restore_stays_creating_until_its_restore_time_and_can_be_failed_
     assert described(aws, file_system_id)["Lifecycle"] == "CREATING"
     aws.emulator.fail_restore(DEST, file_system_id, "Restore timed out.")
     assert described(aws, file_system_id)["FailureDetails"] == {"Message": "Restore timed out."}
+    slow = aws.client("fsx").create_file_system_from_backup(BackupId=restorable(aws), **network(aws))
+    slow_id = slow["FileSystem"]["FileSystemId"]
+    assert described(aws, slow_id)["Lifecycle"] == "CREATING"
+    aws.emulator.finish_restore(DEST, slow_id)
+    assert described(aws, slow_id)["Lifecycle"] == "AVAILABLE"
+    with pytest.raises(EmulatorError):
+        aws.emulator.finish_restore(DEST, "fs-0123456789abcdef0")
 
 
 def test_a_file_system_still_creating_cannot_be_deleted_a_failed_one_can_and_goes_deleting_then_away(
