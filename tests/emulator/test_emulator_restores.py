@@ -268,6 +268,7 @@ def test_a_failed_volume_restore_says_why_and_a_volume_goes_deleting_then_away(a
     deleting = fsx.delete_volume(VolumeId=volume_id, OntapConfiguration={"SkipFinalBackup": True})
     assert deleting["Lifecycle"] == "DELETING" and "OntapResponse" not in deleting
     assert describe_volume(aws, volume_id)["Lifecycle"] == "DELETING"
+    assert volume_id not in _listed(aws)  # a volume DELETING is no file system
     assert fsx.delete_volume(VolumeId=volume_id)["Lifecycle"] == "DELETING"
 
     def gone() -> bool:
