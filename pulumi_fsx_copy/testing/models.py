@@ -450,6 +450,7 @@ class FsxCopyModel(Restores):
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
             self._check_backup_supported(file_system, volume)
+            self.check_backup_source(backend, volume_id or file_system.file_system_id)
             if not tags:  # CopyTagsToBackups: only a backup requested without tags gets the file system's
                 tags = self._copied_file_system_tags(backend, file_system) or None
             now = time.monotonic()

@@ -530,6 +530,18 @@ class Restores:
             )
             self._purge(backend)
 
+    def check_backup_source(self, backend: FSxBackend, resource_id: str) -> None:
+        """Before CreateBackup: BadRequest for a restored file system or volume still CREATING, or FAILED
+        (there is nothing whole to back up yet, or any more)."""
+        with self.lock:
+            record = restore_state(backend).records.get(resource_id)
+            if record is None or record.backup_id is None:
+                return
+            lifecycle = record.lifecycle(time.monotonic(), "AVAILABLE")
+            if lifecycle != "AVAILABLE":
+                what = "Volume" if resource_id.startswith("fsvol-") else "File system"
+                raise FsxError("BadRequest", f"{what} '{resource_id}' is {lifecycle}; it cannot be backed up.")
+
     def restore_in_progress(self, backend: FSxBackend, backup_id: str) -> str | None:
         """The file system or volume being restored (CREATING) from backup ``backup_id``, if any."""
         with self.lock:

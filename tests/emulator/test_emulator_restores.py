@@ -86,13 +86,18 @@ def test_a_slow_restore_stays_creating_until_its_restore_time_and_can_be_ended_n
     file_system_id = created["FileSystem"]["FileSystemId"]
 
     assert described(aws, file_system_id)["Lifecycle"] == "CREATING"
+    answer = refused(aws.client("fsx").create_backup, FileSystemId=file_system_id)
+    assert answer["Error"]["Code"] == "BadRequest" and "CREATING" in answer["Error"]["Message"]
     aws.emulator.fail_restore(DEST, file_system_id, "Restore timed out.")
     assert described(aws, file_system_id)["FailureDetails"] == {"Message": "Restore timed out."}
+    answer = refused(aws.client("fsx").create_backup, FileSystemId=file_system_id)
+    assert answer["Error"]["Code"] == "BadRequest" and "FAILED" in answer["Error"]["Message"]
     slow = aws.client("fsx").create_file_system_from_backup(BackupId=restorable(aws), **network(aws))
     slow_id = slow["FileSystem"]["FileSystemId"]
     assert described(aws, slow_id)["Lifecycle"] == "CREATING"
     aws.emulator.finish_restore(DEST, slow_id)
     assert described(aws, slow_id)["Lifecycle"] == "AVAILABLE"
+    aws.client("fsx").create_backup(FileSystemId=slow_id)  # a restored file system backs up once AVAILABLE
     with pytest.raises(EmulatorError):
         aws.emulator.finish_restore(DEST, "fs-0123456789abcdef0")
 
