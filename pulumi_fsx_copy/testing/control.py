@@ -68,6 +68,11 @@ class Emulator:
         """End the restore of file system or volume ``resource_id`` now as FAILED with ``message``."""
         self._invoke("fail_restore", region=region, resource_id=resource_id, message=message, account_id=account_id)
 
+    def finish_restore(self, region: str, resource_id: str, account_id: str | None = None) -> None:
+        """End the restore of file system or volume ``resource_id`` now: AVAILABLE (a volume: CREATED), or
+        FAILED if :meth:`fail_next_restores` made it fail (a slow restore's end, whenever a test says)."""
+        self._invoke("finish_restore", region=region, resource_id=resource_id, account_id=account_id)
+
     def seed_network(self, region: str, account_id: str | None = None) -> dict[str, str]:
         """A VPC with a subnet and a security group in moto's EC2, for a restore's ``SubnetIds`` and
         ``SecurityGroupIds``; their IDs as ``VpcId``, ``SubnetId``, ``SecurityGroupId``."""

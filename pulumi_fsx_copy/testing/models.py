@@ -53,6 +53,7 @@ from .backups import (
     control_backend,
     create_file_system,
     default_account_id,
+    earlier_answer,
     filter_value,
     frozen_tags,
     fsx_backend,
@@ -449,6 +450,7 @@ class FsxCopyModel(Restores):
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
             self._check_backup_supported(file_system, volume)
+            self.check_backup_source(backend, volume_id or file_system.file_system_id)
             if not tags:  # CopyTagsToBackups: only a backup requested without tags gets the file system's
                 tags = self._copied_file_system_tags(backend, file_system) or None
             now = time.monotonic()
@@ -787,19 +789,7 @@ class FsxCopyModel(Restores):
 
     def _earlier(self, backend: FSxBackend, token: str | None, request: Request) -> EmulatedBackup | None:
         """The backup an earlier request with ``token`` made, if it had the same parameters."""
-        if token is None:
-            return None
-        earlier = region_state(backend).tokens.get((request.operation, token))
-        if earlier is None:
-            return None
-        different = request.first_difference(earlier[0])
-        if different is not None:
-            raise FsxError(
-                "IncompatibleParameterError",
-                f"The ClientRequestToken was used before with a different {different}.",
-                Parameter=different,
-            )
-        return earlier[1]
+        return earlier_answer(region_state(backend).tokens, token, request)
 
     def _remember(self, backend: FSxBackend, token: str | None, request: Request, backup: EmulatedBackup) -> None:
         if token is not None:

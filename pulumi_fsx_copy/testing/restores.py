@@ -32,11 +32,13 @@ from .backups import (
     EmulatorError,
     FsxError,
     Request,
+    backend_state,
     backups_of,
     check_user_tag_keys,
     control_backend,
     create_file_system,
     default_account_id,
+    earlier_answer,
     frozen_tags,
     new_id,
     region_state,
@@ -113,12 +115,8 @@ class RestoreState:
 
 
 def restore_state(backend: FSxBackend) -> RestoreState:
-    """The restores' state on ``backend`` (made on first use; gone when moto resets the backend)."""
-    state = backend.__dict__.get(_STATE_ATTR)
-    if not isinstance(state, RestoreState):
-        state = RestoreState()
-        setattr(backend, _STATE_ATTR, state)
-    return state
+    """The restores' state on ``backend`` (gone when moto resets the backend)."""
+    return backend_state(backend, _STATE_ATTR, RestoreState)
 
 
 def conform(shape: Shape, value: Any) -> Any:
@@ -162,6 +160,11 @@ def _volume_filter_value(volume: Mapping[str, Any], name: str) -> str | None:
     return config.get("StorageVirtualMachineId") if name == "storage-virtual-machine-id" else None
 
 
+def _filter_scope(filters: Sequence[Mapping[str, Any]] | None) -> list[list[Any]]:
+    """Filters as a NextToken's scope holds them (order of filters and of values not counting)."""
+    return sorted([str(f.get("Name")), sorted(f.get("Values") or [])] for f in filters or ())
+
+
 def _output_shape(name: str) -> Shape:
     return service_model().shape_for(name)
 
@@ -188,11 +191,21 @@ class Restores:
     def fail_restore(self, region: str, resource_id: str, message: str, account_id: str | None = None) -> None:
         """End the restore of file system or volume ``resource_id`` now as FAILED with ``message``."""
         with self.lock:
-            record = restore_state(control_backend(account_id, region)).records.get(resource_id)
-            if record is None or record.backup_id is None:
-                raise EmulatorError(f"no restored file system or volume {resource_id} in {region}")
+            record = self._restored(region, resource_id, account_id)
             record.failure = message
             record.duration = 0.0
+
+    def finish_restore(self, region: str, resource_id: str, account_id: str | None = None) -> None:
+        """End the restore of file system or volume ``resource_id`` now: AVAILABLE (a volume: CREATED), or
+        FAILED if a control said it fails."""
+        with self.lock:
+            self._restored(region, resource_id, account_id).duration = 0.0
+
+    def _restored(self, region: str, resource_id: str, account_id: str | None) -> Record:
+        record = restore_state(control_backend(account_id, region)).records.get(resource_id)
+        if record is None or record.backup_id is None:
+            raise EmulatorError(f"no restored file system or volume {resource_id} in {region}")
+        return record
 
     def seed_network(self, region: str, account_id: str | None = None) -> dict[str, str]:
         """A VPC, a subnet in it and a security group of it in moto's EC2 (what a restore's SubnetIds and
@@ -381,31 +394,24 @@ class Restores:
         DELETING ones included; one page, in the order they were made."""
         with self.lock:
             self._purge(backend)
-            state = restore_state(backend)
-            known = [*region_state(backend).volumes, *(i for i in state.deleting if i.startswith("fsvol-"))]
-            for volume_id in known:
-                self._record(backend, volume_id)
-            if volume_ids:
-                for volume_id in volume_ids:
-                    if volume_id not in known:
-                        raise FsxError("VolumeNotFound", f"Volume '{volume_id}' does not exist.")
-                chosen = list(dict.fromkeys(volume_ids))
-            else:
-                chosen = known
-                for item in filters or ():
-                    name, values = str(item.get("Name")), set(item.get("Values") or ())
-                    chosen = [
-                        i for i in chosen if _volume_filter_value(self.describe_volume(backend, i), name) in values
-                    ]
-            scope = (
-                "DescribeVolumes",
-                backend.account_id,
-                backend.region_name,
-                list(volume_ids or []),
-                sorted([str(f.get("Name")), sorted(f.get("Values") or [])] for f in filters or ()),
+            deleting = (i for i in restore_state(backend).deleting if i.startswith("fsvol-"))
+
+            def matches(volume: Mapping[str, Any]) -> bool:
+                return all(
+                    _volume_filter_value(volume, str(f.get("Name"))) in (f.get("Values") or ()) for f in filters or ()
+                )
+
+            return self._listing(
+                backend,
+                ("DescribeVolumes", list(volume_ids or []), _filter_scope(filters)),
+                [*region_state(backend).volumes, *deleting],
+                volume_ids,
+                lambda i: FsxError("VolumeNotFound", f"Volume '{i}' does not exist."),
+                lambda i: self.describe_volume(backend, i),
+                matches,
+                max_results,
+                next_token,
             )
-            page, token = self._page(chosen, lambda i: self._position(state, i), max_results, next_token, scope)
-            return [self.describe_volume(backend, volume_id) for volume_id in page], token
 
     def delete_volume(self, backend: FSxBackend, params: Mapping[str, Any]) -> dict[str, Any]:
         """DeleteVolume: DELETING for ``delete_seconds``, then gone (VolumeNotFound); an ONTAP volume's final
@@ -477,20 +483,18 @@ class Restores:
         Region, DELETING ones included; one page, in the order they were made."""
         with self.lock:
             self._purge(backend)
-            state = restore_state(backend)
-            known = [*backend.file_systems, *state.deleting]
-            for file_system_id in known:
-                self._record(backend, file_system_id)
-            if file_system_ids:
-                for file_system_id in file_system_ids:
-                    if file_system_id not in known:
-                        raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
-                chosen = list(dict.fromkeys(file_system_ids))
-            else:
-                chosen = known
-            scope = ("DescribeFileSystems", backend.account_id, backend.region_name, list(file_system_ids or []))
-            page, token = self._page(chosen, lambda i: self._position(state, i), max_results, next_token, scope)
-            return [self.describe_file_system(backend, file_system_id) for file_system_id in page], token
+            deleting = (i for i in restore_state(backend).deleting if i.startswith("fs-"))
+            return self._listing(
+                backend,
+                ("DescribeFileSystems", list(file_system_ids or [])),
+                [*backend.file_systems, *deleting],
+                file_system_ids,
+                lambda i: FsxError("FileSystemNotFound", f"File system '{i}' does not exist."),
+                lambda i: self.describe_file_system(backend, i),
+                lambda _: True,
+                max_results,
+                next_token,
+            )
 
     def check_file_system_deletable(self, backend: FSxBackend, file_system_id: str) -> dict[str, Any] | None:
         """Before DeleteFileSystem: the answer for a file system already DELETING (the operation is
@@ -526,6 +530,18 @@ class Restores:
             )
             self._purge(backend)
 
+    def check_backup_source(self, backend: FSxBackend, resource_id: str) -> None:
+        """Before CreateBackup: BadRequest for a restored file system or volume still CREATING, or FAILED
+        (there is nothing whole to back up yet, or any more)."""
+        with self.lock:
+            record = restore_state(backend).records.get(resource_id)
+            if record is None or record.backup_id is None:
+                return
+            lifecycle = record.lifecycle(time.monotonic(), "AVAILABLE")
+            if lifecycle != "AVAILABLE":
+                what = "Volume" if resource_id.startswith("fsvol-") else "File system"
+                raise FsxError("BadRequest", f"{what} '{resource_id}' is {lifecycle}; it cannot be backed up.")
+
     def restore_in_progress(self, backend: FSxBackend, backup_id: str) -> str | None:
         """The file system or volume being restored (CREATING) from backup ``backup_id``, if any."""
         with self.lock:
@@ -536,6 +552,35 @@ class Restores:
             return None
 
     # ---- helpers --------------------------------------------------------------------------------
+
+    def _listing(
+        self,
+        backend: FSxBackend,
+        request: tuple[Any, ...],
+        known: list[str],
+        wanted: Sequence[str] | None,
+        missing: Callable[[str], FsxError],
+        describe: Callable[[str], dict[str, Any]],
+        keep: Callable[[dict[str, Any]], bool],
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a Describe operation: the ``wanted`` IDs (each must be ``known``, else ``missing``), else
+        the ``known`` ones whose description ``keep`` keeps, in the order they were made; ``request`` (the
+        operation's name and parameters) is what its NextToken is good for."""
+        state = restore_state(backend)
+        for resource_id in known:
+            self._record(backend, resource_id)
+        if wanted:
+            for resource_id in wanted:
+                if resource_id not in known:
+                    raise missing(resource_id)
+            chosen = list(dict.fromkeys(wanted))
+        else:
+            chosen = [resource_id for resource_id in known if keep(describe(resource_id))]
+        scope = (request[0], backend.account_id, backend.region_name, *request[1:])
+        page, token = self._page(chosen, lambda i: self._position(state, i), max_results, next_token, scope)
+        return [describe(resource_id) for resource_id in page], token
 
     def _restorable(self, backend: FSxBackend, backup_id: str) -> EmulatedBackup:
         """The backup of ``backend`` a restore reads: BackupNotFound if it does not exist, BadRequest if it is
@@ -552,19 +597,7 @@ class Restores:
 
     def _earlier_restore(self, backend: FSxBackend, token: str | None, request: Request) -> str | None:
         """The ID a restore asked for earlier with ``token`` made, if its parameters were the same."""
-        if token is None:
-            return None
-        earlier = restore_state(backend).tokens.get((request.operation, token))
-        if earlier is None:
-            return None
-        different = request.first_difference(earlier[0])
-        if different is not None:
-            raise FsxError(
-                "IncompatibleParameterError",
-                f"The ClientRequestToken was used before with a different {different}.",
-                Parameter=different,
-            )
-        return earlier[1]
+        return earlier_answer(restore_state(backend).tokens, token, request)
 
     def _start_restore(self, record: Record, backup: EmulatedBackup) -> None:
         record.started = time.monotonic()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from pulumi_fsx_copy.testing import EmulatorError
 from tests.support.emulator import DEST, Aws, error, raw_call, wait_for
 
 
@@ -79,14 +80,26 @@ def test_a_restore_a_control_fails_ends_failed_with_failure_details(aws: Aws) ->
     wait_file_system(aws, fine["FileSystemId"], "AVAILABLE")
 
 
-def test_a_slow_restore_stays_creating_until_its_restore_time_and_can_be_failed_now(aws: Aws) -> None:
+def test_a_slow_restore_stays_creating_until_its_restore_time_and_can_be_ended_now(aws: Aws) -> None:
     aws.emulator.configure(restore_seconds=600)
     created = aws.client("fsx").create_file_system_from_backup(BackupId=restorable(aws), **network(aws))
     file_system_id = created["FileSystem"]["FileSystemId"]
 
     assert described(aws, file_system_id)["Lifecycle"] == "CREATING"
+    answer = refused(aws.client("fsx").create_backup, FileSystemId=file_system_id)
+    assert answer["Error"]["Code"] == "BadRequest" and "CREATING" in answer["Error"]["Message"]
     aws.emulator.fail_restore(DEST, file_system_id, "Restore timed out.")
     assert described(aws, file_system_id)["FailureDetails"] == {"Message": "Restore timed out."}
+    answer = refused(aws.client("fsx").create_backup, FileSystemId=file_system_id)
+    assert answer["Error"]["Code"] == "BadRequest" and "FAILED" in answer["Error"]["Message"]
+    slow = aws.client("fsx").create_file_system_from_backup(BackupId=restorable(aws), **network(aws))
+    slow_id = slow["FileSystem"]["FileSystemId"]
+    assert described(aws, slow_id)["Lifecycle"] == "CREATING"
+    aws.emulator.finish_restore(DEST, slow_id)
+    assert described(aws, slow_id)["Lifecycle"] == "AVAILABLE"
+    aws.client("fsx").create_backup(FileSystemId=slow_id)  # a restored file system backs up once AVAILABLE
+    with pytest.raises(EmulatorError):
+        aws.emulator.finish_restore(DEST, "fs-0123456789abcdef0")
 
 
 def test_a_file_system_still_creating_cannot_be_deleted_a_failed_one_can_and_goes_deleting_then_away(
@@ -260,6 +273,7 @@ def test_a_failed_volume_restore_says_why_and_a_volume_goes_deleting_then_away(a
     deleting = fsx.delete_volume(VolumeId=volume_id, OntapConfiguration={"SkipFinalBackup": True})
     assert deleting["Lifecycle"] == "DELETING" and "OntapResponse" not in deleting
     assert describe_volume(aws, volume_id)["Lifecycle"] == "DELETING"
+    assert volume_id not in _listed(aws)  # a volume DELETING is no file system
     assert fsx.delete_volume(VolumeId=volume_id)["Lifecycle"] == "DELETING"
 
     def gone() -> bool:
