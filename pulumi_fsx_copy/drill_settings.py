@@ -13,8 +13,6 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlparse
 
-import botocore.session
-from botocore.validate import ParamValidator
 from pulumi.runtime.rpc import UNKNOWN
 
 from .tags import short_repr
@@ -72,7 +70,9 @@ def _words(duration: timedelta) -> str:
 
 @cache
 def _request_shape(operation: str) -> Any:
-    """The request shape of FSx ``operation`` (botocore's ``StructureShape``)."""
+    """The request shape of FSx ``operation`` (botocore's ``StructureShape``); botocore's loader is imported on
+    first use, not with the package (it would delay every preview's first Check)."""
+    import botocore.session
     return botocore.session.get_session().get_service_model("fsx").operation_model(operation).input_shape
 
 
@@ -152,6 +152,8 @@ def settings_problems(name: str, settings: object) -> list[str]:
     request = {k: v for k, v in request_of(operation, settings).items() if k not in SET_BY_THE_DRILL}
     request["BackupId"] = "backup-00000000"
     shape = _request_shape(operation)
+    from botocore.validate import ParamValidator
+
     report = ParamValidator().validate(_without_unknowns(request), shape)
     for reason, where, details in report._errors:
         if reason == "missing required field" and _unknown_at(request, where, details["required_name"]):

@@ -207,6 +207,15 @@ def _clis() -> list[int]:
     return [pid for pid in descendants(os.getpid()) if command(pid) == "pulumi"]
 
 
+def _kill_providers() -> None:
+    """SIGKILL the provider processes (Python) of the CLIs this test runs."""
+    for cli in _clis():
+        for pid in descendants(cli):
+            if command(pid).startswith("python"):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
 def _in_background(stack: auto.Stack) -> tuple[threading.Thread, list[BaseException]]:
     failed: list[BaseException] = []
 
@@ -259,11 +268,7 @@ def test_a_provider_killed_mid_restore_leaves_nothing_after_the_next_up(
     program = drill_program(backup_id, network(fsx_remote))
     stack = fsx_stack(program, env=at(0))
     running, failed = _in_background(stack)
-    for cli in _clis():
-        for pid in descendants(cli):
-            if command(pid).startswith("python"):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+    _kill_providers()
     running.join(timeout=120)
     assert failed
     assert len(file_systems()) == 1  # recorded by no state
@@ -318,11 +323,7 @@ def test_a_provider_killed_mid_restore_of_a_recorded_drill_leaves_nothing_after_
     fsx_remote.configure(restore_seconds=6.0)
     stack = fsx_stack(program, env=at(8))
     running, failed = _in_background(stack)
-    for cli in _clis():
-        for pid in descendants(cli):
-            if command(pid).startswith("python"):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+    _kill_providers()
     running.join(timeout=120)
     assert failed and len(file_systems()) == 1
 
