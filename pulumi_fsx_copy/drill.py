@@ -639,7 +639,8 @@ class RestoreDrill(pulumi.dynamic.Resource, module="fsx", name="RestoreDrill"):
                 props[name] = None
                 continue
             whole = pulumi.Output.from_input(given)
-            props[name] = pulumi.Output.unsecret(whole.apply(functools.partial(_part, operation, 0)))
+            # Secret whenever anything given in it is: a value the user made secret stays so, wherever it is.
+            props[name] = whole.apply(functools.partial(_part, operation, 0))
             hidden[name] = whole.apply(functools.partial(_part, operation, 1))
         props[SECRETS_INPUT] = pulumi.Output.secret(pulumi.Output.all(**hidden)) if hidden else None
         props["resource_identity"] = _drill_identity(resource_name, opts)

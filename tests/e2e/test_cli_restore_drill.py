@@ -329,3 +329,28 @@ def test_a_provider_killed_mid_restore_of_a_recorded_drill_leaves_nothing_after_
 
     stack.destroy()  # still CREATING: the delete waits for FSx to allow it
     assert file_systems() == {}
+
+
+def test_the_history_outputs_keep_the_last_success_through_a_failed_later_drill(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    """A due drill that fails in an Update records the failure (the engine keeps the record it was handed) and
+    keeps the last success and its restore time: what a dashboard or an alarm reads."""
+    fsx_remote.configure(restore_seconds=0.5)
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote))
+    first = outputs(fsx_stack(program, env=at(0)).up())
+
+    fsx_remote.fail_next_restores("the backup's data could not be read")
+    stack = fsx_stack(program, env=at(8))
+    with pytest.raises(auto.CommandError, match="RestoreFailedError"):
+        stack.up()
+    [record] = [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith("RestoreDrill")]
+    history = record["outputs"]
+    assert history["last_result"] == "FAILED" and history["consecutive_failures"] == 1
+    assert history["last_success_at"] == first["last_success_at"] and history["last_drill_at"] > first["last_drill_at"]
+    assert history["last_success_restore_seconds"] == first["restore_seconds"]
+    assert file_systems() == {}
+
+    again = outputs(fsx_stack(program, env=at(16)).up())  # the next weekly drill succeeds: the count resets
+    assert again["last_result"] == "SUCCEEDED" and again["consecutive_failures"] == 0
