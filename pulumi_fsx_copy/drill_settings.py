@@ -73,6 +73,7 @@ def _request_shape(operation: str) -> Any:
     """The request shape of FSx ``operation`` (botocore's ``StructureShape``); botocore's loader is imported on
     first use, not with the package (it would delay every preview's first Check)."""
     import botocore.session
+
     return botocore.session.get_session().get_service_model("fsx").operation_model(operation).input_shape
 
 
@@ -289,9 +290,10 @@ class Schedule:
 
 
 def schedule(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime) -> Schedule:
-    """Whether a drill is due (none yet, a new copy to drill, ``force`` changed, ``every`` elapsed since the last
-    one began) and whether a held restore is due for deletion (its window ended, or a failed drill's), from the
-    old outputs alone: no AWS call. Unknown inputs (preview) make nothing due that the known ones do not."""
+    """Whether a drill is due (none yet, a new copy to drill, ``force`` changed, restore settings or
+    ``max_restore_minutes`` changed since a failed drill, ``every`` elapsed since the last one began) and whether
+    a held restore is due for deletion (its window ended, or a failed drill's), from the old outputs alone: no AWS
+    call. Unknown inputs (preview) make nothing due that the known ones do not."""
     drill = _drill_reason(olds, news, at)
     held = [h for h in olds.get("held") or [] if isinstance(h, Mapping)]
     until = parse_iso(olds.get("keep_until"))
@@ -301,6 +303,16 @@ def schedule(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime) -> 
     elif held and (until is None or at >= until):
         clean_up = f"its validation window ended at {olds.get('keep_until') or 'the end of its drill'}"
     return Schedule(drill=drill, clean_up=clean_up)
+
+
+RETRIED_ON_CHANGE = (*RESTORE_OPERATIONS, "max_restore_minutes")
+"""Inputs whose change after a failed drill makes a drill due at once: the fix is tried, not a week later."""
+
+
+def _known_change(old: object, new: object) -> bool:
+    if new is None or is_unknown(new) or (isinstance(new, Mapping) and any(map(is_unknown, new.values()))):
+        return False
+    return bool(old != new)
 
 
 def _drill_reason(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime) -> str | None:
@@ -313,6 +325,10 @@ def _drill_reason(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime
     force = news.get("force")
     if force is not None and not is_unknown(force) and force != olds.get("force"):
         return f"force changed to {short_repr(force)}"
+    if olds.get("last_result") == "FAILED":
+        changed = [k for k in RETRIED_ON_CHANGE if _known_change(olds.get(k), news.get(k))]
+        if changed:
+            return f"{', '.join(changed)} changed since the failed drill"
     every = parse_duration("every", news.get("every"), minimum=timedelta(0), maximum=MAX_EVERY)
     if isinstance(every, timedelta) and at >= last + every:
         return f"every {news.get('every')} has passed since the last drill began ({iso(last)})"

@@ -23,10 +23,12 @@ from pulumi_fsx_copy.drill import DRILL_TAG_VALUE_PREFIX
 from pulumi_fsx_copy.drill_settings import TEST_CLOCK_ENV
 from pulumi_fsx_copy.ownership import IDENTITY_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
-from tests.support.cli import REGION, FsxStack, command, descendants, fsx
+from pulumi_fsx_copy.testing.automation import EventLog
+from tests.support.cli import REGION, FsxStack, command, descendants, fsx, urn
 from tests.support.waits import eventually
 
 DAY = 86400.0
+DRILL_TYPE = "pulumi-python:dynamic/fsx:RestoreDrill"
 
 
 def network(fsx_remote: RemoteEmulator) -> dict[str, Any]:
@@ -89,9 +91,13 @@ def test_a_weekly_drill_restores_once_when_due_keeps_its_window_then_deletes(
     backup_id = fsx_remote.seed_backup(REGION)
     program = drill_program(backup_id, network(fsx_remote), every="1w", keep_for="1d")
 
-    first = outputs(fsx_stack(program, env=at(0)).up())
+    log = EventLog()
+    first = outputs(fsx_stack(program, env=at(0)).up(on_event=log.record))
     [restored] = file_systems()
     assert first["restored_id"] == restored and file_systems()[restored] == "AVAILABLE"
+    shown = log.status_messages(urn("test", "drill", type_=DRILL_TYPE))  # the drill's progress, in its row
+    assert shown[0].startswith(f"drill due (no drill has run yet): restoring {backup_id}")
+    assert any(m.startswith(f"restoring {backup_id} to {restored}: CREATING") for m in shown), shown
     assert first["drilled_backup_id"] == backup_id and first["last_result"] == "SUCCEEDED"
     assert 0.5 <= first["restore_seconds"] < 30 and first["consecutive_failures"] == 0
 

@@ -142,3 +142,11 @@ def test_a_new_copy_or_a_new_force_value_makes_a_drill_due_at_once_an_unknown_do
 def test_a_failed_drills_leftover_is_due_for_deletion_at_once() -> None:
     leftover = {**RECORD, "restored_id": None, "held": [{"id": "fs-0000000000000000a", "kind": "file_system"}]}
     assert schedule(leftover, INPUTS, T0).clean_up == "a failed drill's restore is still to delete"
+
+
+def test_changed_restore_settings_after_a_failed_drill_make_a_drill_due_at_once() -> None:
+    failed = {**RECORD, "last_result": "FAILED", "file_system_settings": {"SubnetIds": ["subnet-1"]}}
+    fixed = {**INPUTS, "file_system_settings": {"SubnetIds": ["subnet-2"]}}
+    assert "file_system_settings changed since the failed drill" in str(schedule(failed, fixed, T0).drill)
+    assert schedule({**failed, "last_result": "SUCCEEDED"}, fixed, T0).drill is None
+    assert schedule(failed, {**INPUTS, "file_system_settings": {"SubnetIds": ["subnet-1"]}}, T0).drill is None
