@@ -45,7 +45,7 @@ def refused(call: Any, **kwargs: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("file_system_type", ["LUSTRE", "WINDOWS", "OPENZFS"])
 def test_a_restore_is_creating_then_available_with_the_backups_settings(aws: Aws, file_system_type: str) -> None:
-    aws.emulator.configure(restore_seconds=0.5)
+    aws.emulator.configure(restore_seconds=2.0)
     backup_id = restorable(aws, file_system_type)
     backup = aws.describe(backup_id)
     settings = network(aws)
@@ -105,7 +105,7 @@ def test_a_slow_restore_stays_creating_until_its_restore_time_and_can_be_ended_n
 def test_a_file_system_still_creating_cannot_be_deleted_a_failed_one_can_and_goes_deleting_then_away(
     aws: Aws,
 ) -> None:
-    aws.emulator.configure(restore_seconds=600, delete_seconds=0.3)
+    aws.emulator.configure(restore_seconds=600, delete_seconds=2.0)
     fsx = aws.client("fsx")
     backup_id = restorable(aws)
     file_system_id = fsx.create_file_system_from_backup(BackupId=backup_id, **network(aws))["FileSystem"][
@@ -227,7 +227,7 @@ def describe_volume(aws: Aws, volume_id: str) -> dict[str, Any]:
 
 
 def test_an_ontap_volume_restore_is_creating_then_created_on_the_svm_named(aws: Aws) -> None:
-    aws.emulator.configure(restore_seconds=0.5)
+    aws.emulator.configure(restore_seconds=2.0)
     backup_id, source = ontap_backup(aws)
     svm_id = source["OntapConfiguration"]["StorageVirtualMachineId"]
     assert source["Lifecycle"] == "CREATED" and svm_id.startswith("svm-")
@@ -255,7 +255,7 @@ def test_an_ontap_volume_restore_is_creating_then_created_on_the_svm_named(aws: 
 
 
 def test_a_failed_volume_restore_says_why_and_a_volume_goes_deleting_then_away(aws: Aws) -> None:
-    aws.emulator.configure(restore_seconds=600, delete_seconds=0.3)
+    aws.emulator.configure(restore_seconds=600, delete_seconds=2.0)
     backup_id, source = ontap_backup(aws)
     fsx = aws.client("fsx")
     ontap = {"StorageVirtualMachineId": source["OntapConfiguration"]["StorageVirtualMachineId"]}
@@ -324,3 +324,23 @@ def test_volume_restores_fsx_refuses_are_refused_naming_the_member(aws: Aws) -> 
     assert "ontapConfiguration.storageVirtualMachineId" in raw.json()["Message"]
     assert refused(fsx.describe_volumes, VolumeIds=["fsvol-0123456789abcdef0"])["Error"]["Code"] == "VolumeNotFound"
     assert [v["VolumeId"] for v in fsx.describe_volumes()["Volumes"]] == [source["VolumeId"]]  # nothing restored
+
+
+@pytest.mark.parametrize(
+    ("operation", "limit"),
+    [("CreateFileSystemFromBackup", "FILE_SYSTEM_COUNT"), ("CreateVolumeFromBackup", "VOLUMES_PER_FILE_SYSTEM")],
+)
+def test_an_injected_service_limit_names_the_restores_limit_and_makes_nothing(
+    aws: Aws, operation: str, limit: str
+) -> None:
+    fsx = aws.client("fsx")
+    backup_id, source = ontap_backup(aws)
+    lustre_backup_id = restorable(aws)
+    aws.emulator.fail_next(operation, "ServiceLimitExceeded")
+    if operation == "CreateFileSystemFromBackup":
+        answer = refused(fsx.create_file_system_from_backup, BackupId=lustre_backup_id, **network(aws))
+    else:
+        ontap = {"StorageVirtualMachineId": source["OntapConfiguration"]["StorageVirtualMachineId"]}
+        answer = refused(fsx.create_volume_from_backup, BackupId=backup_id, Name="drill", OntapConfiguration=ontap)
+    assert answer["Error"]["Code"] == "ServiceLimitExceeded" and answer["Limit"] == limit
+    assert len(_listed(aws)) == 2 and len(fsx.describe_volumes()["Volumes"]) == 1
