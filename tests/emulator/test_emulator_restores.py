@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from pulumi_fsx_copy.testing import EmulatorError
 from tests.support.emulator import DEST, Aws, error, raw_call, wait_for
@@ -221,6 +221,11 @@ def ontap_backup(aws: Aws) -> tuple[str, dict[str, Any]]:
     return backup_id, volume
 
 
+def _volumes(aws: Aws) -> list[str]:
+    pages = aws.client("fsx").get_paginator("describe_volumes").paginate()
+    return [volume["VolumeId"] for page in pages for volume in page["Volumes"]]
+
+
 def describe_volume(aws: Aws, volume_id: str) -> dict[str, Any]:
     volume: dict[str, Any] = aws.client("fsx").describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
     return volume
@@ -323,7 +328,7 @@ def test_volume_restores_fsx_refuses_are_refused_naming_the_member(aws: Aws) -> 
     assert raw.status == 400 and raw.json()["__type"] == "ValidationException"
     assert "ontapConfiguration.storageVirtualMachineId" in raw.json()["Message"]
     assert refused(fsx.describe_volumes, VolumeIds=["fsvol-0123456789abcdef0"])["Error"]["Code"] == "VolumeNotFound"
-    assert [v["VolumeId"] for v in fsx.describe_volumes()["Volumes"]] == [source["VolumeId"]]  # nothing restored
+    assert _volumes(aws) == [source["VolumeId"]]  # nothing restored
 
 
 @pytest.mark.parametrize(
@@ -343,4 +348,30 @@ def test_an_injected_service_limit_names_the_restores_limit_and_makes_nothing(
         ontap = {"StorageVirtualMachineId": source["OntapConfiguration"]["StorageVirtualMachineId"]}
         answer = refused(fsx.create_volume_from_backup, BackupId=backup_id, Name="drill", OntapConfiguration=ontap)
     assert answer["Error"]["Code"] == "ServiceLimitExceeded" and answer["Limit"] == limit
-    assert len(_listed(aws)) == 2 and len(fsx.describe_volumes()["Volumes"]) == 1
+    assert len(_listed(aws)) == 2 and _volumes(aws) == [source["VolumeId"]]
+
+
+def test_a_restore_whose_answer_was_lost_is_answered_again_with_its_token(aws: Aws) -> None:
+    fsx = aws.client("fsx")
+    backup_id, source = ontap_backup(aws)
+    ontap = {"StorageVirtualMachineId": source["OntapConfiguration"]["StorageVirtualMachineId"]}
+    lustre_backup_id = restorable(aws)
+    settings = network(aws)
+    aws.emulator.break_next("CreateFileSystemFromBackup", "lose_response")
+    aws.emulator.break_next("CreateVolumeFromBackup", "lose_response")
+
+    with pytest.raises(BotoCoreError):
+        fsx.create_file_system_from_backup(BackupId=lustre_backup_id, ClientRequestToken="drill-7", **settings)
+    with pytest.raises(BotoCoreError):
+        fsx.create_volume_from_backup(
+            BackupId=backup_id, Name="drill", OntapConfiguration=ontap, ClientRequestToken="v7"
+        )
+    file_system = fsx.create_file_system_from_backup(
+        BackupId=lustre_backup_id, ClientRequestToken="drill-7", **settings
+    )
+    volume = fsx.create_volume_from_backup(
+        BackupId=backup_id, Name="drill", OntapConfiguration=ontap, ClientRequestToken="v7"
+    )
+
+    assert _listed(aws).count(file_system["FileSystem"]["FileSystemId"]) == 1 and len(_listed(aws)) == 3
+    assert sorted(_volumes(aws)) == sorted([source["VolumeId"], volume["Volume"]["VolumeId"]])
