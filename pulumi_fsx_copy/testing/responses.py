@@ -46,6 +46,8 @@ _STATUS_OF_COMMON_CODES: Final = {
 _LIMIT_OF_OPERATION: Final = {
     "CopyBackup": "TOTAL_IN_PROGRESS_COPY_BACKUPS",
     "CreateBackup": "TOTAL_USER_INITIATED_BACKUPS",
+    "CreateFileSystemFromBackup": "FILE_SYSTEM_COUNT",
+    "CreateVolumeFromBackup": "VOLUMES_PER_FILE_SYSTEM",
     "TagResource": "TOTAL_USER_TAGS",
 }
 

@@ -64,9 +64,6 @@ _CONFIG_MEMBER: Final = {
 a new Amazon FSx for Lustre, Amazon FSx for Windows File Server, or Amazon FSx for OpenZFS file system")."""
 _ONTAP_VOLUME_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,202}")
 """An ONTAP volume name (FSx for ONTAP user guide): letters, digits, underscores, not starting with a digit."""
-_TWO_SUBNET_DEPLOYMENTS: Final = ("MULTI_AZ_1",)
-"""The model's SubnetIds: Windows MULTI_AZ_1 takes exactly two subnets; every other restore exactly one
-(OpenZFS MULTI_AZ_1 too, its ``PreferredSubnetId`` aside, is checked as one of two: see ``_subnet_count``)."""
 
 
 @dataclass
@@ -608,9 +605,9 @@ class Restores:
 
     @staticmethod
     def _check_subnet_count(kind: str, deployment: str, subnet_ids: Sequence[str]) -> None:
-        wanted = 2 if kind == "WINDOWS" and deployment in _TWO_SUBNET_DEPLOYMENTS else 1
-        if kind == "OPENZFS" and deployment.startswith("MULTI_AZ"):
-            wanted = 2
+        """The model's SubnetIds: "For Windows MULTI_AZ_1 ... exactly two subnet IDs"; Windows SINGLE_AZ_1 and
+        SINGLE_AZ_2, Lustre and OpenZFS "provide exactly one subnet ID"."""
+        wanted = 2 if (kind, deployment) == ("WINDOWS", "MULTI_AZ_1") else 1
         if len(subnet_ids) != wanted:
             raise FsxError(
                 "BadRequest",

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from pulumi_fsx_copy.testing import EmulatorError
 from tests.support.emulator import DEST, Aws, error, raw_call, wait_for
@@ -45,7 +45,7 @@ def refused(call: Any, **kwargs: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("file_system_type", ["LUSTRE", "WINDOWS", "OPENZFS"])
 def test_a_restore_is_creating_then_available_with_the_backups_settings(aws: Aws, file_system_type: str) -> None:
-    aws.emulator.configure(restore_seconds=0.5)
+    aws.emulator.configure(restore_seconds=2.0)
     backup_id = restorable(aws, file_system_type)
     backup = aws.describe(backup_id)
     settings = network(aws)
@@ -58,11 +58,12 @@ def test_a_restore_is_creating_then_available_with_the_backups_settings(aws: Aws
     assert created["FileSystemType"] == file_system_type
     assert created["StorageCapacity"] == backup["FileSystem"]["StorageCapacity"]
     assert created["SubnetIds"] == settings["SubnetIds"]
-    assert "SecurityGroupIds" not in created  # the model: "This value isn't returned in later DescribeFileSystem"
     assert created["KmsKeyId"] == backup["KmsKeyId"]
     assert {"Key": "purpose", "Value": "drill"} in created["Tags"]
     file_system_id = created["FileSystemId"]
     assert described(aws, file_system_id)["Lifecycle"] == "CREATING"
+    raw = raw_call(aws, "DescribeFileSystems", json.dumps({"FileSystemIds": [file_system_id]})).json()
+    assert "SecurityGroupIds" not in raw["FileSystems"][0]  # the model: "This value isn't returned in later ..."
     available = wait_file_system(aws, file_system_id, "AVAILABLE")
     assert "FailureDetails" not in available
     assert aws.tags(available["ResourceARN"]) == {"purpose": "drill"}
@@ -105,7 +106,7 @@ def test_a_slow_restore_stays_creating_until_its_restore_time_and_can_be_ended_n
 def test_a_file_system_still_creating_cannot_be_deleted_a_failed_one_can_and_goes_deleting_then_away(
     aws: Aws,
 ) -> None:
-    aws.emulator.configure(restore_seconds=600, delete_seconds=0.3)
+    aws.emulator.configure(restore_seconds=600, delete_seconds=2.0)
     fsx = aws.client("fsx")
     backup_id = restorable(aws)
     file_system_id = fsx.create_file_system_from_backup(BackupId=backup_id, **network(aws))["FileSystem"][
@@ -209,8 +210,11 @@ def test_a_windows_directory_password_is_never_described(aws: Aws) -> None:
         WindowsConfiguration={"ThroughputCapacity": 32, "SelfManagedActiveDirectoryConfiguration": directory},
         **network(aws),
     )
-    assert "s3cret-Passw0rd" not in repr(created)
-    assert "s3cret-Passw0rd" not in repr(described(aws, created["FileSystem"]["FileSystemId"]))
+    file_system_id = created["FileSystem"]["FileSystemId"]
+    answer = raw_call(aws, "DescribeFileSystems", json.dumps({"FileSystemIds": [file_system_id]}))
+    assert answer.status == 200 and "s3cret-Passw0rd" not in answer.body  # the raw answer, not botocore's parse
+    windows = answer.json()["FileSystems"][0]["WindowsConfiguration"]
+    assert windows["SelfManagedActiveDirectoryConfiguration"]["UserName"] == "admin"
 
 
 def ontap_backup(aws: Aws) -> tuple[str, dict[str, Any]]:
@@ -221,13 +225,18 @@ def ontap_backup(aws: Aws) -> tuple[str, dict[str, Any]]:
     return backup_id, volume
 
 
+def _volumes(aws: Aws) -> list[str]:
+    pages = aws.client("fsx").get_paginator("describe_volumes").paginate()
+    return [volume["VolumeId"] for page in pages for volume in page["Volumes"]]
+
+
 def describe_volume(aws: Aws, volume_id: str) -> dict[str, Any]:
     volume: dict[str, Any] = aws.client("fsx").describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
     return volume
 
 
 def test_an_ontap_volume_restore_is_creating_then_created_on_the_svm_named(aws: Aws) -> None:
-    aws.emulator.configure(restore_seconds=0.5)
+    aws.emulator.configure(restore_seconds=2.0)
     backup_id, source = ontap_backup(aws)
     svm_id = source["OntapConfiguration"]["StorageVirtualMachineId"]
     assert source["Lifecycle"] == "CREATED" and svm_id.startswith("svm-")
@@ -255,7 +264,7 @@ def test_an_ontap_volume_restore_is_creating_then_created_on_the_svm_named(aws: 
 
 
 def test_a_failed_volume_restore_says_why_and_a_volume_goes_deleting_then_away(aws: Aws) -> None:
-    aws.emulator.configure(restore_seconds=600, delete_seconds=0.3)
+    aws.emulator.configure(restore_seconds=600, delete_seconds=2.0)
     backup_id, source = ontap_backup(aws)
     fsx = aws.client("fsx")
     ontap = {"StorageVirtualMachineId": source["OntapConfiguration"]["StorageVirtualMachineId"]}
@@ -323,4 +332,50 @@ def test_volume_restores_fsx_refuses_are_refused_naming_the_member(aws: Aws) -> 
     assert raw.status == 400 and raw.json()["__type"] == "ValidationException"
     assert "ontapConfiguration.storageVirtualMachineId" in raw.json()["Message"]
     assert refused(fsx.describe_volumes, VolumeIds=["fsvol-0123456789abcdef0"])["Error"]["Code"] == "VolumeNotFound"
-    assert [v["VolumeId"] for v in fsx.describe_volumes()["Volumes"]] == [source["VolumeId"]]  # nothing restored
+    assert _volumes(aws) == [source["VolumeId"]]  # nothing restored
+
+
+@pytest.mark.parametrize(
+    ("operation", "limit"),
+    [("CreateFileSystemFromBackup", "FILE_SYSTEM_COUNT"), ("CreateVolumeFromBackup", "VOLUMES_PER_FILE_SYSTEM")],
+)
+def test_an_injected_service_limit_names_the_restores_limit_and_makes_nothing(
+    aws: Aws, operation: str, limit: str
+) -> None:
+    fsx = aws.client("fsx")
+    backup_id, source = ontap_backup(aws)
+    lustre_backup_id = restorable(aws)
+    aws.emulator.fail_next(operation, "ServiceLimitExceeded")
+    if operation == "CreateFileSystemFromBackup":
+        answer = refused(fsx.create_file_system_from_backup, BackupId=lustre_backup_id, **network(aws))
+    else:
+        ontap = {"StorageVirtualMachineId": source["OntapConfiguration"]["StorageVirtualMachineId"]}
+        answer = refused(fsx.create_volume_from_backup, BackupId=backup_id, Name="drill", OntapConfiguration=ontap)
+    assert answer["Error"]["Code"] == "ServiceLimitExceeded" and answer["Limit"] == limit
+    assert len(_listed(aws)) == 2 and _volumes(aws) == [source["VolumeId"]]
+
+
+def test_a_restore_whose_answer_was_lost_is_answered_again_with_its_token(aws: Aws) -> None:
+    fsx = aws.client("fsx")
+    backup_id, source = ontap_backup(aws)
+    ontap = {"StorageVirtualMachineId": source["OntapConfiguration"]["StorageVirtualMachineId"]}
+    lustre_backup_id = restorable(aws)
+    settings = network(aws)
+    aws.emulator.break_next("CreateFileSystemFromBackup", "lose_response")
+    aws.emulator.break_next("CreateVolumeFromBackup", "lose_response")
+
+    with pytest.raises(BotoCoreError):
+        fsx.create_file_system_from_backup(BackupId=lustre_backup_id, ClientRequestToken="drill-7", **settings)
+    with pytest.raises(BotoCoreError):
+        fsx.create_volume_from_backup(
+            BackupId=backup_id, Name="drill", OntapConfiguration=ontap, ClientRequestToken="v7"
+        )
+    file_system = fsx.create_file_system_from_backup(
+        BackupId=lustre_backup_id, ClientRequestToken="drill-7", **settings
+    )
+    volume = fsx.create_volume_from_backup(
+        BackupId=backup_id, Name="drill", OntapConfiguration=ontap, ClientRequestToken="v7"
+    )
+
+    assert _listed(aws).count(file_system["FileSystem"]["FileSystemId"]) == 1 and len(_listed(aws)) == 3
+    assert sorted(_volumes(aws)) == sorted([source["VolumeId"], volume["Volume"]["VolumeId"]])
