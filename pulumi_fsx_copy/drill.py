@@ -69,8 +69,17 @@ record_aws_providers()
 PROVIDER_KEY = "__provider"
 SECRETS_INPUT = "restore_secrets"
 """The hidden input holding the restore settings' sensitive members (always a secret; never an output)."""
-USER_INPUTS = ("backup_id", "region", "every", "keep_for", "max_restore_minutes", "force", *RESTORE_OPERATIONS)
-DEFAULTS: Mapping[str, Any] = {"every": "1w", "keep_for": "0h", "max_restore_minutes": 180.0}
+USER_INPUTS = (
+    "backup_id",
+    "region",
+    "every",
+    "keep_for",
+    "max_restore_minutes",
+    "force",
+    "drill_new_copies",
+    *RESTORE_OPERATIONS,
+)
+DEFAULTS: Mapping[str, Any] = {"every": "1w", "keep_for": "0h", "max_restore_minutes": 180.0, "drill_new_copies": False}
 MAX_RESTORE_MINUTES = 7 * 24 * 60
 HISTORY = (
     "drilled_backup_id",
@@ -486,6 +495,8 @@ def _problems(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
         isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and 0 < minutes <= MAX_RESTORE_MINUTES
     ):
         found.append(("max_restore_minutes", f"max_restore_minutes must be a number, 0 < n <= {MAX_RESTORE_MINUTES}"))
+    if known("drill_new_copies") and not isinstance(inputs["drill_new_copies"], bool):
+        found.append(("drill_new_copies", "drill_new_copies must be true or false"))
     if known("force") and not isinstance(inputs["force"], str):
         found.append(("force", "force must be a string (a new value forces a drill), like a date or a ticket ID"))
     given = [name for name in RESTORE_OPERATIONS if inputs.get(name) is not None]
@@ -588,9 +599,10 @@ def _differs(old: Any, new: Any) -> bool:
 class RestoreDrill(pulumi.dynamic.Resource, module="fsx", name="RestoreDrill"):
     """Restores ``backup_id`` (a DR copy) on a schedule, records how long it took, and deletes what it restored.
 
-    ``every``: how often (``'1w'``, ``'1d'``, ``'12h'``, weekly, daily); a new ``backup_id`` or a new ``force``
-    value also makes a drill due. ``keep_for`` (0 to 7 days): how long the restore is kept for your own checks
-    (its ID: ``restored_id``). ``max_restore_minutes``: a slower restore fails the run. Give exactly one of
+    ``every``: how often (``'1w'``, ``'1d'``, ``'12h'``, weekly, daily); a new ``force`` value also makes a drill
+    due, and so does a ``backup_id`` not drilled yet with ``drill_new_copies`` (else a new copy, such as retention's
+    newest, waits for the next ``every``). ``keep_for`` (0 to 7 days): how long the restore is kept for your own
+    checks (its ID: ``restored_id``). ``max_restore_minutes``: a slower restore fails the run. Give exactly one of
     ``file_system_settings`` (CreateFileSystemFromBackup's request members, e.g. ``SubnetIds``,
     ``SecurityGroupIds``, ``WindowsConfiguration``) or ``volume_settings`` (CreateVolumeFromBackup's: ``Name``,
     ``OntapConfiguration``); their sensitive members (a Windows directory's ``Password``) are kept secret.
@@ -620,6 +632,7 @@ class RestoreDrill(pulumi.dynamic.Resource, module="fsx", name="RestoreDrill"):
         keep_for: pulumi.Input[str] | None = None,
         max_restore_minutes: pulumi.Input[float] | None = None,
         force: pulumi.Input[str] | None = None,
+        drill_new_copies: pulumi.Input[bool] | None = None,
         file_system_settings: pulumi.Input[Mapping[str, Any]] | None = None,
         volume_settings: pulumi.Input[Mapping[str, Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -631,6 +644,7 @@ class RestoreDrill(pulumi.dynamic.Resource, module="fsx", name="RestoreDrill"):
             "keep_for": keep_for,
             "max_restore_minutes": max_restore_minutes,
             "force": force,
+            "drill_new_copies": drill_new_copies,
         }
         hidden: dict[str, pulumi.Output[Any]] = {}
         for name, operation in RESTORE_OPERATIONS.items():

@@ -290,10 +290,10 @@ class Schedule:
 
 
 def schedule(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime) -> Schedule:
-    """Whether a drill is due (none yet, a new copy to drill, ``force`` changed, restore settings or
-    ``max_restore_minutes`` changed since a failed drill, ``every`` elapsed since the last one began) and whether
-    a held restore is due for deletion (its window ended, or a failed drill's), from the old outputs alone: no AWS
-    call. Unknown inputs (preview) make nothing due that the known ones do not."""
+    """Whether a drill is due (none yet, a copy not drilled yet with ``drill_new_copies``, ``force`` changed,
+    restore settings or ``max_restore_minutes`` changed since a failed drill, ``every`` elapsed since the last one
+    began) and whether a held restore is due for deletion (its window ended, or a failed drill's), from the old
+    outputs alone: no AWS call. Unknown inputs (preview) make nothing due that the known ones do not."""
     drill = _drill_reason(olds, news, at)
     held = [h for h in olds.get("held") or [] if isinstance(h, Mapping)]
     until = parse_iso(olds.get("keep_until"))
@@ -320,8 +320,9 @@ def _drill_reason(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime
     if last is None:
         return "no drill has run yet"
     backup = news.get("backup_id")
-    if isinstance(backup, str) and not is_unknown(backup) and backup != olds.get("drilled_backup_id"):
-        return f"{backup} is a copy not drilled yet"
+    new_copy = isinstance(backup, str) and not is_unknown(backup) and backup != olds.get("drilled_backup_id")
+    if new_copy and news.get("drill_new_copies") is True:
+        return f"{backup} is a copy not drilled yet (drill_new_copies)"
     force = news.get("force")
     if force is not None and not is_unknown(force) and force != olds.get("force"):
         return f"force changed to {short_repr(force)}"

@@ -132,10 +132,14 @@ def test_the_window_ends_then_every_elapses() -> None:
     assert "every 1w has passed" in str(schedule(RECORD, INPUTS, T0 + timedelta(days=7)).drill)
 
 
-def test_a_new_copy_or_a_new_force_value_makes_a_drill_due_at_once_an_unknown_does_not() -> None:
-    assert "not drilled yet" in str(schedule(RECORD, {**INPUTS, "backup_id": "backup-0000000000000000a"}, T0).drill)
+def test_a_new_copy_with_drill_new_copies_or_a_new_force_value_makes_a_drill_due_an_unknown_does_not() -> None:
+    newer = {**INPUTS, "backup_id": "backup-0000000000000000a"}
+    assert schedule(RECORD, newer, T0).drill is None  # a new copy waits for `every`, unless asked
+    assert "not drilled yet" in str(schedule(RECORD, {**newer, "drill_new_copies": True}, T0).drill)
     assert "force changed" in str(schedule(RECORD, {**INPUTS, "force": "audit-2026"}, T0).drill)
-    assert schedule(RECORD, {**INPUTS, "backup_id": UNKNOWN, "force": UNKNOWN}, T0).drill is None
+    assert (
+        schedule(RECORD, {**INPUTS, "backup_id": UNKNOWN, "force": UNKNOWN, "drill_new_copies": True}, T0).drill is None
+    )
     assert schedule({}, INPUTS, T0).drill == "no drill has run yet"
 
 
