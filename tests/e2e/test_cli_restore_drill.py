@@ -6,6 +6,7 @@ makes no AWS call and refuses bad restore settings naming the field; nothing a d
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import threading
@@ -18,13 +19,15 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from examples.drill.__main__ import main as drill_example
 from pulumi_fsx_copy import RestoreDrill
 from pulumi_fsx_copy.drill import DRILL_TAG_VALUE_PREFIX
 from pulumi_fsx_copy.drill_settings import TEST_CLOCK_ENV
 from pulumi_fsx_copy.ownership import IDENTITY_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, FsxStack, command, descendants, fsx, urn
+from tests.e2e.test_cli_retention import file_system_with_backups, new_backup
+from tests.support.cli import REGION, SOURCE_REGION, FsxStack, command, descendants, fsx, urn
 from tests.support.waits import eventually
 
 DAY = 86400.0
@@ -360,3 +363,34 @@ def test_the_history_outputs_keep_the_last_success_through_a_failed_later_drill(
 
     again = outputs(fsx_stack(program, env=at(16)).up())  # the next weekly drill succeeds: the count resets
     assert again["last_result"] == "SUCCEEDED" and again["consecutive_failures"] == 0
+
+
+def test_the_example_drills_the_newest_retained_copy_weekly_whatever_new_backups_appear(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    """``examples/drill``: retention holds the newest copies; the weekly drill restores the newest one, keeps it
+    for its window (4 h), and a new backup (a new newest copy) does not make a drill due before the week is out."""
+    fsx_remote.configure(restore_seconds=0.5)
+    file_system_id, _ = file_system_with_backups(fsx_remote, 2)
+    seeded = fsx_remote.seed_network(REGION)
+    config = {
+        "fileSystemId": file_system_id,
+        "sourceRegion": SOURCE_REGION,
+        "drRegion": REGION,
+        "keep": "2",
+        "subnetIds": json.dumps([seeded["SubnetId"]]),
+        "securityGroupIds": json.dumps([seeded["SecurityGroupId"]]),
+    }
+    first = outputs(fsx_stack(drill_example, config=config, env=at(0)).up())
+    [restored] = file_systems()
+    assert first["restored_file_system_id"] == restored and first["last_result"] == "SUCCEEDED"
+    newest_copy = first["drilled_backup_id"]
+
+    new_backup(file_system_id)  # a new newest copy the next run makes
+    later = outputs(fsx_stack(drill_example, config=config, env=at(1)).up())
+    assert file_systems() == {} and later["last_drill_at"] == first["last_drill_at"]
+    assert later["drilled_backup_id"] == newest_copy
+
+    week = outputs(fsx_stack(drill_example, config=config, env=at(7.5)).up())
+    [again] = file_systems()
+    assert week["drilled_backup_id"] != newest_copy and week["restored_file_system_id"] == again
