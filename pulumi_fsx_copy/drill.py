@@ -284,8 +284,7 @@ class RestoreDrillProvider(ResourceProvider):
             outs["held"] = [*outs["held"], restored]
             ready = self._wait(region, restored, deadline, urn, backup_id)
         except (BackupCopyError, WaitCancelled) as err:
-            self._failed(drill_id, inputs, outs, restored, err, started, minutes)
-            raise AssertionError("unreachable") from None  # pragma: no cover (_failed raises)
+            raise self._failed(drill_id, inputs, outs, restored, err, started, minutes) from None
         seconds = round(time.monotonic() - started, 1)
         outs.update(
             last_result="SUCCEEDED",
@@ -342,9 +341,9 @@ class RestoreDrillProvider(ResourceProvider):
         err: BaseException,
         started: float,
         minutes: float,
-    ) -> None:
+    ) -> BackupCopyError:
         """Record a failed drill (deleting its restore when FSx allows, else keeping it in ``held``), hand the
-        record to the engine, and raise the error naming the copy and the time."""
+        record to the engine; the error to raise, naming the copy and the time."""
         region = str(inputs["region"])
         backup_id = str(inputs["backup_id"])
         if restored is not None:
@@ -375,11 +374,11 @@ class RestoreDrillProvider(ResourceProvider):
         fields = err.fields if isinstance(err, BackupCopyError) else {}
         error: BackupCopyError = kind(message, **{**fields, "region": region, "backup_id": backup_id})
         record = {**outs, PROVIDER_KEY: inputs.get(PROVIDER_KEY)}
-        if not record_init_failure(drill_id, record, [diagnostic(error) or message]):
-            error = error.with_message(
-                f"{message} The engine could not be told: the next `pulumi up` finds it by its tags and deletes it."
-            )
-        raise error
+        if record_init_failure(drill_id, record, [diagnostic(error) or message]):
+            return error
+        return error.with_message(
+            f"{message} The engine could not be told: the next `pulumi up` finds it by its tags and deletes it."
+        )
 
     # -- deleting restores ----------------------------------------------------------------------------
 
