@@ -498,6 +498,14 @@ class FsxCopyModel(Restores):
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
             described = self.describe_file_system(backend, file_system_id)
             kind = file_system.file_system_type
+            # The model: "To delete an Amazon FSx for NetApp ONTAP file system, first delete all the volumes".
+            volumes = [v for v in region_state(backend).volumes.values() if v["FileSystemId"] == file_system_id]
+            if kind == VOLUME_BACKUP_TYPE and volumes:
+                raise FsxError(
+                    "BadRequest",
+                    f"File system '{file_system_id}' still has {len(volumes)} volume(s), e.g. "
+                    f"'{volumes[0]['VolumeId']}'; delete them first (DeleteVolume).",
+                )
             config = configurations.get(_FINAL_BACKUP_CONFIG.get(kind, "")) or {}
             skip = bool(config.get("SkipFinalBackup", kind == "LUSTRE"))
             answer: dict[str, Any] = {"FileSystemId": file_system_id, "Lifecycle": "DELETING"}

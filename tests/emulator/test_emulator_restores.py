@@ -294,6 +294,10 @@ def test_a_failed_volume_restore_says_why_and_a_volume_goes_deleting_then_away(a
 
     wait_for(gone, bool)
     assert refused(fsx.delete_volume, VolumeId=volume_id)["Error"]["Code"] == "VolumeNotFound"
+    answer = refused(fsx.delete_file_system, FileSystemId=source["FileSystemId"])  # its seeded volume is left
+    assert answer["Error"]["Code"] == "BadRequest" and source["VolumeId"] in answer["Error"]["Message"]
+    fsx.delete_volume(VolumeId=source["VolumeId"], OntapConfiguration={"SkipFinalBackup": True})
+    assert fsx.delete_file_system(FileSystemId=source["FileSystemId"])["Lifecycle"] == "DELETING"
 
 
 def test_deleting_an_ontap_volume_takes_a_final_backup_unless_skipped(aws: Aws) -> None:
