@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 
+from pulumi_fsx_copy.awsconfig import AwsSettings
+from pulumi_fsx_copy.clients import RESOURCE_SETTINGS, AwsClients
 from pulumi_fsx_copy.errors import ThrottledError
+from pulumi_fsx_copy.gateway import AwsGateway
 from pulumi_fsx_copy.listings import RegionListings
-from pulumi_fsx_copy.waiting import Deadline
+from pulumi_fsx_copy.waiting import Backoff, Deadline, PollPolicy
 
 REGION = "us-west-2"
 
@@ -92,3 +95,17 @@ def test_a_failed_listing_is_not_kept() -> None:
 
     assert len(listings.copies(REGION, Deadline(30))) == 1
     assert region.listings == {("account-a", REGION): 2}
+
+
+def test_the_gateway_scopes_a_region_by_the_aws_settings_in_force() -> None:
+    """Two resources with other aws Providers (another profile, another role) never share a Region's listing."""
+    gateway = AwsGateway(AwsClients(AwsSettings()), PollPolicy(), Backoff())
+    stack = gateway.scope(REGION)
+    token = RESOURCE_SETTINGS.set(AwsSettings(profile="other-account"))
+    try:
+        other = gateway.scope(REGION)
+    finally:
+        RESOURCE_SETTINGS.reset(token)
+
+    assert stack != other
+    assert gateway.scope(REGION) == stack != gateway.scope("eu-west-1")
