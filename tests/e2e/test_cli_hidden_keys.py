@@ -122,6 +122,8 @@ def test_a_state_with_the_plain_names_previews_no_change_refreshes_and_destroys(
     log = EventLog()
     stack.up(on_event=log.record)
     assert log.ops() == {}
+    kept = copy_record(stack.export_stack().deployment)  # a same step: the inputs checked now, the outputs kept
+    assert "__resource_identity" in kept["inputs"] and kept["outputs"]["claim"] == claim
     fsx_remote.reset_calls()
     stack.destroy()
     assert live_copies(REGION) == [] and fsx_remote.calls("DeleteBackup") == 1
