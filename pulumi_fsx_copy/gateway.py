@@ -11,7 +11,7 @@ progress is predicted to end (:mod:`pulumi_fsx_copy.slots`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
@@ -83,6 +83,14 @@ class AwsGateway:
         self.backoff = backoff
         self.slots = CopySlots(poll, backoff)
 
+    def scope(self, region: str) -> Hashable:
+        """``region`` as the AWS settings in force see it: another account's (or endpoint's) Region is another."""
+        return (self.clients.settings.key, region)
+
+    def copy_ended(self, region: str, backup_id: str) -> None:
+        """A copy into ``region`` ended (AVAILABLE, FAILED, DELETED): whoever waits for a copy slot there may go."""
+        self.slots.release(self.scope(region), backup_id)
+
     # -- the retry policy ------------------------------------------------------------------------
 
     def call(
@@ -119,7 +127,8 @@ class AwsGateway:
         """Sleep before retry ``attempt``; a full copy quota waits until a copy in progress is predicted to end."""
         if isinstance(error, CopyLimitExceededError) and context.operation == "CopyBackup":
             region = context.region
-            return self.slots.wait_for_slot(region, attempt, lambda: self.list_copies(region, deadline), deadline)
+            scope = self.scope(region)
+            return self.slots.wait_for_slot(scope, attempt, lambda: self.list_copies(region, deadline), deadline)
         return deadline.sleep(self.backoff.delay(attempt))
 
     # -- FSx ---------------------------------------------------------------------------------------

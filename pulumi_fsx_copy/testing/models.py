@@ -103,6 +103,9 @@ class Settings:
     """How long a deleted file system or volume stays DELETING before it is gone."""
     delete_while_creating: bool = False
     """DeleteFileSystem/DeleteVolume of a restore still CREATING goes through (False: BadRequest)."""
+    copy_limit: int = COPY_LIMIT
+    """Copies in progress into one Region (per account) before CopyBackup answers ServiceLimitExceeded. FSx's
+    limit is COPY_LIMIT; a benchmark that measures calls without slot waits raises it."""
 
 
 @dataclass
@@ -628,10 +631,11 @@ class FsxCopyModel(Restores):
                 raise FsxError("BadRequest", f"The copy would have {len(merged)} tags; the limit is {TAG_LIMIT}.")
             key_arn = resolve_kms_key(account, region, kms_key_id)
             in_progress = self._copies_in_progress(backend, now)
-            if in_progress >= COPY_LIMIT:
+            limit = self.settings.copy_limit
+            if in_progress >= limit:
                 raise FsxError(
                     "ServiceLimitExceeded",
-                    f"{in_progress} backup copies are in progress to {region}; the limit is {COPY_LIMIT}.",
+                    f"{in_progress} backup copies are in progress to {region}; the limit is {limit}.",
                     Limit="TOTAL_IN_PROGRESS_COPY_BACKUPS",
                 )
             copy = EmulatedBackup(
