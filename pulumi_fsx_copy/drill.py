@@ -36,6 +36,7 @@ from .aws_options import record_aws_providers, take_aws_provider
 from .awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
 from .clients import RESOURCE_SETTINGS, AwsClients, check_endpoint_settings
 from .drill_settings import (
+    HELD,
     MAX_EVERY,
     MAX_KEEP_FOR,
     RESTORE_OPERATIONS,
@@ -67,8 +68,11 @@ from .waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 record_aws_providers()
 
 PROVIDER_KEY = "__provider"
-SECRETS_INPUT = "restore_secrets"
-"""The hidden input holding the restore settings' sensitive members (always a secret; never an output)."""
+SECRETS_INPUT = "__restore_secrets"
+"""The hidden input holding the restore settings' sensitive members (always a secret; never an output). Hidden
+inputs and outputs are ``__``-keyed, as BackupCopy's (``schema.HIDDEN_KEYS``): the engine shows them in no diff."""
+IDENTITY_INPUT = "__resource_identity"
+AWS_PROVIDER_INPUT = "__aws_provider"
 USER_INPUTS = (
     "backup_id",
     "region",
@@ -93,7 +97,7 @@ HISTORY = (
     "restored_id",
     "keep_until",
     "next_drill_at",
-    "held",
+    HELD,
 )
 """The outputs beyond the inputs: the drills' record (``held``: what was restored and is not deleted yet)."""
 DRILL_TAG_VALUE_PREFIX = "drill-"
@@ -182,8 +186,8 @@ class RestoreDrillProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Delete what is due for deletion, then drill when due; record it."""
-        if olds.get("resource_identity"):
-            news = {**news, "resource_identity": olds["resource_identity"]}
+        if olds.get(IDENTITY_INPUT):
+            news = {**news, IDENTITY_INPUT: olds[IDENTITY_INPUT]}
         with self._settings_in_force(news):
             return UpdateResult(self._run(id_, news, olds))
 
@@ -198,7 +202,7 @@ class RestoreDrillProvider(ResourceProvider):
                 for h in _held(props)
                 if self._gateway.describe_restored(_region(h, region), h["kind"], h["id"], deadline)
             ]
-            outs["held"] = held
+            outs[HELD] = held
             if outs.get("restored_id") not in {h["id"] for h in held}:
                 outs.update(restored_id=None, keep_until=None)
             return ReadResult(id_, outs)
@@ -242,7 +246,7 @@ class RestoreDrillProvider(ResourceProvider):
         held = [h for h in _held(olds) if h["id"] == keep]
         held += self._delete_all(region, [h for h in _held(olds) if h["id"] != keep], deadline, wait=False)
         held += self._sweep(region, inputs, {h["id"] for h in _held(olds)}, deadline, wait=False)
-        outs["held"] = held
+        outs[HELD] = held
         if keep is None:
             outs.update(restored_id=None, keep_until=None)
         if due.drill:
@@ -265,7 +269,7 @@ class RestoreDrillProvider(ResourceProvider):
         request.update(
             BackupId=backup_id,
             ClientRequestToken=f"pfc-drill-{secrets.token_hex(12)}",
-            Tags=[*request.get("Tags", []), *_ownership_tags(identity, str(inputs.get("resource_identity")))],
+            Tags=[*request.get("Tags", []), *_ownership_tags(identity, str(inputs.get(IDENTITY_INPUT)))],
         )
         minutes = float(inputs.get("max_restore_minutes") or DEFAULTS["max_restore_minutes"])
         every = parse_duration("every", inputs.get("every"), minimum=timedelta(0), maximum=MAX_EVERY)
@@ -281,7 +285,7 @@ class RestoreDrillProvider(ResourceProvider):
             made = self._gateway.restore(operation, region, request, deadline, secret_values)
             restored = {"id": _id_of(made, kind), "kind": kind, "region": region}
             restored["type"] = str(made.get("FileSystemType") or made.get("VolumeType") or "")
-            outs["held"] = [*outs["held"], restored]
+            outs[HELD] = [*outs[HELD], restored]
             ready = self._wait(region, restored, deadline, urn, backup_id)
         except (BackupCopyError, WaitCancelled) as err:
             raise self._failed(drill_id, inputs, outs, restored, err, started, minutes) from None
@@ -300,8 +304,8 @@ class RestoreDrillProvider(ResourceProvider):
             outs.update(restored_id=restored["id"], keep_until=iso(at + keep_for))
             self._progress.say(urn, f"restored {restored['id']} in {seconds:g}s: kept until {outs['keep_until']}")
             return
-        outs["held"] = [h for h in outs["held"] if h is not restored]
-        outs["held"] += self._delete_all(region, [restored], Deadline(DELETE_SECONDS), wait=False)
+        outs[HELD] = [h for h in outs[HELD] if h is not restored]
+        outs[HELD] += self._delete_all(region, [restored], Deadline(DELETE_SECONDS), wait=False)
 
     def _wait(
         self, region: str, restored: dict[str, Any], deadline: Deadline, urn: str | None, backup_id: str
@@ -347,13 +351,13 @@ class RestoreDrillProvider(ResourceProvider):
         region = str(inputs["region"])
         backup_id = str(inputs["backup_id"])
         if restored is not None:
-            outs["held"] = [h for h in outs["held"] if h is not restored]
-            outs["held"] += self._delete_all(region, [restored], Deadline(DELETE_SECONDS, UNCANCELLABLE), wait=False)
+            outs[HELD] = [h for h in outs[HELD] if h is not restored]
+            outs[HELD] += self._delete_all(region, [restored], Deadline(DELETE_SECONDS, UNCANCELLABLE), wait=False)
         seconds = round(time.monotonic() - started, 1)
         cause = "it was cancelled (Ctrl-C)" if isinstance(err, WaitCancelled) else str(err).rstrip(".")
         if isinstance(err, RestoreTimeoutError):
             cause = f"it took longer than max_restore_minutes ({minutes:g}): {cause}"
-        left = [h["id"] for h in outs["held"] if h["id"] == (restored or {}).get("id")]
+        left = [h["id"] for h in outs[HELD] if h["id"] == (restored or {}).get("id")]
         fate = (
             f"{left[0]} could not be deleted yet (FSx refused while it is busy): the next `pulumi up` or "
             "`pulumi destroy` deletes it"
@@ -450,7 +454,7 @@ class RestoreDrillProvider(ResourceProvider):
     # -- pulumi-aws settings -----------------------------------------------------------------------------
 
     def _settings_of(self, props: Mapping[str, Any]) -> AwsSettings:
-        given = props.get("aws_provider")
+        given = props.get(AWS_PROVIDER_INPUT)
         return from_provider_input(given) if isinstance(given, Mapping) else self._stack_settings
 
     @contextmanager
@@ -530,7 +534,7 @@ def _outputs(inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> dict[str, An
 
 
 def _held(record: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [dict(h) for h in record.get("held") or [] if isinstance(h, Mapping) and h.get("id") and h.get("kind")]
+    return [dict(h) for h in record.get(HELD) or [] if isinstance(h, Mapping) and h.get("id") and h.get("kind")]
 
 
 def _id_of(described: Mapping[str, Any], kind: str) -> str:
@@ -548,7 +552,7 @@ def _region(restore: Mapping[str, Any], default: str) -> str:
 
 
 def _identity(inputs: Mapping[str, Any]) -> Identity:
-    return Identity.of(str(inputs.get("resource_identity") or ""), {})
+    return Identity.of(str(inputs.get(IDENTITY_INPUT) or ""), {})
 
 
 def _ownership_tags(identity: Identity, resource_identity_: str) -> list[dict[str, str]]:
@@ -656,9 +660,9 @@ class RestoreDrill(pulumi.dynamic.Resource, module="fsx", name="RestoreDrill"):
             props[name] = whole.apply(functools.partial(_part, operation, 0))
             hidden[name] = whole.apply(functools.partial(_part, operation, 1))
         props[SECRETS_INPUT] = pulumi.Output.secret(pulumi.Output.all(**hidden)) if hidden else None
-        props["resource_identity"] = _drill_identity(resource_name, opts)
-        opts, props["aws_provider"] = take_aws_provider(opts)
-        props.update(dict.fromkeys(h for h in HISTORY if h != "held"))
+        props[IDENTITY_INPUT] = _drill_identity(resource_name, opts)
+        opts, props[AWS_PROVIDER_INPUT] = take_aws_provider(opts)
+        props.update(dict.fromkeys(h for h in HISTORY if h != HELD))
         super().__init__(RestoreDrillProvider(), resource_name, props, opts)
 
 

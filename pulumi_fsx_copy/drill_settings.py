@@ -32,6 +32,9 @@ _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ALIASES = {"hourly": "1h", "daily": "1d", "weekly": "1w"}
 DURATION_RULE = "a number and a unit: m (minutes), h (hours), d (days) or w (weeks), like '12h' or '7d'"
 
+HELD = "__held"
+"""The hidden output recording the drill's restores not deleted yet (``__``-keyed: the engine shows it in no diff)."""
+
 TEST_CLOCK_ENV = "PULUMI_FSX_COPY_TEST_CLOCK_OFFSET_SECONDS"
 """Seconds added to this machine's clock, for tests that move time between runs of a stack. Honoured only
 while every FSx request goes to a loopback endpoint (the emulator): against AWS it is refused at check and
@@ -295,7 +298,7 @@ def schedule(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime) -> 
     began) and whether a held restore is due for deletion (its window ended, or a failed drill's), from the old
     outputs alone: no AWS call. Unknown inputs (preview) make nothing due that the known ones do not."""
     drill = _drill_reason(olds, news, at)
-    held = [h for h in olds.get("held") or [] if isinstance(h, Mapping)]
+    held = [h for h in olds.get(HELD) or [] if isinstance(h, Mapping)]
     until = parse_iso(olds.get("keep_until"))
     clean_up = None
     if any(h.get("id") != olds.get("restored_id") for h in held):

@@ -22,7 +22,7 @@ from pulumi import automation as auto
 from examples.drill.__main__ import main as drill_example
 from pulumi_fsx_copy import RestoreDrill
 from pulumi_fsx_copy.drill import DRILL_TAG_VALUE_PREFIX
-from pulumi_fsx_copy.drill_settings import TEST_CLOCK_ENV
+from pulumi_fsx_copy.drill_settings import HELD, TEST_CLOCK_ENV
 from pulumi_fsx_copy.ownership import IDENTITY_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
@@ -257,7 +257,7 @@ def test_ctrl_c_mid_restore_leaves_nothing_after_the_next_up_or_destroy(
     assert failed and "cancelled" in str(failed[0])
     [restored] = file_systems()
     [record] = [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith("RestoreDrill")]
-    assert [h["id"] for h in record["outputs"]["held"]] == [restored]
+    assert [h["id"] for h in record["outputs"][HELD]] == [restored]
 
     wait_until(lambda: "CREATING" not in file_systems().values())  # FSx deletes it once it is AVAILABLE
     if then == "up":

@@ -9,6 +9,7 @@ import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy.drill_settings import (
+    HELD,
     MAX_KEEP_FOR,
     TEST_CLOCK_ENV,
     merge_secrets,
@@ -114,7 +115,7 @@ RECORD = {
     "last_drill_at": "2026-01-05T12:00:00Z",
     "drilled_backup_id": "backup-0123456789abcdef0",
     "force": None,
-    "held": [{"id": "fs-0123456789abcdef0", "kind": "file_system"}],
+    HELD: [{"id": "fs-0123456789abcdef0", "kind": "file_system"}],
     "restored_id": "fs-0123456789abcdef0",
     "keep_until": "2026-01-06T12:00:00Z",
 }
@@ -144,7 +145,7 @@ def test_a_new_copy_with_drill_new_copies_or_a_new_force_value_makes_a_drill_due
 
 
 def test_a_failed_drills_leftover_is_due_for_deletion_at_once() -> None:
-    leftover = {**RECORD, "restored_id": None, "held": [{"id": "fs-0000000000000000a", "kind": "file_system"}]}
+    leftover = {**RECORD, "restored_id": None, HELD: [{"id": "fs-0000000000000000a", "kind": "file_system"}]}
     assert schedule(leftover, INPUTS, T0).clean_up == "a failed drill's restore is still to delete"
 
 
