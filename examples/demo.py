@@ -8,11 +8,13 @@ ID, unknown until it exists), up (each copy's progress in its row), a tag change
 then refresh and up to converge, the KMS key renamed to another alias of the same key (no replacement),
 destroy.  Then the ``examples/retention`` stack (the DR Region holds copies of a file system's 3 newest backups):
 two new backups appear between two ``up``s, and the second ``up`` makes their copies before it deletes the two
-oldest.  After every step the demo checks the emulator with boto3 and exits 1 if anything is off.
+oldest.  Then the ``examples/drill`` stack: the newest retained copy restored (timed), kept for its window, deleted
+on the run after it.  After every step the demo checks the emulator with boto3 and exits 1 if anything is off.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -25,7 +27,9 @@ import boto3
 from pulumi import automation as auto
 
 from examples.dr.__main__ import main as dr_program
+from examples.drill.__main__ import main as drill_program
 from examples.retention.__main__ import main as retention_program
+from pulumi_fsx_copy.drill_settings import TEST_CLOCK_ENV
 from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
 from pulumi_fsx_copy.testing import EmulatorServer
 from pulumi_fsx_copy.testing.automation import FAKE_CREDENTIALS, EventLog, changed_inputs, emulator_stack
@@ -257,6 +261,52 @@ def run_retention(server: EmulatorServer, state_dir: Path, aws: Aws) -> None:
     print(f"  Checked with boto3: copies of {newer} made (AVAILABLE) before those of {backups[:2]} were deleted.")
     stack.destroy(on_output=print)
     stack.workspace.remove_stack("retention")
+    run_drill(server, state_dir, aws, file_system_id)
+
+
+def run_drill(server: EmulatorServer, state_dir: Path, aws: Aws, file_system_id: str) -> None:
+    """Step 9: a weekly restore drill of the newest retained copy, on a clock the demo moves (the emulator's
+    test clock: a week passes between two runs in seconds)."""
+    region = DR_REGIONS[0]
+    network = server.emulator.seed_network(region)
+    server.emulator.configure(restore_seconds=3.0)
+    config = {
+        "aws:region": SOURCE_REGION,
+        "fileSystemId": file_system_id,
+        "drRegion": region,
+        "subnetIds": json.dumps([network["SubnetId"]]),
+        "securityGroupIds": json.dumps([network["SecurityGroupId"]]),
+        "keepFor": "1d",
+    }
+
+    def drill_stack(days: float) -> auto.Stack:
+        return emulator_stack(
+            drill_program,
+            project=PROJECT,
+            stack="drill",
+            emulator_url=server.url,
+            state_dir=state_dir,
+            config=config,
+            env={TEST_CLOCK_ENV: str(days * 86400)},
+            time_scale=0.05,
+        )
+
+    banner(f"9. Restore drill: the newest copy in {region} restored weekly, timed, kept a day, then deleted")
+    first = drill_stack(0).up(on_output=print).outputs
+    restored = first["restored_file_system_id"].value
+    described = aws.client("fsx", region).describe_file_systems(FileSystemIds=[restored])["FileSystems"][0]
+    expect(described["Lifecycle"] == "AVAILABLE", f"the drill's file system should be AVAILABLE: {described}")
+    print(f"  Checked with boto3: {restored} AVAILABLE; restore_seconds = {first['restore_seconds'].value}.")
+    print("  Two days later (the demo moves the drill's clock), pulumi up: the window is over, no drill is due:")
+    later = drill_stack(2).up(on_output=print).outputs
+    listed = aws.client("fsx", region).describe_file_systems()["FileSystems"]
+    left = [f["Lifecycle"] for f in listed if f["FileSystemId"] == restored and f["Lifecycle"] != "DELETING"]
+    expect(not left, f"{restored} should be deleted after its window: {left}")
+    expect(later["last_drill_at"].value == first["last_drill_at"].value, "no second drill before a week")
+    print(f"  Checked with boto3: {restored} deleted; the drill of {first['last_drill_at'].value} is the last.")
+    stack = drill_stack(2)
+    stack.destroy(on_output=print)
+    stack.workspace.remove_stack("drill")
 
 
 def _new_backup(fsx: Any, file_system_id: str) -> str:

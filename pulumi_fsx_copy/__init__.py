@@ -1,5 +1,6 @@
 """pulumi-fsx-copy: a Pulumi resource that copies an Amazon FSx backup to another AWS Region."""
 
+from .drill import RestoreDrill, RestoreDrillProvider
 from .errors import (
     AccessDeniedError,
     AwsServiceError,
@@ -19,6 +20,9 @@ from .errors import (
     KmsKeyError,
     OwnershipConflictError,
     RegionError,
+    RestoreFailedError,
+    RestoreNotFoundError,
+    RestoreTimeoutError,
     RetentionIncompleteError,
     SourceBackupNotFoundError,
     SourceBackupUnavailableError,
@@ -62,6 +66,11 @@ __all__ = [
     "MultiRegionRetainedBackupCopies",
     "OwnershipConflictError",
     "RegionError",
+    "RestoreDrill",
+    "RestoreDrillProvider",
+    "RestoreFailedError",
+    "RestoreNotFoundError",
+    "RestoreTimeoutError",
     "RetainedBackupCopies",
     "RetainedBackupCopiesArgs",
     "RetentionIncompleteError",

@@ -174,6 +174,18 @@ class EndpointUnreachableError(BackupCopyError):
     """The AWS endpoint could not be reached."""
 
 
+class RestoreFailedError(BackupCopyError):
+    """A restore drill's file system or volume did not become AVAILABLE (FAILED, refused, cancelled)."""
+
+
+class RestoreTimeoutError(BackupCopyError):
+    """A restore drill took longer than max_restore_minutes; what it made is deleted."""
+
+
+class RestoreNotFoundError(BackupCopyError):
+    """A restore drill's file system or volume no longer exists."""
+
+
 class EndpointConfigError(BackupCopyError):
     """An endpoint setting (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_FSX``, ``AWS_ENDPOINT_URL_KMS``) is malformed."""
 
@@ -337,6 +349,82 @@ ERROR_TABLE: Mapping[tuple[str | None, str], ErrorRule] = {
     ),
     ("DescribeBackups", "VolumeNotFound"): ErrorRule(
         CopyNotFoundError, "FSx reported a missing volume while describing {backup_id} in '{region}'."
+    ),
+    # A RestoreDrill's restores (drill.py): backup_id is the drilled copy; file_system_id the restored one.
+    ("CreateFileSystemFromBackup", "BackupNotFound"): ErrorRule(
+        SourceBackupNotFoundError,
+        "the copy to drill, {backup_id}, was not found in '{region}'. Check backup_id and region.",
+    ),
+    ("CreateFileSystemFromBackup", "ActiveDirectoryError"): ErrorRule(
+        InvalidInputError,
+        "the restore of {backup_id} could not join the Active Directory of file_system_settings.WindowsConfiguration: "
+        "{aws_message} Check its DomainName, DnsIps, UserName and the password given.",
+    ),
+    ("CreateFileSystemFromBackup", "IncompatibleParameterError"): ErrorRule(
+        InvalidInputError,
+        "file_system_settings.{parameter} cannot restore {backup_id} in '{region}': {aws_message}",
+    ),
+    ("CreateFileSystemFromBackup", "InvalidNetworkSettings"): ErrorRule(
+        InvalidInputError,
+        "file_system_settings' network settings were refused in '{region}': {aws_message} Give SubnetIds and "
+        "SecurityGroupIds of one VPC in '{region}'.",
+    ),
+    ("CreateFileSystemFromBackup", "InvalidPerUnitStorageThroughput"): ErrorRule(
+        InvalidInputError,
+        "file_system_settings.LustreConfiguration.PerUnitStorageThroughput was refused: {aws_message}",
+    ),
+    ("CreateFileSystemFromBackup", "MissingFileSystemConfiguration"): ErrorRule(
+        InvalidInputError,
+        "file_system_settings lacks the configuration of {backup_id}'s file system type: {aws_message}",
+    ),
+    ("CreateFileSystemFromBackup", "ServiceLimitExceeded"): ErrorRule(
+        CopyLimitExceededError,
+        "FSx quota {limit} was reached in '{region}': the drill of {backup_id} cannot restore it. Delete file "
+        "systems, or ask AWS for a quota increase.",
+    ),
+    ("CreateVolumeFromBackup", "BackupNotFound"): ErrorRule(
+        SourceBackupNotFoundError,
+        "the copy to drill, {backup_id}, was not found in '{region}'. Check backup_id and region.",
+    ),
+    ("CreateVolumeFromBackup", "FileSystemNotFound"): ErrorRule(
+        InvalidInputError,
+        "the file system of volume_settings.OntapConfiguration.StorageVirtualMachineId was not found in "
+        "'{region}': {aws_message}",
+    ),
+    ("CreateVolumeFromBackup", "StorageVirtualMachineNotFound"): ErrorRule(
+        InvalidInputError,
+        "volume_settings.OntapConfiguration.StorageVirtualMachineId names no SVM in '{region}': {aws_message}",
+    ),
+    ("CreateVolumeFromBackup", "IncompatibleParameterError"): ErrorRule(
+        InvalidInputError,
+        "volume_settings.{parameter} cannot restore {backup_id} in '{region}': {aws_message}",
+    ),
+    ("CreateVolumeFromBackup", "MissingVolumeConfiguration"): ErrorRule(
+        InvalidInputError, "volume_settings lacks the OntapConfiguration to restore {backup_id}: {aws_message}"
+    ),
+    ("CreateVolumeFromBackup", "ServiceLimitExceeded"): ErrorRule(
+        CopyLimitExceededError,
+        "FSx quota {limit} was reached in '{region}': the drill of {backup_id} cannot restore it. Delete "
+        "volumes, or ask AWS for a quota increase.",
+    ),
+    ("DescribeFileSystems", "FileSystemNotFound"): ErrorRule(
+        RestoreNotFoundError, "file system {file_system_id} no longer exists in '{region}'."
+    ),
+    ("DescribeVolumes", "VolumeNotFound"): ErrorRule(
+        RestoreNotFoundError, "volume {file_system_id} no longer exists in '{region}'."
+    ),
+    ("DeleteFileSystem", "FileSystemNotFound"): ErrorRule(
+        RestoreNotFoundError, "file system {file_system_id} no longer exists in '{region}'."
+    ),
+    ("DeleteFileSystem", "IncompatibleParameterError"): ErrorRule(
+        InvalidInputError,
+        "FSx refused to delete file system {file_system_id} in '{region}' ({parameter}): {aws_message}",
+    ),
+    ("DeleteVolume", "VolumeNotFound"): ErrorRule(
+        RestoreNotFoundError, "volume {file_system_id} no longer exists in '{region}'."
+    ),
+    ("DeleteVolume", "IncompatibleParameterError"): ErrorRule(
+        InvalidInputError, "FSx refused to delete volume {file_system_id} in '{region}' ({parameter}): {aws_message}"
     ),
     # Tagging.
     (None, "ResourceNotFound"): ErrorRule(

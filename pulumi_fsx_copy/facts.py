@@ -61,6 +61,13 @@ OPERATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         "ListTagsForResource": "fsx:ListTagsForResource",
         "TagResource": "fsx:TagResource",
         "UntagResource": "fsx:UntagResource",
+        # RestoreDrill (drill.py)
+        "CreateFileSystemFromBackup": "fsx:CreateFileSystemFromBackup",
+        "CreateVolumeFromBackup": "fsx:CreateVolumeFromBackup",
+        "DescribeFileSystems": "fsx:DescribeFileSystems",
+        "DescribeVolumes": "fsx:DescribeVolumes",
+        "DeleteFileSystem": "fsx:DeleteFileSystem",
+        "DeleteVolume": "fsx:DeleteVolume",
     },
     "kms": {"DescribeKey": "kms:DescribeKey"},
 }

@@ -26,6 +26,7 @@ from .errors import (
     CopyNotFoundError,
     EndpointUnreachableError,
     ErrorContext,
+    RestoreNotFoundError,
     ThrottledError,
     is_retryable,
     map_error,
@@ -276,6 +277,67 @@ class AwsGateway:
                     f"{deadline.seconds / 60:g} minutes. Re-run `pulumi destroy` to go on waiting.",
                     **context.fields(None),
                 )
+
+    # -- FSx restores (RestoreDrill) ------------------------------------------------------------------
+
+    def restore(
+        self, operation: str, region: str, request: Mapping[str, Any], deadline: Deadline, secrets: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """CreateFileSystemFromBackup or CreateVolumeFromBackup (``operation``) with ``request`` (its
+        ClientRequestToken makes a retry after a lost answer return the same one); the file system or volume.
+        AWS's message is withheld when it repeats one of ``secrets``."""
+        context = ErrorContext(
+            operation=operation, region=region, backup_id=str(request.get("BackupId")), secrets=tuple(secrets)
+        )
+        fsx = self.clients.fsx(region)
+        call = fsx.create_file_system_from_backup if operation == "CreateFileSystemFromBackup" else None
+        call = call or fsx.create_volume_from_backup
+        answer = self.call(context, deadline, partial(call, **request))
+        return dict(answer.get("FileSystem") or answer.get("Volume") or {})
+
+    def describe_restored(self, region: str, kind: str, resource_id: str, deadline: Deadline) -> dict[str, Any] | None:
+        """A file system or volume (``kind``: ``file_system`` / ``volume``) by ID; None once FSx has none."""
+        operation = "DescribeFileSystems" if kind == "file_system" else "DescribeVolumes"
+        context = ErrorContext(operation=operation, region=region, extra={"file_system_id": resource_id})
+        fsx = self.clients.fsx(region)
+        try:
+            if kind == "file_system":
+                found = self.call(context, deadline, lambda: fsx.describe_file_systems(FileSystemIds=[resource_id]))
+                items = found.get("FileSystems") or []
+            else:
+                found = self.call(context, deadline, lambda: fsx.describe_volumes(VolumeIds=[resource_id]))
+                items = found.get("Volumes") or []
+        except RestoreNotFoundError:
+            return None
+        return dict(items[0]) if items else None
+
+    def list_restored(self, region: str, kind: str, deadline: Deadline) -> list[dict[str, Any]]:
+        """Every file system or volume (``kind``) in ``region``, every page, with their tags."""
+        operation = "DescribeFileSystems" if kind == "file_system" else "DescribeVolumes"
+        context = ErrorContext(operation=operation, region=region, extra={"file_system_id": "the Region's"})
+        fsx = self.clients.fsx(region)
+        describe = fsx.describe_file_systems if kind == "file_system" else fsx.describe_volumes
+        key = "FileSystems" if kind == "file_system" else "Volumes"
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            page = self.call(context, deadline, partial(describe, **({"NextToken": token} if token else {})))
+            found.extend(dict(item) for item in page.get(key) or [])
+            token = page.get("NextToken")
+            if not token:
+                return found
+
+    def delete_restored(
+        self, region: str, kind: str, resource_id: str, options: Mapping[str, Any], deadline: Deadline
+    ) -> None:
+        """DeleteFileSystem or DeleteVolume with ``options`` (no final backup); RestoreNotFoundError when gone."""
+        operation = "DeleteFileSystem" if kind == "file_system" else "DeleteVolume"
+        context = ErrorContext(operation=operation, region=region, extra={"file_system_id": resource_id})
+        fsx = self.clients.fsx(region)
+        if kind == "file_system":
+            self.call(context, deadline, lambda: fsx.delete_file_system(FileSystemId=resource_id, **options))
+        else:
+            self.call(context, deadline, lambda: fsx.delete_volume(VolumeId=resource_id, **options))
 
     # -- KMS ---------------------------------------------------------------------------------------
 

@@ -207,6 +207,14 @@ class ProgressReporter:
         (:func:`waiting_message`); once per message. Never raises."""
         try:
             message = waiting_message(error)
+        except Exception:  # as progress: it must never fail a copy
+            return
+        self.say(urn, message)
+
+    def say(self, urn: str | None, message: str) -> None:
+        """Show ``message`` in ``urn``'s row (a wait, a restore drill's step), unless it is the last one said
+        there. Never raises."""
+        try:
             with self._lock:
                 if self._waits.get(urn) == message:
                     return
@@ -214,7 +222,7 @@ class ProgressReporter:
                 stub = None if self._engine_given_up else _stub_for(str(self.engine_address))
             if stub is None or not self._send(stub, urn, message):
                 self._write(urn, message)
-        except Exception:  # as progress: it must never fail a copy
+        except Exception:  # as progress: it must never fail a copy or a drill
             return
 
     def _due(self, urn: str | None, backup_id: str, lifecycle: str | None, percent: int | None) -> bool:
