@@ -1,66 +1,29 @@
 """Which copy belongs to which record: the ownership protocol, used by create, read, update and delete.
 
-The engine cannot tell the provider why a Create runs (a forced replacement looks like a re-run after a
-crash), another stack (another backend, another machine) may use the same names, and a later run is a new
-process. So each copy carries who owns it, in tags, and every rule below holds by what AWS holds, never by
-memory inside one process:
+The engine's state is the ground truth: a copy is recorded from the moment CopyBackup answers (a failed Create
+hands it over as a resource that failed to initialise, ``serving.record_init_failure``). Tags say the rest, and
+each copy the provider makes carries all three: :data:`IDENTITY_TAG` (``WHO-WHAT``: digests of the resource's
+identity, which holds the stack's random key, and of its replacing inputs), :data:`RESOURCE_TAG` (the identity in
+words) and :data:`OWNER_TAG`, one value written whole at a time: ``lease:HOLDER:STAMP`` (a Create works on it,
+renewed every ``renew``), ``free`` (released), ``claim:CLAIM`` (a state records it; ``CLAIM`` is in its outputs).
 
-* :data:`IDENTITY_TAG` ``WHO-WHAT``: ``WHO`` digests the resource's identity (an unambiguous JSON list of
-  organization, project, stack, parent URN, type, name and the stack's key, built by the resource class),
-  ``WHAT`` its replacing inputs as declared. :data:`RESOURCE_TAG` repeats the identity in words, for a person
-  and for retention. The key (``stack_key``) is random, made once per stack and kept in its state: another
-  stack, same-named on another backend included, never has it, so its copies are never candidates here; a
-  copy of the state (export / import) has it: the same owner. Records written before keys keep the identity
-  they recorded (``v2``, no key) until they are replaced (their orphans are found by it; their replacement is
-  their stack's keyed copy of the same names, :meth:`Identity.replaced_by`).
-* :data:`OWNER_TAG`, one value at a time, each written whole by one TagResource (or with CopyBackup):
+* A copy is deleted only by the record whose claim it carries (:func:`deletion`), after its replacement is
+  AVAILABLE; a sweep (orphans, FAILED copies) takes the copy first and reads it again before each retry.
+* An unrecorded copy is taken (adopted or swept) only through :meth:`Ownership.acquire`: free, or a lease no live
+  run holds (stale on AWS's clock, or, under the stack lock with a keyed identity, held by no Create of this
+  process); it writes its lease, waits ``settle`` and reads it back. A claimed copy is never taken.
+* Missing or unreadable owner tag: hands off (never adopted nor swept; the caller warns naming it).
+* Tag reads acted on are bounded in age: one whose answer took over ``settle`` x :data:`READ_AGE_FRACTION` (1/4)
+  is read again, then given up (hands off). 1/4 because a take-over's read (<= settle/4) and write (deadline
+  settle/2) then land within 3/4 of ``settle`` of what was read, before any rival's read-back.
+* Lease stamps are written and judged on AWS's clock (:class:`AwsClock`, the answers' ``Date``), never a machine's.
 
-  - ``lease:HOLDER:EPOCH`` -- a running Create (``HOLDER`` is random per Create call) works on the copy.
-    It renews the lease every :attr:`LeasePolicy.renew` seconds (reading it first: a lease that is no
-    longer its own is never written over). Cancel, the engine watcher, a timeout or an error release it.
-  - ``free`` -- released: no run works on the copy, no state records it.
-  - ``claim:CLAIM`` -- a state records the copy; ``CLAIM`` (random per Create) is also in the resource's
-    outputs (``claim``). Written as the very last step of Create, and never changed again. A Create that
-    fails once its copy exists writes it too, then hands the copy to the engine with those outputs as a
-    resource that failed to initialise (``serving.record_init_failure``): the state records it, its Update
-    waits for it, its Delete deletes it. Only where the engine cannot be told is the lease released instead.
-
-Invariants, and how they hold:
-
-* **Delete only what this record owns** (:func:`deletion`): a copy is deleted only when its claim is the one
-  this state recorded. Any other copy is left, with a warning. A state written before claims existed (no
-  ``claim`` output) deletes only a copy with no owner tag (it predates them too).
-* **A replaced copy goes last**: before deleting a copy it owns, a record waits for a copy of the same
-  resource claimed by another record and made after it (its replacement) to be AVAILABLE, and keeps the copy
-  when none becomes so (``Copies.delete``).
-* **Never two records for one copy**: a claimed copy is never adopted. An unrecorded copy is adopted only
-  through :meth:`Ownership.acquire`: a free lease, or one that stayed unchanged for :attr:`LeasePolicy.stale`
-  seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp is
-  older than that plus :attr:`LeasePolicy.skew` by this machine's clock. With a keyed identity, only runs of
-  this stack hold its leases and the stack lock (held by ``up``, ``refresh``, ``destroy``) lets one run at a
-  time: a lease no Create of this process holds is a run that ended (a crashed provider), taken over at once.
-  This assumes a stack's state is used by one backend at a time (a moved state is not run from both). Taking
-  over writes our lease, waits :attr:`LeasePolicy.settle` seconds and reads it back: of two runs taking over
-  at once, the one whose write landed last keeps it and the other sees so and goes its own way (a new copy).
-  The claim is read back before Create returns; it settles first only when this run's lease was last written
-  ``stale / 2`` ago or more (no run can take over a lease written more lately). This assumes that a
-  TagResource is visible to ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write
-  takes less than that (each such write has a deadline of ``settle / 2``), and that clocks differ by less than
-  ``skew``.
-* **Hands off the ambiguous**: a copy whose owner tag is missing or unreadable is never adopted nor swept
-  (:attr:`Owner.ambiguous`); the caller warns. A sweep (orphans, FAILED copies) takes a copy as an adoption
-  does, and reads the owner tag again before each retry of DeleteBackup (:meth:`Ownership.confirm`).
-* **Adoption must match**: identity, replacing inputs, and what AWS says of the copy (source backup, source
-  Region, KMS key): the provider checks the copy itself, not only its tags.
-
-Undecidable cases, each decided to lose no data:
-
-* A Create whose claim landed but whose answer was lost on every read-back: the copy carries a claim no state
-  records. No later run can tell it from a copy another state holds, so it is never adopted nor deleted; the
-  error names it for a person to delete.
-* A stopped run (a debugger, a paused VM) keeps its stack's lock: only when a person removes the lock
-  (``pulumi cancel``) may the next run take its copy over (at once with a keyed identity, after ``stale``
-  without); when it resumes, it sees the lease is not its own and stops without claiming.
+Assumptions: a TagResource is visible to ListTagsForResource within ``settle``; a stack's state is used from one
+backend at a time. Kept for what was written before this protocol: ``v2`` identities without a key (until the
+record is replaced; :meth:`Identity.replaced_by`), owner kinds ``legacy-recorded``/``legacy-unrecorded`` (the
+``recorded`` tag), states without a ``claim`` output (delete only a copy with no or a legacy owner tag); lease
+stamps of older versions are judged as AWS-clock stamps. The reasoning and the undecidable cases:
+``docs/dev/ownership.md``.
 """
 
 from __future__ import annotations
@@ -101,9 +64,9 @@ READ_AGE_FRACTION = 0.25
 """A tag read is acted on only when its answer came within this fraction of ``settle`` (see the header)."""
 READ_ATTEMPTS = 3
 """Reads tried before a step gives up on a fresh enough answer (and keeps hands off)."""
-MIN_SETTLE = 0.4
-"""The shortest ``settle`` a time scale makes: a tag read's answer must come within a fraction of it, and an
-answer on a busy machine takes tens of milliseconds."""
+MIN_SETTLE = 2.0
+"""The shortest ``settle`` a time scale makes: a tag read's answer (every page) must come within a fraction of
+it, and one on a busy machine (the tests' emulator, pages of one tag) takes a few hundred milliseconds."""
 DATE_RESOLUTION = 1.0
 """HTTP ``Date`` headers are whole seconds, rounded down."""
 
