@@ -423,14 +423,17 @@ class Lease:
             raise LeaseLost()
 
     def _renew_loop(self) -> None:
-        while not self._stop.wait(self._protocol.policy.renew):
+        policy = self._protocol.policy
+        wait = policy.renew
+        while not self._stop.wait(wait):
             try:
-                self._protocol.renew(self)
+                renewed = self._protocol.renew(self)
             except LeaseLost:
                 self.lost = True
                 return
             except BackupCopyError:
-                continue  # one failed renewal is not fatal: the next one tries again, well within `stale`
+                renewed = False  # one failed renewal is not fatal: the next one tries again, well within `stale`
+            wait = policy.renew if renewed else policy.settle
 
 
 class HeldLeases:
@@ -525,17 +528,18 @@ class Ownership:
             return None  # our lease may have landed: unrenewed, it goes stale and the copy is taken again later
         return self.hold(backup, holder) if taken else None
 
-    def renew(self, lease: Lease) -> None:
+    def renew(self, lease: Lease) -> bool:
         """Renew ``lease`` if it is still this run's; LeaseLost when another run holds the copy now. Without a
-        fresh enough read nothing is written (the next renewal tries again)."""
+        fresh enough read nothing is written: False (the loop tries again after ``settle``)."""
         read = self._fresh(lease.backup)
         if read is None:
-            return
+            return False
         owner = owner_of(read.tags)
         if owner.kind != "lease" or owner.value != lease.holder:
             raise LeaseLost()
         self.write_owner(lease.backup, lease_value(lease.holder, self.clock.now()), self.policy.renew)
         lease.written_at = time.monotonic()
+        return True
 
     def confirm(self, lease: Lease) -> None:
         """Read the copy's owner tag now: LeaseLost unless a fresh enough read shows it is still ``lease``."""

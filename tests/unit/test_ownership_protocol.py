@@ -410,3 +410,19 @@ def test_lease_ages_are_judged_and_stamped_on_aws_clock() -> None:
     ownership = Ownership(behind.read, behind.write, policy, lambda _seconds: False)
     assert ownership.acquire(BACKUP) is None
     assert owner_of(behind.tags).value == "live"
+
+
+def test_a_renewal_without_a_fresh_read_writes_nothing_and_tries_again_soon() -> None:
+    """A renewal whose reads all answer too slowly skips its write (the lease may have been taken since the
+    read); the lease is not lost for it, and a later renewal writes it again."""
+    store = TagStore(FREE)
+    lease = protocol(store).acquire(BACKUP)
+    assert lease is not None
+    written = store.tags[OWNER_TAG]
+    store.answer_seconds = [POLICY.fresh_read * 2] * READ_ATTEMPTS
+    while store.answer_seconds:
+        time.sleep(POLICY.renew / 4)
+    time.sleep(POLICY.renew * 3)
+    assert not lease.lost and owner_of(store.tags).value == lease.holder
+    assert store.tags[OWNER_TAG] != written  # renewed again once reads answered in time
+    lease.stop_renewing()
