@@ -116,15 +116,19 @@ def test_a_copy_whose_owner_tag_was_removed_is_neither_adopted_nor_swept_by_anot
     assert len(warnings) >= 2, b.stderr_text  # at the create, and at the destroy's sweep
 
 
+@pytest.mark.parametrize("skew", ["machine-behind", "aws-ahead"])
 def test_a_live_copy_of_a_machine_whose_clock_is_behind_is_not_swept_by_another_run(
-    fsx_server: EmulatorServer, fsx_remote: RemoteEmulator
+    fsx_server: EmulatorServer, fsx_remote: RemoteEmulator, skew: str
 ) -> None:
-    """Run A's machine clock reads 2 hours behind; while A's copy is COPYING under its lease, run B destroys
-    its own copy of the resource and sweeps the resource's unrecorded copies. A's lease is stamped and judged
-    on AWS's clock, so it is live: B leaves the copy, and A claims it."""
+    """Run A's machine clock reads 2 hours behind true time (or AWS's clock is 2 hours ahead of both
+    machines); while A's copy is COPYING under its lease, run B destroys its own copy of the resource and
+    sweeps the resource's unrecorded copies. A's lease is stamped and judged on AWS's clock, so it is live: B
+    leaves the copy, and A claims it."""
     fsx_remote.configure(copy_seconds=12.0)  # A's copy is COPYING under its lease while B's destroy runs
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    a, b = _two(fsx_server.url, PFC_TEST_CLOCK_BEHIND="7200")
+    if skew == "aws-ahead":
+        fsx_remote.skew_clock(7200)
+    a, b = _two(fsx_server.url, **({"PFC_TEST_CLOCK_BEHIND": "7200"} if skew == "machine-behind" else {}))
     try:
         news = checked(b, inputs(source))
         b_id, b_outs = b.create(NAME, news)
