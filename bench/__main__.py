@@ -8,7 +8,20 @@ import platform
 import sys
 import time
 
-from . import calls, cli, concurrency, ctrlc, listing, memory, preview, process, state, throughput, waits
+from . import (
+    calls,
+    cli,
+    concurrency,
+    ctrlc,
+    listing,
+    memory,
+    preview,
+    process,
+    region_listing,
+    state,
+    throughput,
+    waits,
+)
 from .common import RESULTS_PATH, Result, compile_bytecode, print_table, write_results
 
 SECTIONS = {
@@ -20,6 +33,7 @@ SECTIONS = {
     "concurrency": concurrency,
     "cli": cli,
     "listing": listing,
+    "region_listing": region_listing,
     "calls": calls,
     "memory": memory,
     "ctrlc": ctrlc,

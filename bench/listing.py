@@ -4,7 +4,8 @@ destination, clean and with 5% of listing calls throttled; the create must succe
 Create lists the destination's copies (``backup-type`` = ``USER_INITIATED``, which every copy has) so that a
 re-run adopts the copy an unfinished run left. Unrelated backups are measured two ways: AUTOMATIC (a DR
 Region's own daily backups, which the filter skips) and USER_INITIATED (backups or copies of other stacks,
-the worst case: they match the filter). Pages hold 50 backups (AWS's most); in-process emulator.
+the worst case: they match the filter). Pages hold 50 backups (AWS's most); in-process emulator. Each create is
+the first of a new run's provider (a run lists a Region once, ``region_listing`` counts whole runs).
 """
 
 from __future__ import annotations
@@ -34,26 +35,30 @@ def _series(backup_type: str, sizes: tuple[int, ...]) -> list[tuple[int, float, 
     with moto.mock_aws(), InProcessEmulator() as emulator:
         emulator.configure(copy_seconds=0, page_size=PAGE)
         source = emulator.seed_backup(SOURCE_REGION)
-        provider = BackupCopyProvider()
-        provider.configure(ConfigureRequest(Config({"aws:region": DR_REGION}, "bench")))
         rng = random.Random(15)
         rate = [0.0]
         throttles = [0]
+        before_copy: list[int] = []
 
         def throttle(model: Any, **_: Any) -> None:
             if model.name == "DescribeBackups" and rng.random() < rate[0]:
                 throttles[0] += 1
                 raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, model.name)
 
-        provider._clients.fsx(DR_REGION).meta.events.register("before-call", throttle)
-        before_copy: list[int] = []
-        copy_backup = provider._gateway.copy_backup
+        def new_run() -> BackupCopyProvider:
+            """A provider as a new run's process makes it: it lists the Region once per run (issue 24)."""
+            provider = BackupCopyProvider()
+            provider.configure(ConfigureRequest(Config({"aws:region": DR_REGION}, "bench")))
+            provider._clients.fsx(DR_REGION).meta.events.register("before-call", throttle)
+            copy_backup = provider._gateway.copy_backup
 
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            before_copy.append(emulator.calls("DescribeBackups", DR_REGION) + throttles[0])
-            return copy_backup(*args, **kwargs)
+            def counted(*args: Any, **kwargs: Any) -> Any:
+                before_copy.append(emulator.calls("DescribeBackups", DR_REGION) + throttles[0])
+                return copy_backup(*args, **kwargs)
 
-        provider._gateway.copy_backup = counted  # type: ignore[method-assign]
+            provider._gateway.copy_backup = counted  # type: ignore[method-assign]
+            return provider
+
         seeded = 0
         for size in sizes:
             for _ in range(size - seeded):
@@ -68,6 +73,7 @@ def _series(backup_type: str, sizes: tuple[int, ...]) -> list[tuple[int, float, 
                     "source_region": SOURCE_REGION,
                     "resource_identity": f"bench/listing/{backup_type}/{size}/{share}",
                 }
+                provider = new_run()
                 try:
                     provider.create(provider.check({}, news).inputs)
                     ok = True

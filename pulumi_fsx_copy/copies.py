@@ -33,6 +33,7 @@ from .errors import (
 from .facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import UNCANCELLABLE, AwsGateway
 from .kms import parse_key_reference
+from .listings import RegionListings
 from .ownership import (
     FREE,
     IDENTITY_TAG,
@@ -130,6 +131,7 @@ class Copies:
         self.gateway = gateway
         self.policy = policy
         self.progress = progress
+        self.listings = RegionListings(gateway.list_copies, gateway.scope)
 
     def _ownership(self, request: CopyRequest, deadline: Deadline) -> Ownership:
         return self._ownership_in(request.region, tuple(request.tags.values()), deadline)
@@ -251,7 +253,7 @@ class Copies:
         """This Create's lease on the copy it works on."""
         if request.client_request_token:
             return self._start_with_token(request, ownership, deadline)
-        copies = self.gateway.list_copies(request.region, deadline)
+        copies = self.listings.copies(request.region, deadline, who=request.identity.who)
         _warn_ambiguous(request.region, copies, request.identity, keep=None)
         for failed in unrecorded(copies, request.identity, any_inputs=False):
             if failed.get("Lifecycle") == Lifecycle.FAILED and self._released(failed):
@@ -260,9 +262,13 @@ class Copies:
         for candidate in candidates:
             if not self._matches(request, candidate, deadline):
                 continue
-            lease = ownership.acquire(candidate, stack_locked=request.identity.per_stack)
+            try:
+                lease = ownership.acquire(candidate, stack_locked=request.identity.per_stack)
+            except CopyNotFoundError:
+                continue  # gone since the run's listing nominated it
             if lease is not None:
                 try:
+                    lease.backup = self.gateway.describe_backup(request.region, str(candidate["BackupId"]), deadline)
                     self._restore_tags(request, lease.backup, deadline)
                 except BaseException:
                     ownership.release(lease)
@@ -270,9 +276,12 @@ class Copies:
                 return lease
         holder, owner = ownership.new_lease()
         token = fresh_token(request.identity)
-        backup = self._copy_backup(
-            request, token, {**request.tags, **ownership_tags(request.identity, owner)}, deadline
-        )
+        try:
+            backup = self._copy_backup(
+                request, token, {**request.tags, **ownership_tags(request.identity, owner)}, deadline
+            )
+        finally:
+            self.listings.made(request.region, request.identity.who)
         return ownership.hold(backup, holder)
 
     def _start_with_token(self, request: CopyRequest, ownership: Ownership, deadline: Deadline) -> Lease:
@@ -283,7 +292,10 @@ class Copies:
         """
         token = str(request.client_request_token)
         tags = {**request.tags, **ownership_tags(request.identity, FREE)}
-        backup = self._copy_backup(request, token, tags, deadline)
+        try:
+            backup = self._copy_backup(request, token, tags, deadline)
+        finally:
+            self.listings.made(request.region, request.identity.who)
         backup_id = str(backup["BackupId"])
         problem = self._token_problem(request, backup, deadline)
         # acquire reads the tags as they are now
@@ -431,7 +443,7 @@ class Copies:
             lifecycle = backup.get("Lifecycle")
             self.progress.report(current_urn(), backup_id, lifecycle, backup.get("ProgressPercent"), request.region)
             if lifecycle in ENDED:
-                self.gateway.slots.release(request.region, backup_id)
+                self.gateway.copy_ended(request.region, backup_id)
             if lifecycle == Lifecycle.AVAILABLE:
                 return backup
             if lifecycle == Lifecycle.FAILED:
@@ -472,8 +484,9 @@ class Copies:
     # -- read and delete ---------------------------------------------------------------------------
 
     def orphans(self, region: str, identity: Identity, keep: str, deadline: Deadline) -> list[dict[str, Any]]:
-        """This resource's copies that no state records and no run holds (``keep`` aside)."""
-        copies = self.gateway.list_copies(region, deadline)
+        """This resource's copies that no state records and no run holds (``keep`` aside), by the run's listing
+        (:mod:`~pulumi_fsx_copy.listings`): candidates, each taken (its tags read now) before any sweep."""
+        copies = self.listings.copies(region, deadline, who=identity.who)
         _warn_ambiguous(region, copies, identity, keep=keep)
         return [
             b
@@ -491,7 +504,10 @@ class Copies:
         """Delete a copy no state records, having taken it first (lease written, settled, read back) and read its
         owner tag again before each retry of the deletion; False when another run holds it (left alone)."""
         backup_id = str(backup["BackupId"])
-        lease = ownership.acquire(backup)
+        try:
+            lease = ownership.acquire(backup)
+        except CopyNotFoundError:
+            return False  # gone since the run's listing nominated it
         if lease is None:
             return False
         deleted = False
@@ -548,14 +564,13 @@ class Copies:
         last usable copy of a replaced resource (``wait_for_available=False``, a replacement that failed)."""
         old_id = str(old["BackupId"])
         made = _creation_time(old) or datetime.min.replace(tzinfo=timezone.utc)
-        newer = [
+        nominated = [  # by a listing begun after every copy this process made there: a replacement is in it
             b
-            for b in self.gateway.list_copies(region, deadline)
-            if identity.replaced_by(b)
-            and str(b.get("BackupId")) != old_id
-            and owner_of(tag_map(b)).kind == "claim"
-            and (_creation_time(b) or made) >= made
+            for b in self.listings.copies(region, deadline)
+            if identity.replaced_by(b) and str(b.get("BackupId")) != old_id and (_creation_time(b) or made) >= made
         ]
+        described = [self.gateway.find_backup(region, str(b["BackupId"]), deadline) for b in nominated]
+        newer = [b for b in described if b is not None and owner_of(tag_map(b)).kind == "claim"]
         tracker = self.gateway.poll.tracker()
         started = time.monotonic()
         while newer:

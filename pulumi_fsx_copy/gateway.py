@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -88,6 +88,14 @@ class AwsGateway:
         self.clock = AwsClock()
         """AWS's clock, as every answer's ``Date`` tells it (lease stamps and ages are judged on it)."""
 
+    def scope(self, region: str) -> Hashable:
+        """``region`` as the AWS settings in force see it: another account's (or endpoint's) Region is another."""
+        return (self.clients.settings.key, region)
+
+    def copy_ended(self, region: str, backup_id: str) -> None:
+        """A copy into ``region`` ended (AVAILABLE, FAILED, DELETED): whoever waits for a copy slot there may go."""
+        self.slots.release(self.scope(region), backup_id)
+
     # -- the retry policy ------------------------------------------------------------------------
 
     def call(
@@ -137,7 +145,8 @@ class AwsGateway:
         """Sleep before retry ``attempt``; a full copy quota waits until a copy in progress is predicted to end."""
         if isinstance(error, CopyLimitExceededError) and context.operation == "CopyBackup":
             region = context.region
-            return self.slots.wait_for_slot(region, attempt, lambda: self.list_copies(region, deadline), deadline)
+            scope = self.scope(region)
+            return self.slots.wait_for_slot(scope, attempt, lambda: self.list_copies(region, deadline), deadline)
         return deadline.sleep(self.backoff.delay(attempt))
 
     # -- FSx ---------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ It only translates between the engine and the copy's life: which copy is whose i
 :mod:`pulumi_fsx_copy.ownership`, the steps in AWS are :mod:`pulumi_fsx_copy.copies`, every call goes
 through :mod:`pulumi_fsx_copy.gateway`. It is pickled into every resource's state by reference
 (``__reduce__``): no client, session or credential ever leaves the provider process. One instance serves
-every engine call at once (see ``serving``), so it keeps no per-call state on ``self``.
+every engine call at once (see ``serving``), so it keeps no per-call state on ``self``. Hidden inputs and outputs
+are ``__``-keyed in the engine's bags, plain-named inside (``from_engine``, ``to_engine``: here only).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ from .ownership import (
     tag_map,
 )
 from .progress import ProgressReporter, current_urn
-from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, REPLACING_INPUTS
+from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, HIDDEN_KEYS, REPLACING_INPUTS
 from .serving import can_record_init_failure, diagnostic, record_init_failure
 from .serving import install as serve_engine
 from .tags import TagChanges, tag_changes
@@ -90,6 +91,45 @@ def _identity_of(props: Mapping[str, Any]) -> Identity | None:
 
 
 _Operation = TypeVar("_Operation", bound=Callable[..., Any])
+
+
+def from_engine(props: Mapping[str, Any]) -> dict[str, Any]:
+    """An engine's property bag in the provider's names: each hidden input and output under its plain name, read
+    from its ``__`` key (``schema.HIDDEN_KEYS``), else from the plain name a state written before holds."""
+    bag = dict(props)
+    for name, key in HIDDEN_KEYS.items():
+        if key in bag:
+            bag[name] = bag.pop(key)
+    return bag
+
+
+def to_engine(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A property bag for the engine: each hidden input and output under its ``__`` key, which the engine leaves
+    out of the diffs it shows."""
+    return {HIDDEN_KEYS.get(k, k): v for k, v in props.items()}
+
+
+def _in_engine_keys(operation: _Operation) -> _Operation:
+    """A lifecycle operation at the engine's boundary: its property bags (the dict arguments) from the engine's
+    keys, the bags of its result to them (``from_engine``, ``to_engine``)."""
+
+    @functools.wraps(operation)
+    def run(self: BackupCopyProvider, *args: Any) -> Any:
+        result = operation(self, *(from_engine(a) if isinstance(a, dict) else a for a in args))
+        if isinstance(result, CheckResult):
+            return CheckResult(to_engine(result.inputs), result.failures)
+        if isinstance(result, CreateResult):
+            return CreateResult(result.id, to_engine(result.outs or {}))
+        if isinstance(result, ReadResult):
+            inputs = None if result.inputs is None else to_engine(result.inputs)
+            return ReadResult(result.id, to_engine(result.outs or {}), inputs)
+        if isinstance(result, UpdateResult):
+            return UpdateResult(to_engine(result.outs or {}))
+        return result
+
+    return run  # type: ignore[return-value]
+
+
 _GUARDED = ("create", "update", "delete")
 """Operations that change AWS: refused when the account is not allowed (as pulumi-aws refuses at configure)."""
 
@@ -145,6 +185,7 @@ class BackupCopyProvider(ResourceProvider):
         # Serve every engine call while copies wait, as many copies at once as AWS allows; hear Cancel.
         serve_engine()
 
+    @_in_engine_keys
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs offline and record the resolved Regions; refuse pulumi-aws settings that cannot be
         honoured. The Region of a copy declared without ``region`` is its recorded one (``olds``), then its
@@ -172,6 +213,7 @@ class BackupCopyProvider(ResourceProvider):
                 failures.append(CheckFailure("", problem))
         return CheckResult(inputs, failures)
 
+    @_in_engine_keys
     @_with_resource_settings
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare the old outputs with the new inputs; ask KMS only when offline cannot tell.
@@ -200,6 +242,7 @@ class BackupCopyProvider(ResourceProvider):
             return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         return result
 
+    @_in_engine_keys
     @_with_resource_settings
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Start the copy (or adopt this resource's unrecorded one), wait for AVAILABLE, claim it last.
@@ -235,6 +278,7 @@ class BackupCopyProvider(ResourceProvider):
             raise _recorded_unfinished(request.region, props, record, unfinished) from None
         return CreateResult(backup_id, outs)
 
+    @_in_engine_keys
     @_with_resource_settings
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the copy; report it deleted when it is gone (for ``BackupCopy.get``: raise, saying where).
@@ -270,10 +314,11 @@ class BackupCopyProvider(ResourceProvider):
         outs = self._outputs(region, base, backup, managed_keys=managed, from_aws=True, known=props)
         if _awaited(props) and backup.get("Lifecycle") in IN_PROGRESS and PROVIDER_KEY in props:
             reason = _not_ready(id_, region, backup)
-            if record_init_failure(id_, {**outs, PROVIDER_KEY: props[PROVIDER_KEY]}, [reason]):
+            if record_init_failure(id_, to_engine({**outs, PROVIDER_KEY: props[PROVIDER_KEY]}), [reason]):
                 raise BackupCopyError(reason, operation="DescribeBackups", region=region, backup_id=id_)
         return ReadResult(id_, outs)
 
+    @_in_engine_keys
     @_with_resource_settings
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Change the managed tags in place (tags the stack never declared are left alone); then wait for a
@@ -308,6 +353,7 @@ class BackupCopyProvider(ResourceProvider):
         self._require_usable_key(region, id_, outs.get("kms_key_id"), outs["kms_key_state"])
         return UpdateResult(outs)
 
+    @_in_engine_keys
     @_with_resource_settings
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the copy if this record owns it (its claim), wait until it is gone, then delete this
@@ -555,7 +601,7 @@ def _recorded_unfinished(
     record.setdefault("kms_key_state", None)
     record[PROVIDER_KEY] = inputs.get(PROVIDER_KEY)
     error = kept(unfinished.error, backup_id, region, recorded=True)
-    if record_init_failure(backup_id, record, [diagnostic(error) or str(error)]):
+    if record_init_failure(backup_id, to_engine(record), [diagnostic(error) or str(error)]):
         return error
     return unfinished.error.with_message(
         f"{unfinished.error} Copy {backup_id} in '{region}' carries the claim {unfinished.claim} (its "

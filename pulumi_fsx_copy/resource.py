@@ -12,7 +12,7 @@ from .aws_options import record_aws_providers, take_aws_provider, timeouts_in_mi
 from .errors import InvalidInputError
 from .ownership import resource_identity
 from .provider import BackupCopyProvider
-from .schema import INPUT_ORDER, OUTPUT_NAMES
+from .schema import HIDDEN_KEYS, INPUT_ORDER, OUTPUT_NAMES
 from .sdk_internals import without_dependencies
 from .stack_key import stack_key
 from .validation import backup_id_problem
@@ -348,9 +348,10 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
                 "own copy, remove import_."
             )
         props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_ORDER}
-        props["resource_identity"] = _identity(resource_name, opts)
-        opts, props["aws_provider"] = take_aws_provider(opts)
-        props["custom_timeouts"] = timeouts_in_minutes(resource_name, opts)
+        # Hidden inputs under their `__` keys (schema.HIDDEN_KEYS), which the engine leaves out of every diff it shows.
+        props[HIDDEN_KEYS["resource_identity"]] = _identity(resource_name, opts)
+        opts, props[HIDDEN_KEYS["aws_provider"]] = take_aws_provider(opts)
+        props[HIDDEN_KEYS["custom_timeouts"]] = timeouts_in_minutes(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))
         # `tags_all` is every tag AWS holds on the copy: the declared ones (secret when given as secrets), the
         # source's (copy_tags), ones added in AWS. The program cannot know which may be secret, so it always is.
@@ -373,7 +374,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             raise InvalidInputError(f"BackupCopy {resource_name!r}: {problem}.")
         copy = BackupCopy.__new__(BackupCopy)
         props: dict[str, Any] = dict.fromkeys((*INPUT_ORDER, *OUTPUT_NAMES))
-        opts, props["aws_provider"] = take_aws_provider(opts)  # its Region is where the copy is looked for
+        opts, props[HIDDEN_KEYS["aws_provider"]] = take_aws_provider(opts)  # its Region is where the copy is looked for
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         pulumi.dynamic.Resource.__init__(copy, BackupCopyProvider(), resource_name, props, merged)
         return copy

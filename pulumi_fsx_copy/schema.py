@@ -31,7 +31,7 @@ class InputField:
     """``T`` of the constructor's ``pulumi.Input[T]``."""
     required: bool = False
     doc: str = ""
-    """The input's documentation (the ``BackupCopyArgs`` property, the constructor)."""
+    """The input's documentation (the ``BackupCopyArgs`` property, the constructor; a hidden one's: the README's)."""
     output_type: str = ""
     """``T`` of the resource's ``pulumi.Output[T]`` attribute of the same name."""
     output_doc: str = ""
@@ -42,6 +42,11 @@ class InputField:
     """The README's "on change" cell when :attr:`on_change` alone does not say it."""
     readme_output: str = ""
     """The README's outputs row for this input, when its output says more than the input (e.g. an ARN)."""
+
+    @property
+    def key(self) -> str:
+        """Its key in the engine's property bags (inputs and state): ``__`` + name when hidden."""
+        return state_key(self.name, hidden=self.hidden)
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,23 @@ class OutputField:
     python_type: str = "str"
     doc: str = ""
     readme: str = ""
-    """The README's "meaning" cell (None of them for hidden outputs, which the README explains in prose)."""
+    """The README's "meaning" cell (of the hidden keys' table for a hidden output)."""
+
+    @property
+    def key(self) -> str:
+        """Its key in the engine's property bags (the state): ``__`` + name when hidden."""
+        return state_key(self.name, hidden=self.hidden)
+
+
+HIDDEN_KEY_PREFIX = "__"
+"""What a hidden input's or output's key starts with in the engine's property bags: the engine leaves such keys out
+of every diff it shows (Go ``resource.IsInternalPropertyKey``) and the Python SDK passes them on unchanged both ways
+(``__provider``, the SDK's own, is one of them)."""
+
+
+def state_key(name: str, *, hidden: bool) -> str:
+    """The key of input or output ``name`` in the engine's property bags."""
+    return HIDDEN_KEY_PREFIX + name if hidden else name
 
 
 DEFAULT_WAIT_TIMEOUT_MINUTES = 360.0
@@ -153,17 +174,35 @@ INPUTS: tuple[InputField, ...] = (
         "to become deletable",
         readme_default="360",
     ),
-    InputField("resource_identity", "record", hidden=True),
+    InputField(
+        "resource_identity",
+        "record",
+        hidden=True,
+        doc="set by BackupCopy: the stack's key, organization, project, stack, the parent's URN (which carries the "
+        'whole parent chain), type and name, from which the copy\'s ownership tags are made (see "How it behaves")',
+    ),
     # -- set by BackupCopy from its resource options (pulumi-aws habits; see awsconfig.py) --
-    # aws_provider: the settings the program can read from the pulumi-aws Provider given as opts.provider /
-    # opts.providers["aws"] (awsconfig.PROVIDER_SETTINGS), never a credential; absent without one.
-    InputField("aws_provider", "record", hidden=True),
-    # custom_timeouts: opts.custom_timeouts in minutes ({"create": m, "delete": m}, only those given); each bounds
-    # its wait together with wait_timeout_minutes, the shorter winning.
-    InputField("custom_timeouts", "record", hidden=True),
-    # default_tags: set by check from pulumi-aws's defaultTags in force, {key: digest of the value} (a tag value may
-    # be a secret: never in the state); a change updates the copy's tags in place.
-    InputField("default_tags", "update", hidden=True),
+    InputField(
+        "aws_provider",
+        "record",
+        hidden=True,
+        doc="set by BackupCopy: the settings of the explicit pulumi-aws `Provider` given as `opts.provider` / "
+        '`opts.providers["aws"]` (never a credential, see "Credentials and Regions"); absent without one',
+    ),
+    InputField(
+        "custom_timeouts",
+        "record",
+        hidden=True,
+        doc="set by BackupCopy: the resource options' `custom_timeouts` create and delete in minutes (only those "
+        "given); each bounds its wait together with `wait_timeout_minutes`, the shorter winning",
+    ),
+    InputField(
+        "default_tags",
+        "update",
+        hidden=True,
+        doc="set by the provider's check from pulumi-aws's `defaultTags` in force: each key with a digest of its "
+        "value, never the value (it may be a secret); a change updates the copy's tags in place",
+    ),
 )
 """Every input, the user's in the order of the constructor, then the hidden ones."""
 
@@ -226,8 +265,18 @@ OUTPUTS: tuple[OutputField, ...] = (
         'and refresh; `Unknown` when KMS could not be asked (see "KMS key state" below); `pulumi up` fails with '
         "`KmsKeyError` while it is a state other than `Enabled` or `Unknown`, since the copy cannot be restored",
     ),
-    OutputField("kms_key_id_requested", hidden=True),
-    OutputField("claim", hidden=True),  # the copy's claim (ownership.py): delete deletes only a copy carrying it
+    OutputField(
+        "kms_key_id_requested",
+        hidden=True,
+        readme="`kms_key_id` exactly as you gave it (e.g. an alias), so that a later diff tells another key from "
+        "another name of the same key",
+    ),
+    OutputField(
+        "claim",
+        hidden=True,
+        readme='the claim this record holds on the copy (see "What is guaranteed about a copy\'s ownership"): '
+        "delete deletes only a copy carrying it",
+    ),
 )
 """Every output beyond the inputs (``kms_key_id`` is an input whose output is the key's ARN)."""
 
@@ -247,3 +296,9 @@ INPUT_DEFAULTS: Mapping[str, Any] = MappingProxyType(
 OUTPUT_NAMES = tuple(field.name for field in OUTPUTS if not field.hidden)
 """The outputs the resource class registers (and exposes as attributes)."""
 HIDDEN_OUTPUTS = tuple(field.name for field in OUTPUTS if field.hidden)
+HIDDEN_KEYS: Mapping[str, str] = MappingProxyType(
+    {field.name: field.key for field in INPUTS if field.hidden}
+    | {field.name: field.key for field in OUTPUTS if field.hidden}
+)
+"""Each hidden input's and output's key in the engine's property bags. The provider translates at its boundary only
+(``provider.py``); a state written before these keys were ``__``-prefixed holds the plain names, read as well."""

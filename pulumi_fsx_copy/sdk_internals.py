@@ -30,6 +30,12 @@ per run (the run's resource monitor)
 ``pulumi._types.is_input_type`` / ``input_type_to_dict``    aws_options        a component's aws Provider given input
                                                                               types (``ProviderAssumeRoleArgs``) is
                                                                               refused, naming the setting
+pulumi-aws's ``Provider._internal_init(self, resource_name, aws_options        the Provider's settings are not recorded:
+opts, **settings)`` receives the settings as keywords                         a BackupCopy given it is refused, naming
+                                                                              the Provider (``tests/program``)
+A resource's ``_providers`` maps a package to the provider  aws_options        a component's aws Provider no longer
+its children inherit (``providers={"aws": ...}``)                             reaches its children's copies:
+                                                                              ``tests/program`` fails at once
 =========================================================  =================  ==========================================
 """
 

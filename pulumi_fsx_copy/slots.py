@@ -3,17 +3,19 @@
 When CopyBackup answers ``ServiceLimitExceeded``, blind exponential backoff either hammers AWS or
 sleeps long past the moment a slot frees. :class:`CopySlots` instead lists the copies in progress in
 the destination Region (one DescribeBackups, shared by every thread of the provider waiting on that
-Region), follows each with a :class:`~pulumi_fsx_copy.waiting.ProgressTracker` across listings, and
+Region: at most one per poll interval, whatever the number of waiters), follows each with a
+:class:`~pulumi_fsx_copy.waiting.ProgressTracker` across listings, and
 retries when the first of them is predicted to end. A copy this process sees end (its own create saw
 it AVAILABLE, FAILED or DELETED) wakes the waiters of its Region at once, and so does the engine's
-Cancel (the wait then raises :class:`~pulumi_fsx_copy.waiting.WaitCancelled`).
+Cancel (the wait then raises :class:`~pulumi_fsx_copy.waiting.WaitCancelled`). A "region" here is a
+destination Region as one set of AWS settings sees it (``AwsGateway.scope``): two accounts' are two.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -41,21 +43,21 @@ class CopySlots:
         self._backoff = backoff
         self._cancel = cancel
         self._cond = threading.Condition()
-        self._regions: dict[str, _Region] = {}
+        self._regions: dict[Hashable, _Region] = {}
         cancel.wakes(self._cond)
 
-    def _region(self, name: str) -> _Region:
+    def _region(self, name: Hashable) -> _Region:
         region = self._regions.get(name)
         if region is None:
             region = self._regions[name] = _Region()
         return region
 
-    def generation(self, region: str) -> int:
+    def generation(self, region: Hashable) -> int:
         """A counter that changes whenever a copy into ``region`` is seen to end."""
         with self._cond:
             return self._region(region).generation
 
-    def release(self, region: str, backup_id: str) -> None:
+    def release(self, region: Hashable, backup_id: str) -> None:
         """A copy into ``region`` ended (AVAILABLE, FAILED, DELETED): wake whoever waits for a slot there."""
         with self._cond:
             state = self._region(region)
@@ -63,7 +65,7 @@ class CopySlots:
             state.generation += 1
             self._cond.notify_all()
 
-    def wait_for_slot(self, region: str, attempt: int, lister: Lister, deadline: Deadline) -> bool:
+    def wait_for_slot(self, region: Hashable, attempt: int, lister: Lister, deadline: Deadline) -> bool:
         """After CopyBackup hit the copy limit in ``region``: wait until a copy there may have ended.
 
         Follows the copies in progress with shared listings (one DescribeBackups per Region at a time,
@@ -89,7 +91,7 @@ class CopySlots:
             if self.generation(region) != generation:
                 return not deadline.expired()
 
-    def _list(self, region: str, lister: Lister) -> list[tuple[float, ProgressTracker]]:
+    def _list(self, region: Hashable, lister: Lister) -> list[tuple[float, ProgressTracker]]:
         with self._cond:
             state = self._region(region)
             while state.listing:
@@ -128,7 +130,7 @@ class CopySlots:
             seen[backup_id] = (created, tracker)
         state.trackers = seen
 
-    def wait(self, region: str, seconds: float, deadline: Deadline, generation: int) -> bool:
+    def wait(self, region: Hashable, seconds: float, deadline: Deadline, generation: int) -> bool:
         """Sleep ``seconds`` (or until the deadline), waking early when a copy into ``region`` ends after
         ``generation`` (see :meth:`generation`); False when no time was left. Raises
         :class:`~pulumi_fsx_copy.waiting.WaitCancelled` as soon as the engine cancels."""

@@ -2,7 +2,8 @@
 
 ``python tools/schema_codegen.py`` rewrites the generated blocks (between ``<generated: NAME>`` and
 ``</generated: NAME>`` markers) of ``pulumi_fsx_copy/resource.py`` (``BackupCopyArgs``, the keyword form of
-``BackupCopy.__init__``, the output attributes) and of ``README.md`` (the inputs and outputs tables);
+``BackupCopy.__init__``, the output attributes) and of ``README.md`` (the inputs and outputs tables, the hidden
+ones' with their keys in the state);
 ``--check`` only says whether they are current (``tests/unit/test_schema_codegen.py`` runs it). What typing
 allows is derived at import instead (``INPUT_ORDER``, defaults, replacing fields...).
 """
@@ -137,9 +138,28 @@ def outputs_table() -> str:
     return "\n".join(rows)
 
 
+def hidden_inputs_table() -> str:
+    """The hidden inputs, under the keys the engine's property bags (and the state) hold them."""
+    rows = ["| hidden input (key in the state) | what it holds | on change |", "|---|---|---|"]
+    rows += [f"| `{f.key}` | {f.doc} | {ON_CHANGE[f.on_change]} |" for f in INPUTS if f.hidden]
+    return "\n".join(rows)
+
+
+def hidden_outputs_table() -> str:
+    """The hidden outputs, under the keys the state holds them."""
+    rows = ["| hidden output (key in the state) | what it holds |", "|---|---|"]
+    rows += [f"| `{o.key}` | {o.readme} |" for o in OUTPUTS if o.hidden]
+    return "\n".join(rows)
+
+
 BLOCKS: dict[Path, dict[str, Callable[[], str]]] = {
     RESOURCE: {"args": args_class, "attributes": output_attributes, "keyword overload": keyword_overload},
-    README: {"inputs": inputs_table, "outputs": outputs_table},
+    README: {
+        "inputs": inputs_table,
+        "hidden inputs": hidden_inputs_table,
+        "outputs": outputs_table,
+        "hidden outputs": hidden_outputs_table,
+    },
 }
 
 

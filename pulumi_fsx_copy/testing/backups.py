@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 from moto.core.common_models import BaseModel
 from moto.core.models import DEFAULT_ACCOUNT_ID
@@ -133,13 +133,43 @@ class RegionState:
     max_in_progress: int = 0
 
 
-def region_state(backend: FSxBackend) -> RegionState:
-    """The emulator's state on ``backend`` (made on first use; gone when moto resets the backend)."""
-    state = backend.__dict__.get(_STATE_ATTR)
-    if not isinstance(state, RegionState):
-        state = RegionState()
-        setattr(backend, _STATE_ATTR, state)
+S = TypeVar("S")
+T = TypeVar("T")
+
+
+def backend_state(backend: FSxBackend, attribute: str, kind: type[S]) -> S:
+    """The ``kind`` of state the emulator keeps on ``backend`` under ``attribute`` (made on first use; gone
+    when moto resets the backend)."""
+    state = backend.__dict__.get(attribute)
+    if not isinstance(state, kind):
+        state = kind()
+        setattr(backend, attribute, state)
     return state
+
+
+def region_state(backend: FSxBackend) -> RegionState:
+    """The emulator's state on ``backend``."""
+    return backend_state(backend, _STATE_ATTR, RegionState)
+
+
+def earlier_answer(
+    tokens: Mapping[tuple[str, str], tuple[Request, T]], token: str | None, request: Request
+) -> T | None:
+    """What an earlier request with ``token`` made, if it had the same parameters as ``request`` (the model:
+    a token used before with other parameters is ``IncompatibleParameterError``)."""
+    if token is None:
+        return None
+    earlier = tokens.get((request.operation, token))
+    if earlier is None:
+        return None
+    different = request.first_difference(earlier[0])
+    if different is not None:
+        raise FsxError(
+            "IncompatibleParameterError",
+            f"The ClientRequestToken was used before with a different {different}.",
+            Parameter=different,
+        )
+    return earlier[1]
 
 
 def backups_of(backend: FSxBackend) -> dict[str, object]:

@@ -64,6 +64,26 @@ class Emulator:
         """Make the next ``count`` copies end FAILED with ``message`` when their copy time is up."""
         self._invoke("fail_next_copies", message=message, count=count)
 
+    def fail_next_restores(self, message: str, *, count: int = 1) -> None:
+        """Make the next ``count`` restores (CreateFileSystemFromBackup, CreateVolumeFromBackup) end FAILED
+        with ``message`` when their restore time (setting ``restore_seconds``) is up."""
+        self._invoke("fail_next_restores", message=message, count=count)
+
+    def fail_restore(self, region: str, resource_id: str, message: str, account_id: str | None = None) -> None:
+        """End the restore of file system or volume ``resource_id`` now as FAILED with ``message``."""
+        self._invoke("fail_restore", region=region, resource_id=resource_id, message=message, account_id=account_id)
+
+    def finish_restore(self, region: str, resource_id: str, account_id: str | None = None) -> None:
+        """End the restore of file system or volume ``resource_id`` now: AVAILABLE (a volume: CREATED), or
+        FAILED if :meth:`fail_next_restores` made it fail (a slow restore's end, whenever a test says)."""
+        self._invoke("finish_restore", region=region, resource_id=resource_id, account_id=account_id)
+
+    def seed_network(self, region: str, account_id: str | None = None) -> dict[str, str]:
+        """A VPC with a subnet and a security group in moto's EC2, for a restore's ``SubnetIds`` and
+        ``SecurityGroupIds``; their IDs as ``VpcId``, ``SubnetId``, ``SecurityGroupId``."""
+        result: dict[str, str] = self._invoke("seed_network", region=region, account_id=account_id)
+        return dict(result)
+
     def set_lifecycle(self, region: str, backup_id: str, lifecycle: str, account_id: str | None = None) -> None:
         """Pin a backup's ``Lifecycle`` (e.g. CREATING, later AVAILABLE)."""
         self._invoke("set_lifecycle", region=region, backup_id=backup_id, lifecycle=lifecycle, account_id=account_id)

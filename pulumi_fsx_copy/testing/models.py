@@ -29,7 +29,6 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Final
 
 from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
-from moto.utilities.utils import get_partition
 
 from ..regions import partition_of
 from .backups import (
@@ -54,6 +53,7 @@ from .backups import (
     control_backend,
     create_file_system,
     default_account_id,
+    earlier_answer,
     filter_value,
     frozen_tags,
     fsx_backend,
@@ -67,6 +67,7 @@ from .backups import (
     tag_list,
     user_tag_count,
 )
+from .restores import Restores, volume_arn
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,15 @@ class Settings:
     backup_while_transferring: bool = False
     """CreateBackup of a Lustre file system whose last backup is still TRANSFERRING goes through (False:
     BackupInProgress, as while PENDING or CREATING)."""
+    restore_seconds: float = 0.5
+    """How long a restore (CreateFileSystemFromBackup, CreateVolumeFromBackup) stays CREATING."""
+    delete_seconds: float = 0.3
+    """How long a deleted file system or volume stays DELETING before it is gone."""
+    delete_while_creating: bool = False
+    """DeleteFileSystem/DeleteVolume of a restore still CREATING goes through (False: BadRequest)."""
+    copy_limit: int = COPY_LIMIT
+    """Copies in progress into one Region (per account) before CopyBackup answers ServiceLimitExceeded. FSx's
+    limit is COPY_LIMIT; a benchmark that measures calls without slot waits raises it."""
 
 
 @dataclass
@@ -137,8 +147,9 @@ class NetworkFault:
     region: str | None
 
 
-class FsxCopyModel:
-    """The emulator: the FSx operations it fixes or adds, and the controls tests drive it with."""
+class FsxCopyModel(Restores):
+    """The emulator: the FSx operations it fixes or adds, and the controls tests drive it with (restores:
+    :class:`~.restores.Restores`)."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -148,6 +159,7 @@ class FsxCopyModel:
         self._calls: Counter[tuple[str, str]] = Counter()
         self._callers: Counter[tuple[str, str, str]] = Counter()
         self._copy_failures: list[str] = []
+        self._restore_failures: list[str] = []
         self._network_faults: list[NetworkFault] = []
         self._clock_ahead = 0.0
 
@@ -194,6 +206,7 @@ class FsxCopyModel:
             self._calls.clear()
             self._callers.clear()
             self._copy_failures.clear()
+            self._restore_failures.clear()
             self._network_faults.clear()
             self._clock_ahead = 0.0
 
@@ -411,7 +424,8 @@ class FsxCopyModel:
 
     def seed_volume(self, region: str, *, file_system_type: str = "ONTAP", account_id: str | None = None) -> str:
         """Make an ONTAP or OPENZFS file system with a volume on it (what CreateVolume, not emulated, would
-        make); returns the volume's ID (``fsvol-...``)."""
+        make; an ONTAP one on the file system's SVM, which DescribeVolumes names); returns the volume's ID
+        (``fsvol-...``)."""
         if file_system_type not in ("ONTAP", "OPENZFS"):
             raise EmulatorError(f"only ONTAP and OPENZFS file systems have volumes, not {file_system_type!r}")
         with self.lock:
@@ -454,6 +468,7 @@ class FsxCopyModel:
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
             self._check_backup_supported(file_system, volume)
+            self.check_backup_source(backend, volume_id or file_system.file_system_id)
             if not tags:  # CopyTagsToBackups: only a backup requested without tags gets the file system's
                 tags = self._copied_file_system_tags(backend, file_system) or None
             now = time.monotonic()
@@ -493,10 +508,22 @@ class FsxCopyModel:
         ``configurations``: the request's ``WindowsConfiguration``, ``LustreConfiguration`` and
         ``OpenZFSConfiguration``."""
         with self.lock:
+            already = self.check_file_system_deletable(backend, file_system_id)
+            if already is not None:
+                return already
             file_system = backend.file_systems.get(file_system_id)
             if file_system is None:
                 raise FsxError("FileSystemNotFound", f"File system '{file_system_id}' does not exist.")
+            described = self.describe_file_system(backend, file_system_id)
             kind = file_system.file_system_type
+            # The model: "To delete an Amazon FSx for NetApp ONTAP file system, first delete all the volumes".
+            volumes = [v for v in region_state(backend).volumes.values() if v["FileSystemId"] == file_system_id]
+            if kind == VOLUME_BACKUP_TYPE and volumes:
+                raise FsxError(
+                    "BadRequest",
+                    f"File system '{file_system_id}' still has {len(volumes)} volume(s), e.g. "
+                    f"'{volumes[0]['VolumeId']}'; delete them first (DeleteVolume).",
+                )
             config = configurations.get(_FINAL_BACKUP_CONFIG.get(kind, "")) or {}
             skip = bool(config.get("SkipFinalBackup", kind == "LUSTRE"))
             answer: dict[str, Any] = {"FileSystemId": file_system_id, "Lifecycle": "DELETING"}
@@ -527,6 +554,7 @@ class FsxCopyModel:
             del backend.file_systems[file_system_id]
             backend.tagger.delete_all_tags_for_resource(file_system.resource_arn)
             _deleted_file_systems(backend).add(file_system_id)
+            self.mark_file_system_deleting(backend, file_system_id, described)
             return answer
 
     @staticmethod
@@ -618,10 +646,11 @@ class FsxCopyModel:
                 raise FsxError("BadRequest", f"The copy would have {len(merged)} tags; the limit is {TAG_LIMIT}.")
             key_arn = resolve_kms_key(account, region, kms_key_id)
             in_progress = self._copies_in_progress(backend, now)
-            if in_progress >= COPY_LIMIT:
+            limit = self.settings.copy_limit
+            if in_progress >= limit:
                 raise FsxError(
                     "ServiceLimitExceeded",
-                    f"{in_progress} backup copies are in progress to {region}; the limit is {COPY_LIMIT}.",
+                    f"{in_progress} backup copies are in progress to {region}; the limit is {limit}.",
                     Limit="TOTAL_IN_PROGRESS_COPY_BACKUPS",
                 )
             copy = EmulatedBackup(
@@ -670,11 +699,14 @@ class FsxCopyModel:
                 raise FsxError(
                     "BackupInProgress", f"Backup '{backup_id}' is {lifecycle}: it can be deleted once it ends."
                 )
-            if backup.restoring:
+            restored = (
+                backup.restoring_file_system_id if backup.restoring else self.restore_in_progress(backend, backup_id)
+            )
+            if backup.restoring or restored is not None:
                 raise FsxError(
                     "BackupRestoring",
-                    f"A file system is being restored from backup '{backup_id}'.",
-                    **({"FileSystemId": backup.restoring_file_system_id} if backup.restoring_file_system_id else {}),
+                    f"A file system or volume is being restored from backup '{backup_id}'.",
+                    **({"FileSystemId": restored} if restored and restored.startswith("fs-") else {}),
                 )
             backup.deleted_tags = backup.tags()
             backup.lifecycle_override = "DELETED"
@@ -784,19 +816,7 @@ class FsxCopyModel:
 
     def _earlier(self, backend: FSxBackend, token: str | None, request: Request) -> EmulatedBackup | None:
         """The backup an earlier request with ``token`` made, if it had the same parameters."""
-        if token is None:
-            return None
-        earlier = region_state(backend).tokens.get((request.operation, token))
-        if earlier is None:
-            return None
-        different = request.first_difference(earlier[0])
-        if different is not None:
-            raise FsxError(
-                "IncompatibleParameterError",
-                f"The ClientRequestToken was used before with a different {different}.",
-                Parameter=different,
-            )
-        return earlier[1]
+        return earlier_answer(region_state(backend).tokens, token, request)
 
     def _remember(self, backend: FSxBackend, token: str | None, request: Request, backup: EmulatedBackup) -> None:
         if token is not None:
@@ -918,20 +938,38 @@ class FsxCopyModel:
         raise EmulatorError(f"no backup {backup_id} in any Region")
 
     def _create_volume(self, backend: FSxBackend, file_system: FileSystem) -> str:
+        """A volume on ``file_system`` (an ONTAP one: on the file system's SVM, 1 GiB, RW)."""
         volume_id = new_id("fsvol")
-        region_state(backend).volumes[volume_id] = {
+        name = f"vol_{volume_id[6:14]}"
+        volume: dict[str, Any] = {
             "FileSystemId": file_system.file_system_id,
             "VolumeId": volume_id,
             "VolumeType": file_system.file_system_type,
-            "Name": f"vol_{volume_id[6:14]}",
+            "Name": name,
             "Lifecycle": "CREATED",
             "CreationTime": time.time(),
-            "ResourceARN": (
-                f"arn:{get_partition(backend.region_name)}:fsx:{backend.region_name}:{backend.account_id}:"
-                f"volume/{file_system.file_system_id}/{volume_id}"
-            ),
+            "ResourceARN": volume_arn(backend, file_system.file_system_id, volume_id),
         }
+        if file_system.file_system_type == VOLUME_BACKUP_TYPE:
+            volume["OntapConfiguration"] = {
+                "StorageVirtualMachineId": self.storage_virtual_machine(backend, file_system.file_system_id),
+                "JunctionPath": f"/{name}",
+                "SizeInMegabytes": 1024,
+                "OntapVolumeType": "RW",
+                "StorageVirtualMachineRoot": False,
+            }
+        region_state(backend).volumes[volume_id] = volume
         return volume_id
+
+    def _final_volume_backup(
+        self,
+        backend: FSxBackend,
+        file_system: FileSystem,
+        volume_id: str,
+        tags: Sequence[Mapping[str, str]] | None,
+    ) -> EmulatedBackup:
+        """The final backup DeleteVolume takes of an ONTAP volume (USER_INITIATED, kept)."""
+        return self._new_backup(backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds)
 
     def _check_resource(self, backend: FSxBackend, arn: str, *, changes_tags: bool = False) -> None:
         parts = arn.split(":", 5)

@@ -47,6 +47,8 @@ _STATUS_OF_COMMON_CODES: Final = {
 _LIMIT_OF_OPERATION: Final = {
     "CopyBackup": "TOTAL_IN_PROGRESS_COPY_BACKUPS",
     "CreateBackup": "TOTAL_USER_INITIATED_BACKUPS",
+    "CreateFileSystemFromBackup": "FILE_SYSTEM_COUNT",
+    "CreateVolumeFromBackup": "VOLUMES_PER_FILE_SYSTEM",
     "TagResource": "TOTAL_USER_TAGS",
 }
 
@@ -221,6 +223,41 @@ def delete_file_system(self: FSxResponse) -> str:
     return json.dumps(answer)
 
 
+def create_file_system_from_backup(self: FSxResponse) -> str:
+    return json.dumps({"FileSystem": MODEL.create_file_system_from_backup(self.fsx_backend, _params(self))})
+
+
+def describe_file_systems(self: FSxResponse) -> str:
+    params = _params(self)
+    file_systems, next_token = MODEL.describe_file_systems(
+        self.fsx_backend,
+        file_system_ids=params.get("FileSystemIds"),
+        max_results=params.get("MaxResults"),
+        next_token=params.get("NextToken"),
+    )
+    return json.dumps(_with_token({"FileSystems": file_systems}, next_token))
+
+
+def create_volume_from_backup(self: FSxResponse) -> str:
+    return json.dumps({"Volume": MODEL.create_volume_from_backup(self.fsx_backend, _params(self))})
+
+
+def describe_volumes(self: FSxResponse) -> str:
+    params = _params(self)
+    volumes, next_token = MODEL.describe_volumes(
+        self.fsx_backend,
+        volume_ids=params.get("VolumeIds"),
+        filters=params.get("Filters"),
+        max_results=params.get("MaxResults"),
+        next_token=params.get("NextToken"),
+    )
+    return json.dumps(_with_token({"Volumes": volumes}, next_token))
+
+
+def delete_volume(self: FSxResponse) -> str:
+    return json.dumps(MODEL.delete_volume(self.fsx_backend, _params(self)))
+
+
 def delete_backup(self: FSxResponse) -> str:
     params = _params(self)
     result = MODEL.delete_backup(
@@ -276,6 +313,11 @@ RESPONSE_METHODS: Final = {
     "create_backup": create_backup,
     "delete_backup": delete_backup,
     "delete_file_system": delete_file_system,
+    "create_file_system_from_backup": create_file_system_from_backup,
+    "describe_file_systems": describe_file_systems,
+    "create_volume_from_backup": create_volume_from_backup,
+    "describe_volumes": describe_volumes,
+    "delete_volume": delete_volume,
     "describe_backups": describe_backups,
     "tag_resource": tag_resource,
     "untag_resource": untag_resource,

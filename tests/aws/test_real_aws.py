@@ -37,7 +37,7 @@ def test_copy_tag_and_delete_on_real_aws() -> None:
             "source_backup_id": _SOURCE,
             "source_region": source_region,
             "tags": {"pulumi-fsx-copy-test": uuid.uuid4().hex},
-            "resource_identity": f"pulumi-fsx-copy-tests/{uuid.uuid4().hex}",
+            "__resource_identity": f"pulumi-fsx-copy-tests/{uuid.uuid4().hex}",
             "wait_timeout_minutes": 240,
         },
     )

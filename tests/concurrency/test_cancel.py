@@ -107,7 +107,7 @@ def test_the_next_run_resumes_the_cancelled_copy(
     outs = second.update("dr", recorded.id, recorded.outputs, news)
 
     assert recorded.id == copy["BackupId"]
-    assert outs["lifecycle"] == "AVAILABLE" and outs["claim"] == recorded.outputs["claim"]
+    assert outs["lifecycle"] == "AVAILABLE" and outs["__claim"] == recorded.outputs["__claim"]
     assert [b["BackupId"] for b in live_copies(REGION)] == [recorded.id]
 
 

@@ -7,7 +7,6 @@ its binary cannot be downloaded here) put first on PATH; the program uses the re
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,17 +19,11 @@ from pulumi import automation as auto
 from pulumi_fsx_copy import BackupCopy, RetainedBackupCopies
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, MakeStack, fsx, live_copies, tags_of
+from tests.support.cli import REGION, SOURCE_REGION, MakeStack, fsx, live_copies, tags_of, with_aws_plugin
 
-STANDIN = Path(__file__).resolve().parents[1] / "support" / "aws_standin"
 ROLE = "arn:aws:iam::123456789012:role/dr-deployer"
 """A role in the emulator's default account (moto serves an assumed role's calls from the role's account)."""
 OTHER_REGION = "eu-west-1"
-
-
-def with_aws_plugin() -> dict[str, str]:
-    """The CLI's environment with the stand-in of pulumi-aws's plugin first on PATH."""
-    return {"PATH": os.pathsep.join((str(STANDIN), os.environ.get("PATH", "")))}
 
 
 def copy_program(source: str, opts: Callable[[], pulumi.ResourceOptions | None] = lambda: None, **inputs: Any):  # type: ignore[no-untyped-def]
@@ -86,7 +79,7 @@ def test_an_explicit_aws_provider_in_another_region_makes_the_copy_there(
     assert outputs["regions"].value == [OTHER_REGION, OTHER_REGION]
     assert sorted(c["BackupId"] for c in live_copies(OTHER_REGION)) == sorted(outputs["ids"].value)
     assert live_copies(REGION) == []
-    recorded = copy_in_backend_files(stack)["inputs"]["aws_provider"]
+    recorded = copy_in_backend_files(stack)["inputs"]["__aws_provider"]
     assert recorded["name"] == "euw" and recorded["settings"]["region"] == OTHER_REGION
     assert not {"accessKey", "secretKey", "token"} & set(recorded["settings"])
 

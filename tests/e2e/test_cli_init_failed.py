@@ -45,7 +45,7 @@ def test_a_timed_out_create_is_recorded_with_init_errors_and_the_next_up_resumes
     assert record["id"] == backup_id and record.get("initErrors"), record
     outputs = record["outputs"]
     assert outputs["lifecycle"] in ("PENDING", "COPYING")
-    assert tags_of(REGION, backup_id)[OWNER_TAG] == f"claim:{outputs['claim']}"
+    assert tags_of(REGION, backup_id)[OWNER_TAG] == f"claim:{outputs['__claim']}"
     assert outputs["region"] == REGION and outputs["source_region"] == SOURCE_REGION and "__provider" in outputs
 
     result = fsx_stack(one_copy(source, wait_timeout_minutes=1)).up()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support.emulator import SOURCE, Aws, error
+from tests.support.emulator import SOURCE, Aws, error, wait_for
 
 WINDOWS = {"ThroughputCapacity": 32, "DeploymentType": "SINGLE_AZ_2"}
 
@@ -65,9 +65,19 @@ def test_deleting_a_file_system_deletes_its_automatic_backups_and_takes_the_docu
     with pytest.raises(ClientError) as info:
         fsx.describe_backups(Filters=[{"Name": "file-system-id", "Values": [file_system_id]}])
     assert error(info)["Error"]["Code"] == "FileSystemNotFound"
+    wait_for(lambda: gone(fsx, file_system_id), bool)  # DELETING for delete_seconds, then gone
     with pytest.raises(ClientError) as info:
         fsx.delete_file_system(FileSystemId=file_system_id)
     assert error(info)["Error"]["Code"] == "FileSystemNotFound"
+
+
+def gone(fsx: Any, file_system_id: str) -> bool:
+    """Whether DescribeFileSystems answers FileSystemNotFound for the file system (no longer DELETING)."""
+    try:
+        fsx.describe_file_systems(FileSystemIds=[file_system_id])
+    except ClientError as err:
+        return err.response["Error"]["Code"] == "FileSystemNotFound"
+    return False
 
 
 def test_the_final_backup_carries_final_backup_tags_else_the_file_system_tags_when_copied(aws: Aws) -> None:

@@ -39,7 +39,7 @@ def test_an_explicit_provider_becomes_the_aws_provider_input(mocks: RecordingMoc
 
     def check(_: Any) -> None:
         for name in ("one", "two", "three"):
-            given = _copy_inputs(mocks, name)["aws_provider"]
+            given = _copy_inputs(mocks, name)["__aws_provider"]
             assert given["name"] == "west"
             settings = given["settings"]
             assert settings["region"] == "us-west-2"
@@ -71,7 +71,7 @@ def test_a_provider_whose_settings_were_not_recorded_is_sent_as_such(mocks: Reco
     copy = BackupCopy("dr", source_backup_id=SOURCE, opts=pulumi.ResourceOptions(provider=early))
 
     def check(_: Any) -> None:
-        assert _copy_inputs(mocks, "dr")["aws_provider"] == {"name": "early", "settings": {"notRecorded": True}}
+        assert _copy_inputs(mocks, "dr")["__aws_provider"] == {"name": "early", "settings": {"notRecorded": True}}
 
     return copy.id.apply(check)
 

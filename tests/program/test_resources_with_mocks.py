@@ -40,8 +40,8 @@ def test_keyword_and_args_forms_register_the_same_inputs(mocks: RecordingMocks) 
         for key, value in inputs.items():
             assert a.inputs[key] == b.inputs[key] == value
         key = MOCK_STACK_KEY  # the stack's key, from its StackKey resource
-        assert json.loads(a.inputs["resource_identity"]) == ["v3", "organization", "dr", "prod", "", TYPE, "a", key]
-        assert json.loads(b.inputs["resource_identity"]) == ["v3", "organization", "dr", "prod", "", TYPE, "b", key]
+        assert json.loads(a.inputs["__resource_identity"]) == ["v3", "organization", "dr", "prod", "", TYPE, "a", key]
+        assert json.loads(b.inputs["__resource_identity"]) == ["v3", "organization", "dr", "prod", "", TYPE, "b", key]
         assert "__provider" in a.inputs
 
     return pulumi.Output.all(by_keywords.backup_id, by_args.backup_id).apply(check)
@@ -125,7 +125,7 @@ def test_multi_region_copy_makes_one_child_per_region(mocks: RecordingMocks) -> 
         assert west.inputs["tags"] == {"purpose": "dr", "tier": "gold"}
         assert eu.inputs["tags"] == {"purpose": "dr", "tier": "silver"}
         # Children are parented, so their identities (and ownership tags) differ from a top-level twin.
-        _, organization, _, _, parent, _, name, _ = json.loads(west.inputs["resource_identity"])
+        _, organization, _, _, parent, _, name, _ = json.loads(west.inputs["__resource_identity"])
         assert (organization, name) == ("organization", "dr-us-west-2")
         # The component's own URN (its project and stack are whatever the SDK's mocks give it: 3.253's are stale).
         assert parent == fanout_urn and parent.endswith("$pulumi-fsx-copy:index:MultiRegionBackupCopy::dr")
@@ -231,7 +231,7 @@ def test_identity_names_the_organization(acme_mocks: RecordingMocks) -> Any:
     copy = BackupCopy("a", source_backup_id="backup-0123456789abcdef0")
 
     def check(_: Any) -> None:
-        assert json.loads(_by_name(acme_mocks, "a").inputs["resource_identity"])[1:4] == ["acme", "dr", "prod"]
+        assert json.loads(_by_name(acme_mocks, "a").inputs["__resource_identity"])[1:4] == ["acme", "dr", "prod"]
 
     return copy.backup_id.apply(check)
 
@@ -250,7 +250,7 @@ def test_identity_holds_the_whole_parent_chain(mocks: RecordingMocks) -> Any:
         )
 
     def check(_: Any) -> None:
-        identities = [r.inputs["resource_identity"] for r in mocks.registered if r.name == "copy"]
+        identities = [r.inputs["__resource_identity"] for r in mocks.registered if r.name == "copy"]
         assert len(identities) == 2 and identities[0] != identities[1]
         assert all(json.loads(identity)[4].endswith("acme:index:Inner::inner") for identity in identities)
 
@@ -270,7 +270,7 @@ def test_one_stack_key_per_run_is_in_every_identity(mocks: RecordingMocks) -> An
     def check(_: Any) -> None:
         keys = [r for r in mocks.registered if r.typ == STACK_KEY_TYPE]
         assert len(keys) == 1
-        identities = [json.loads(r.inputs["resource_identity"]) for r in mocks.registered if r.typ == TYPE]
+        identities = [json.loads(r.inputs["__resource_identity"]) for r in mocks.registered if r.typ == TYPE]
         assert len(identities) == 2 and all(i[0] == "v3" and i[-1] == MOCK_STACK_KEY for i in identities)
 
     return pulumi.Output.all(top.backup_id, fanout.backup_ids).apply(check)

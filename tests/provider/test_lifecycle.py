@@ -41,7 +41,7 @@ def test_create_copies_across_regions_and_reports_outputs(
     assert outs["tags"] == {"purpose": "dr"}
     # tags_all: the copied and declared tags, and the provider's ownership tags (the copy is claimed).
     assert without_ownership(outs["tags_all"]) == {"team": "storage", "env": "prod", "purpose": "dr"}
-    assert outs["tags_all"][OWNER_TAG] == f"claim:{outs['claim']}"
+    assert outs["tags_all"][OWNER_TAG] == f"claim:{outs['__claim']}"
     assert outs["tags_all"][RESOURCE_TAG] == "project/stack/dr-copy"
     assert outs["file_system_type"] == "LUSTRE" and outs["file_system_id"].startswith("fs-")
     assert outs["resource_type"] == "FILE_SYSTEM"
@@ -88,8 +88,8 @@ def test_recreate_after_destroy_makes_a_new_live_copy(
 
 
 def test_identity_keeps_two_resources_apart(provider: BackupCopyProvider, props: Props) -> None:
-    a = provider.create(props(resource_identity="project/stack/a"))
-    b = provider.create(props(resource_identity="project/stack/b"))
+    a = provider.create(props(__resource_identity="project/stack/a"))
+    b = provider.create(props(__resource_identity="project/stack/b"))
     assert a.id != b.id
 
 
@@ -258,7 +258,7 @@ def test_update_changes_only_managed_tags(provider: BackupCopyProvider, props: P
     assert outs["tags"] == {"purpose": "dr-2", "tier": "gold"}
     # The copied source tags stay; the removed managed tag is gone.
     assert without_ownership(outs["tags_all"]) == {"team": "storage", "env": "prod", "purpose": "dr-2", "tier": "gold"}
-    assert outs["tags_all"][OWNER_TAG] == f"claim:{outs['claim']}"
+    assert outs["tags_all"][OWNER_TAG] == f"claim:{outs['__claim']}"
 
 
 def test_a_record_keeps_the_identity_it_was_made_with_through_updates(
@@ -268,9 +268,9 @@ def test_a_record_keeps_the_identity_it_was_made_with_through_updates(
     carries the old one, so the record keeps it (its delete finds its orphans), until it is replaced."""
     before = resource_identity("organization", "dr", "prod", None, "t", "copy")
     now = resource_identity("organization", "dr", "prod", None, "t", "copy", stack_key="a1" * 16)
-    olds = provider.create(props(resource_identity=before, tags={"purpose": "dr"})).outs or {}
-    outs = provider.update(olds["backup_id"], olds, props(resource_identity=now, tags={"purpose": "dr-2"})).outs or {}
-    assert outs["resource_identity"] == before and outs["tags"] == {"purpose": "dr-2"}
+    olds = provider.create(props(__resource_identity=before, tags={"purpose": "dr"})).outs or {}
+    outs = provider.update(olds["backup_id"], olds, props(__resource_identity=now, tags={"purpose": "dr-2"})).outs or {}
+    assert outs["__resource_identity"] == before and outs["tags"] == {"purpose": "dr-2"}
 
 
 def test_delete_is_idempotent(provider: BackupCopyProvider, props: Props) -> None:

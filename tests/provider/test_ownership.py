@@ -40,7 +40,7 @@ def tags_of(backup_id: str) -> dict[str, str]:
 def test_forced_replacement_then_delete_of_the_old_keeps_the_new(provider: BackupCopyProvider, props: Props) -> None:
     """The engine's `up --replace`: Check without olds, Create with the same inputs, Delete of the old ID."""
     old = provider.create(props())
-    assert tags_of(old.id)[OWNER_TAG] == f"claim:{(old.outs or {})['claim']}"
+    assert tags_of(old.id)[OWNER_TAG] == f"claim:{(old.outs or {})['__claim']}"
     new = provider.create(provider.check({}, props()).inputs)
     assert new.id != old.id
     provider.delete(old.id, old.outs or {})
@@ -58,13 +58,13 @@ def test_replacement_with_a_user_token_fails_and_never_deletes_the_copy_it_holds
         provider.create(props(client_request_token="my-token"))
     assert "a state already records" in str(caught.value)
     assert [c["BackupId"] for c in copies_in(DR_REGION)] == [old.id]
-    assert tags_of(old.id)[OWNER_TAG] == f"claim:{(old.outs or {})['claim']}"
+    assert tags_of(old.id)[OWNER_TAG] == f"claim:{(old.outs or {})['__claim']}"
 
 
 def test_delete_leaves_a_copy_whose_claim_is_not_the_recorded_one(provider: BackupCopyProvider, props: Props) -> None:
     """A state entry that lists a copy it does not own (its claim differs) never deletes it, in any process."""
     held = provider.create(props())
-    stale_entry = {**(held.outs or {}), "claim": "0123456789abcdef"}
+    stale_entry = {**(held.outs or {}), "__claim": "0123456789abcdef"}
     BackupCopyProvider().delete(held.id, stale_entry)  # a new process: no memory of the create
     assert [c["BackupId"] for c in copies_in(DR_REGION)] == [held.id]
     provider.delete(held.id, held.outs or {})
@@ -87,8 +87,8 @@ def test_delete_leaves_a_copy_whose_claim_is_not_the_recorded_one(provider: Back
     ],
 )
 def test_two_identities_get_two_copies(provider: BackupCopyProvider, props: Props, one: str, other: str) -> None:
-    a = provider.create(props(resource_identity=one))
-    b = provider.create(props(resource_identity=other))
+    a = provider.create(props(__resource_identity=one))
+    b = provider.create(props(__resource_identity=other))
     assert a.id != b.id
     assert {c["BackupId"] for c in copies_in(DR_REGION)} == {a.id, b.id}
     assert tags_of(a.id)[RESOURCE_TAG] != tags_of(b.id)[RESOURCE_TAG]
@@ -116,7 +116,7 @@ def test_transient_storm_after_copy_started_keeps_the_copy_and_rerun_adopts_it(
     assert (resumed.outs or {})["lifecycle"] == "AVAILABLE"
     assert fsx_emulator.calls("CopyBackup") == 0
     assert [c["BackupId"] for c in copies_in(DR_REGION)] == [resumed.id]
-    assert tags_of(resumed.id)[OWNER_TAG] == f"claim:{(resumed.outs or {})['claim']}"
+    assert tags_of(resumed.id)[OWNER_TAG] == f"claim:{(resumed.outs or {})['__claim']}"
 
 
 # -- 4. FAILED copies --------------------------------------------------------------------------------

@@ -61,7 +61,9 @@ _junk = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=10,
 )
-_names = st.sampled_from(sorted(INPUT_NAMES | {"resource_identity"})) | st.text(min_size=1, max_size=12)
+_names = st.sampled_from(sorted(INPUT_NAMES | {"__resource_identity", "resource_identity"})) | st.text(
+    min_size=1, max_size=12
+)
 _bags = st.dictionaries(_names.filter(lambda name: name != "__provider"), _junk, max_size=12)
 
 

@@ -35,7 +35,7 @@ def _occupy(source: str, region: str, count: int) -> None:
 
 
 def _create_all(engine: ProviderProcess, bags: list[dict[str, Any]], cases: Cases) -> list[tuple[str, dict[str, Any]]]:
-    names = [bag["resource_identity"].rsplit("/", 1)[-1] for bag in bags]
+    names = [bag["__resource_identity"].rsplit("/", 1)[-1] for bag in bags]
     with ThreadPoolExecutor(max_workers=len(bags)) as pool:
         futures = [pool.submit(engine.create, name, bag) for name, bag in zip(names, bags, strict=True)]
         results = [future.result() for future in futures]

@@ -62,7 +62,7 @@ def test_cancel_during_the_kms_look_up_hands_the_copy_to_the_engine_and_the_next
     [copy] = copies(DR_REGION)
     recorded = caught.value.init_failed
     assert recorded is not None and recorded.id == copy["BackupId"]
-    assert _owner(copy["BackupId"]) == f"claim:{recorded.outputs['claim']}"
+    assert _owner(copy["BackupId"]) == f"claim:{recorded.outputs['__claim']}"
 
     fsx_remote.reset_calls()
     again = start_provider(fsx_server.url)
@@ -72,7 +72,7 @@ def test_cancel_during_the_kms_look_up_hands_the_copy_to_the_engine_and_the_next
     finally:
         again.stop()
     assert fsx_remote.calls("CopyBackup") == 0 and outs["lifecycle"] == "AVAILABLE"
-    assert _owner(recorded.id) == f"claim:{outs['claim']}" and outs["claim"] == recorded.outputs["claim"]
+    assert _owner(recorded.id) == f"claim:{outs['__claim']}" and outs["__claim"] == recorded.outputs["__claim"]
 
 
 def test_a_tag_value_in_aws_copy_backup_message_is_withheld(

@@ -7,6 +7,7 @@ us-west-2); the views of the emulator (``live_copies``, ``lifecycle``, ``tags_of
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -38,10 +39,14 @@ __all__ = [
     "one_copy",
     "tags_of",
     "urn",
+    "with_aws_plugin",
 ]
 
 REGION = DR_REGION
 BACKUP_COPY_TYPE = DEFAULT_TYPE
+
+AWS_STANDIN = Path(__file__).resolve().parent / "aws_standin"
+"""A stand-in of pulumi-aws's plugin binary (registers aws Providers only): its binary cannot be downloaded here."""
 
 FsxStack = Callable[..., auto.Stack]
 """The plugin's ``fsx_stack`` fixture: a stack of an inline program against the emulator server."""
@@ -116,3 +121,8 @@ def command(pid: int) -> str:
         return (Path("/proc") / str(pid) / "comm").read_text().strip()
     except OSError:
         return ""
+
+
+def with_aws_plugin() -> dict[str, str]:
+    """The CLI's environment with the stand-in of pulumi-aws's plugin first on PATH."""
+    return {"PATH": os.pathsep.join((str(AWS_STANDIN), os.environ.get("PATH", "")))}

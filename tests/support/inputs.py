@@ -24,7 +24,7 @@ def inputs(
         "source_backup_id": source_backup,
         "source_region": SOURCE_REGION,
         "region": DR_REGION,
-        "resource_identity": f"{project}/{stack}/{name}",
+        "__resource_identity": f"{project}/{stack}/{name}",
         "__provider": provider_input(BackupCopyProvider()),
         **overrides,
     }

@@ -12,6 +12,7 @@ import pytest
 from pulumi_fsx_copy import BackupCopy, BackupCopyArgs
 from pulumi_fsx_copy.schema import (
     HIDDEN_INPUTS,
+    HIDDEN_KEYS,
     HIDDEN_OUTPUTS,
     INPUT_DEFAULTS,
     INPUT_ORDER,
@@ -84,7 +85,7 @@ def test_the_readme_lists_every_input_with_what_a_change_does() -> None:
     for field in INPUTS:
         row = re.search(rf"^\| `{field.name}` \|.*$", section, re.MULTILINE)
         if field.hidden:
-            assert f"`{field.name}`" in section, f"README does not list the hidden input {field.name}"
+            assert f"| `{field.key}` |" in section, f"README does not list the hidden input {field.key}"
             continue
         assert row is not None, f"README's Inputs table has no row for {field.name}"
         replaces = row.group().split("|")[-2].strip().startswith("replace")
@@ -93,5 +94,5 @@ def test_the_readme_lists_every_input_with_what_a_change_does() -> None:
 
 def test_the_readme_lists_every_output() -> None:
     section = _readme_section("Outputs")
-    for name in (*OUTPUT_NAMES, *HIDDEN_OUTPUTS):
-        assert f"`{name}`" in section, f"README's Outputs do not list {name}"
+    for name in (*OUTPUT_NAMES, *(HIDDEN_KEYS[name] for name in HIDDEN_OUTPUTS)):
+        assert f"| `{name}` |" in section, f"README's Outputs do not list {name}"
