@@ -12,6 +12,7 @@ import pytest
 
 from pulumi_fsx_copy.copies import CopyRequest
 from pulumi_fsx_copy.ownership import FREE, OWNER_TAG, ownership_tags
+from pulumi_fsx_copy.provider import from_engine
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from tests.support.driver import ProviderProcess
 from tests.support.reliability import DR_REGION, SOURCE_REGION, checked, copies, fsx, inputs, start_provider
@@ -44,7 +45,7 @@ def _owner(backup_id: str) -> str | None:
 def _unrecorded_copy(checked_inputs: dict[str, Any], owner: str) -> str:
     """A copy of the resource whose checked inputs are ``checked_inputs`` that no state records, owner tag
     ``owner``, AVAILABLE (as a run that released it leaves it)."""
-    request = CopyRequest.from_inputs(checked_inputs)
+    request = CopyRequest.from_inputs(from_engine(checked_inputs))
     made = fsx(DR_REGION).copy_backup(
         SourceBackupId=request.source_backup_id,
         SourceRegion=request.source_region,
@@ -86,8 +87,10 @@ def test_a_slow_tag_read_never_takes_over_a_claim_another_run_confirmed(
         a.stop()
         b.stop()
     assert a_id == free and b_id != free
-    assert _owner(free) == f"claim:{a_outs['claim']}", "a slow read let another run write over a confirmed claim"
-    assert _owner(b_id) == f"claim:{b_outs['claim']}"
+    assert _owner(free) == f"claim:{from_engine(a_outs)['claim']}", (
+        "a slow read let another run write over a confirmed claim"
+    )
+    assert _owner(b_id) == f"claim:{from_engine(b_outs)['claim']}"
 
 
 def test_a_copy_whose_owner_tag_was_removed_is_neither_adopted_nor_swept_by_another_run(
@@ -144,7 +147,7 @@ def test_a_live_copy_of_a_machine_whose_clock_is_behind_is_not_swept_by_another_
         a.stop()
         b.stop()
     assert a_id == a_copy and lifecycle(DR_REGION, a_id) == "AVAILABLE"
-    assert _owner(a_id) == f"claim:{a_outs['claim']}"
+    assert _owner(a_id) == f"claim:{from_engine(a_outs)['claim']}"
 
 
 def test_a_sweep_takes_the_orphan_before_deleting_and_reads_it_again_before_a_retry(
