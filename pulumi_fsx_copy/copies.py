@@ -143,10 +143,11 @@ class Copies:
             gateway.tag(region, backup, {OWNER_TAG: value}, Deadline(seconds, UNCANCELLABLE), secrets)
 
         return Ownership(
-            read_tags=lambda backup: gateway.list_tags(region, backup, Deadline(CALL_TIMEOUT_SECONDS, UNCANCELLABLE)),
+            read_tags=lambda backup: gateway.read_tags(region, backup, Deadline(CALL_TIMEOUT_SECONDS, UNCANCELLABLE)),
             write_owner=write_owner,
             policy=self.policy,
             sleep=deadline.sleep,
+            clock=gateway.clock,
         )
 
     # -- create ------------------------------------------------------------------------------------
@@ -255,7 +256,7 @@ class Copies:
         copies = self.listings.copies(request.region, deadline, who=request.identity.who)
         _warn_ambiguous(request.region, copies, request.identity, keep=None)
         for failed in unrecorded(copies, request.identity, any_inputs=False):
-            if failed.get("Lifecycle") == Lifecycle.FAILED and _released(failed, self.policy):
+            if failed.get("Lifecycle") == Lifecycle.FAILED and self._released(failed):
                 self._sweep(ownership, request.region, failed, deadline)
         candidates = [b for b in unrecorded(copies, request.identity, any_inputs=False) if is_live(b)]
         for candidate in candidates:
@@ -297,7 +298,8 @@ class Copies:
             self.listings.made(request.region, request.identity.who)
         backup_id = str(backup["BackupId"])
         problem = self._token_problem(request, backup, deadline)
-        lease = None if problem else ownership.acquire(backup)  # acquire reads the tags as they are now
+        # acquire reads the tags as they are now
+        lease = None if problem else ownership.acquire(backup, stack_locked=request.identity.per_stack)
         if lease is None:
             raise IdempotencyConflictError(
                 f"client_request_token '{token}' {problem or f'names copy {backup_id}, which another run works on'} "
@@ -489,8 +491,14 @@ class Copies:
         return [
             b
             for b in unrecorded(copies, identity, any_inputs=True)
-            if str(b.get("BackupId")) != keep and is_live(b) and _released(b, self.policy)
+            if str(b.get("BackupId")) != keep and is_live(b) and self._released(b)
         ]
+
+    def _released(self, backup: Mapping[str, Any]) -> bool:
+        """Whether no run holds ``backup`` by its listed tags: released, or a lease stale on AWS's clock. Only a
+        filter: a sweep takes the copy (fresh reads) before it deletes it."""
+        owner = owner_of(tag_map(backup))
+        return owner.kind != "lease" or self.policy.stale_on(owner, self.gateway.clock.now())
 
     def _sweep(self, ownership: Ownership, region: str, backup: Mapping[str, Any], deadline: Deadline) -> bool:
         """Delete a copy no state records, having taken it first (lease written, settled, read back) and read its
@@ -660,12 +668,6 @@ def _warn_ambiguous(region: str, copies: list[dict[str, Any]], identity: Identit
             "missing or unreadable (changed outside Pulumi), so nothing tells whether a stack records it: it is "
             "neither adopted nor deleted. Restore the tag, or delete the copy in AWS if no stack holds it."
         )
-
-
-def _released(backup: Mapping[str, Any], policy: LeasePolicy) -> bool:
-    """Whether no run holds ``backup`` by its tags alone: released, or a lease stale by its own stamp."""
-    owner = owner_of(tag_map(backup))
-    return owner.kind != "lease" or policy.stale_by_clock(owner)
 
 
 def _creation_time(backup: Mapping[str, Any]) -> datetime | None:

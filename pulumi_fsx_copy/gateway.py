@@ -11,7 +11,10 @@ progress is predicted to end (:mod:`pulumi_fsx_copy.slots`).
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -32,6 +35,7 @@ from .errors import (
     map_error,
 )
 from .facts import Lifecycle
+from .ownership import AwsClock, TagRead
 from .slots import CopySlots
 from .waiting import Backoff, CancelSignal, Deadline, PollPolicy
 
@@ -82,6 +86,8 @@ class AwsGateway:
         self.poll = poll
         self.backoff = backoff
         self.slots = CopySlots(poll, backoff)
+        self.clock = AwsClock()
+        """AWS's clock, as every answer's ``Date`` tells it (lease stamps and ages are judged on it)."""
 
     def scope(self, region: str) -> Hashable:
         """``region`` as the AWS settings in force see it: another account's (or endpoint's) Region is another."""
@@ -107,8 +113,12 @@ class AwsGateway:
         state = RetryState()
         while True:
             try:
-                return call()
+                result = call()
+                self._observe_clock(result)
+                return result
             except (ClientError, BotoCoreError, BackupCopyError) as exc:
+                if isinstance(exc, ClientError):
+                    self._observe_clock(exc.response)
                 error = map_error(exc, context, retried=state.attempt)
                 state.record(error)
                 if not state.may_retry(exc, context.operation):
@@ -120,6 +130,15 @@ class AwsGateway:
                 state.attempt += 1
             if before_retry is not None:
                 before_retry()
+
+    def _observe_clock(self, answer: object) -> None:
+        """Tell :attr:`clock` the ``Date`` of an answer (botocore's ``ResponseMetadata.HTTPHeaders``)."""
+        received = time.monotonic()
+        metadata = answer.get("ResponseMetadata") if isinstance(answer, dict) else None
+        date = ((metadata or {}).get("HTTPHeaders") or {}).get("date")
+        if isinstance(date, str):
+            with contextlib.suppress(TypeError, ValueError):  # no usable Date: it says nothing of AWS's clock
+                self.clock.observe(parsedate_to_datetime(date).timestamp(), received)
 
     def _sleep_before_retry(
         self, context: ErrorContext, error: BackupCopyError, attempt: int, deadline: Deadline
@@ -197,19 +216,29 @@ class AwsGateway:
 
     def list_tags(self, region: str, backup: Mapping[str, Any], deadline: Deadline) -> dict[str, str]:
         """A backup's tags now (ListTagsForResource, every page)."""
+        return self.read_tags(region, backup, deadline).tags
+
+    def read_tags(self, region: str, backup: Mapping[str, Any], deadline: Deadline) -> TagRead:
+        """A backup's tags now (ListTagsForResource, every page), with how long the answer took and AWS's time
+        of its first page (the oldest a page may be)."""
         context = ErrorContext(operation="ListTagsForResource", region=region, backup_id=str(backup["BackupId"]))
         fsx = self.clients.fsx(region)
         tags: dict[str, str] = {}
         token: str | None = None
+        asked = time.monotonic()
+        aws_time: float | None = None
         while True:
             request: dict[str, Any] = {"ResourceARN": str(backup["ResourceARN"])}
             if token:
                 request["NextToken"] = token
             page = self.call(context, deadline, partial(fsx.list_tags_for_resource, **request))
+            if aws_time is None:
+                aws_time = self.clock.now()
             tags.update({str(t["Key"]): str(t.get("Value", "")) for t in page.get("Tags") or []})
             token = page.get("NextToken")
             if not token:
-                return tags
+                received = time.monotonic()
+                return TagRead(tags, aws_time, took=received - asked, received=received)
 
     def tag(
         self,

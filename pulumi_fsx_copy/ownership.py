@@ -1,66 +1,29 @@
 """Which copy belongs to which record: the ownership protocol, used by create, read, update and delete.
 
-The engine cannot tell the provider why a Create runs (a forced replacement looks like a re-run after a
-crash), another stack (another backend, another machine) may use the same names, and a later run is a new
-process. So each copy carries who owns it, in tags, and every rule below holds by what AWS holds, never by
-memory inside one process:
+The engine's state is the ground truth: a copy is recorded from the moment CopyBackup answers (a failed Create
+hands it over as a resource that failed to initialise, ``serving.record_init_failure``). Tags say the rest, and
+each copy the provider makes carries all three: :data:`IDENTITY_TAG` (``WHO-WHAT``: digests of the resource's
+identity, which holds the stack's random key, and of its replacing inputs), :data:`RESOURCE_TAG` (the identity in
+words) and :data:`OWNER_TAG`, one value written whole at a time: ``lease:HOLDER:STAMP`` (a Create works on it,
+renewed every ``renew``), ``free`` (released), ``claim:CLAIM`` (a state records it; ``CLAIM`` is in its outputs).
 
-* :data:`IDENTITY_TAG` ``WHO-WHAT``: ``WHO`` digests the resource's identity (an unambiguous JSON list of
-  organization, project, stack, parent URN, type, name and the stack's key, built by the resource class),
-  ``WHAT`` its replacing inputs as declared. :data:`RESOURCE_TAG` repeats the identity in words, for a person
-  and for retention. The key (``stack_key``) is random, made once per stack and kept in its state: another
-  stack, same-named on another backend included, never has it, so its copies are never candidates here; a
-  copy of the state (export / import) has it: the same owner. Records written before keys keep the identity
-  they recorded (``v2``, no key) until they are replaced (their orphans are found by it; their replacement is
-  their stack's keyed copy of the same names, :meth:`Identity.replaced_by`).
-* :data:`OWNER_TAG`, one value at a time, each written whole by one TagResource (or with CopyBackup):
+* A copy is deleted only by the record whose claim it carries (:func:`deletion`), after its replacement is
+  AVAILABLE; a sweep (orphans, FAILED copies) takes the copy first and reads it again before each retry.
+* An unrecorded copy is taken (adopted or swept) only through :meth:`Ownership.acquire`: free, or a lease no live
+  run holds (stale on AWS's clock, or, under the stack lock with a keyed identity, held by no Create of this
+  process); it writes its lease, waits ``settle`` and reads it back. A claimed copy is never taken.
+* Missing or unreadable owner tag: hands off (never adopted nor swept; the caller warns naming it).
+* Tag reads acted on are bounded in age: one whose answer took over ``settle`` x :data:`READ_AGE_FRACTION` (1/4)
+  is read again, then given up (hands off). 1/4 because a take-over's read (<= settle/4) and write (deadline
+  settle/2) then land within 3/4 of ``settle`` of what was read, before any rival's read-back.
+* Lease stamps are written and judged on AWS's clock (:class:`AwsClock`, the answers' ``Date``), never a machine's.
 
-  - ``lease:HOLDER:EPOCH`` -- a running Create (``HOLDER`` is random per Create call) works on the copy.
-    It renews the lease every :attr:`LeasePolicy.renew` seconds (reading it first: a lease that is no
-    longer its own is never written over). Cancel, the engine watcher, a timeout or an error release it.
-  - ``free`` -- released: no run works on the copy, no state records it.
-  - ``claim:CLAIM`` -- a state records the copy; ``CLAIM`` (random per Create) is also in the resource's
-    outputs (``claim``). Written as the very last step of Create, and never changed again. A Create that
-    fails once its copy exists writes it too, then hands the copy to the engine with those outputs as a
-    resource that failed to initialise (``serving.record_init_failure``): the state records it, its Update
-    waits for it, its Delete deletes it. Only where the engine cannot be told is the lease released instead.
-
-Invariants, and how they hold:
-
-* **Delete only what this record owns** (:func:`deletion`): a copy is deleted only when its claim is the one
-  this state recorded. Any other copy is left, with a warning. A state written before claims existed (no
-  ``claim`` output) deletes only a copy with no owner tag (it predates them too).
-* **A replaced copy goes last**: before deleting a copy it owns, a record waits for a copy of the same
-  resource claimed by another record and made after it (its replacement) to be AVAILABLE, and keeps the copy
-  when none becomes so (``Copies.delete``).
-* **Never two records for one copy**: a claimed copy is never adopted. An unrecorded copy is adopted only
-  through :meth:`Ownership.acquire`: a free lease, or one that stayed unchanged for :attr:`LeasePolicy.stale`
-  seconds on this process's monotonic clock (clock skew between machines cannot fake it), or whose stamp is
-  older than that plus :attr:`LeasePolicy.skew` by this machine's clock. With a keyed identity, only runs of
-  this stack hold its leases and the stack lock (held by ``up``, ``refresh``, ``destroy``) lets one run at a
-  time: a lease no Create of this process holds is a run that ended (a crashed provider), taken over at once.
-  This assumes a stack's state is used by one backend at a time (a moved state is not run from both). Taking
-  over writes our lease, waits :attr:`LeasePolicy.settle` seconds and reads it back: of two runs taking over
-  at once, the one whose write landed last keeps it and the other sees so and goes its own way (a new copy).
-  The claim is read back before Create returns; it settles first only when this run's lease was last written
-  ``stale / 2`` ago or more (no run can take over a lease written more lately). This assumes that a
-  TagResource is visible to ListTagsForResource within ``settle`` seconds, that a take-over's read-then-write
-  takes less than that (each such write has a deadline of ``settle / 2``), and that clocks differ by less than
-  ``skew``.
-* **Hands off the ambiguous**: a copy whose owner tag is missing or unreadable is never adopted nor swept
-  (:attr:`Owner.ambiguous`); the caller warns. A sweep (orphans, FAILED copies) takes a copy as an adoption
-  does, and reads the owner tag again before each retry of DeleteBackup (:meth:`Ownership.confirm`).
-* **Adoption must match**: identity, replacing inputs, and what AWS says of the copy (source backup, source
-  Region, KMS key): the provider checks the copy itself, not only its tags.
-
-Undecidable cases, each decided to lose no data:
-
-* A Create whose claim landed but whose answer was lost on every read-back: the copy carries a claim no state
-  records. No later run can tell it from a copy another state holds, so it is never adopted nor deleted; the
-  error names it for a person to delete.
-* A stopped run (a debugger, a paused VM) keeps its stack's lock: only when a person removes the lock
-  (``pulumi cancel``) may the next run take its copy over (at once with a keyed identity, after ``stale``
-  without); when it resumes, it sees the lease is not its own and stops without claiming.
+Assumptions: a TagResource is visible to ListTagsForResource within ``settle``; a stack's state is used from one
+backend at a time. Kept for what was written before this protocol: ``v2`` identities without a key (until the
+record is replaced; :meth:`Identity.replaced_by`), owner kinds ``legacy-recorded``/``legacy-unrecorded`` (the
+``recorded`` tag), states without a ``claim`` output (delete only a copy with no or a legacy owner tag); lease
+stamps of older versions are judged as AWS-clock stamps. The reasoning and the undecidable cases:
+``docs/dev/ownership.md``.
 """
 
 from __future__ import annotations
@@ -73,11 +36,11 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from .errors import BackupCopyError
+from .errors import AwsServiceError, BackupCopyError
 from .facts import GONE, MAX_TAG_VALUE_LENGTH, Lifecycle, tag_character_allowed
 
 PROVIDER_TAG_PREFIX = "pulumi-fsx-copy:"
@@ -97,6 +60,15 @@ _PER_STACK = "v3"
 _WHO_CHARS = 32
 _WHAT_CHARS = 16
 _NONCE_BYTES = 8
+READ_AGE_FRACTION = 0.25
+"""A tag read is acted on only when its answer came within this fraction of ``settle`` (see the header)."""
+READ_ATTEMPTS = 3
+"""Reads tried before a step gives up on a fresh enough answer (and keeps hands off)."""
+MIN_SETTLE = 2.0
+"""The shortest ``settle`` a time scale makes: a tag read's answer (every page) must come within a fraction of
+it, and one on a busy machine (the tests' emulator, pages of one tag) takes a few hundred milliseconds."""
+DATE_RESOLUTION = 1.0
+"""HTTP ``Date`` headers are whole seconds, rounded down."""
 
 
 # -- identity ------------------------------------------------------------------------------------
@@ -216,7 +188,7 @@ class Owner:
     value: str = ""
     """The claim, or the lease's holder."""
     stamp: float = 0.0
-    """When the lease was written or renewed (the holder's clock, epoch seconds)."""
+    """When the lease was written or renewed (AWS's clock as its holder knew it, epoch seconds)."""
     raw: str | None = None
 
     @property
@@ -252,9 +224,10 @@ def owner_of(tags: Mapping[str, str]) -> Owner:
     return Owner("unreadable", raw=raw)
 
 
-def lease_value(holder: str, now: float | None = None) -> str:
-    """The owner tag of a lease held by ``holder``, stamped ``now`` (to the millisecond, so every renewal differs)."""
-    return f"lease:{holder}:{now if now is not None else time.time():.3f}"
+def lease_value(holder: str, now: float) -> str:
+    """The owner tag of a lease held by ``holder``, stamped ``now`` on AWS's clock (:class:`AwsClock`; to the
+    millisecond, so every renewal differs)."""
+    return f"lease:{holder}:{now:.3f}"
 
 
 def claim_value(claim: str) -> str:
@@ -286,18 +259,30 @@ class LeasePolicy:
     renew: float = 300.0
     """Below ``stale / 2``: a claim written within ``renew`` of a fresh lease needs no settling (see ``claim``)."""
     stale: float = 900.0
-    skew: float = 300.0
+    skew: float = 10.0
+    """What a stamp may lag AWS's clock by: the age of the answer it was taken from (at most
+    ``settle * READ_AGE_FRACTION``), beyond the Date header's :data:`DATE_RESOLUTION`."""
     settle: float = 10.0
 
     def scaled(self, factor: float) -> LeasePolicy:
+        """Every delay times ``factor`` (the tests' time scale); ``settle`` no shorter than :data:`MIN_SETTLE`."""
+        settle = max(self.settle * factor, min(self.settle, MIN_SETTLE))
         return replace(
-            self, renew=self.renew * factor, stale=self.stale * factor, skew=self.skew * factor,
-            settle=self.settle * factor,
-        )  # fmt: skip
+            self, renew=self.renew * factor, stale=self.stale * factor, skew=self.skew * factor, settle=settle
+        )
 
-    def stale_by_clock(self, owner: Owner, now: float | None = None) -> bool:
-        """Whether a lease's own stamp says it is stale, allowing for clock skew between machines."""
-        return (now if now is not None else time.time()) - owner.stamp > self.stale + self.skew
+    @property
+    def fresh_read(self) -> float:
+        """The longest a tag read's answer may take for a take-over, a claim or a delete to act on it."""
+        return self.settle * READ_AGE_FRACTION
+
+    def stale_on(self, owner: Owner, aws_now: float) -> bool:
+        """Whether a lease's stamp is older than ``stale`` at ``aws_now`` (AWS's clock, never a machine's)."""
+        return self.seconds_to_stale(owner, aws_now) <= 0
+
+    def seconds_to_stale(self, owner: Owner, aws_now: float) -> float:
+        """How long, on AWS's clock, until the lease ``owner`` is stale (0 or less: it is)."""
+        return owner.stamp + self.stale + self.skew + DATE_RESOLUTION - aws_now
 
 
 @dataclass(frozen=True)
@@ -361,7 +346,48 @@ def is_live(backup: Mapping[str, Any]) -> bool:
 
 # -- the protocol's steps ------------------------------------------------------------------------
 
-TagReader = Callable[[Mapping[str, Any]], dict[str, str]]
+
+@dataclass(frozen=True)
+class TagRead:
+    """A copy's tags as one ListTagsForResource answered them."""
+
+    tags: dict[str, str]
+    aws_time: float
+    """AWS's clock when it answered (the answer's ``Date``, epoch seconds)."""
+    took: float = 0.0
+    """Seconds from asking to the answer (retries included), on this process's monotonic clock."""
+    received: float = field(default_factory=time.monotonic)
+    """When the answer came (this process's monotonic clock)."""
+
+
+class AwsClock:
+    """AWS's clock, as the ``Date`` of its answers tells it, carried forward on this process's monotonic clock.
+
+    A ``Date`` is stamped before its answer arrives and rounded down, so each answer gives a lower bound of AWS's
+    time; the clock keeps the highest. Lease ages are judged on it, and lease stamps come from it: no machine's
+    wall clock enters the protocol."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._offset: float | None = None
+
+    def observe(self, aws_time: float, received: float) -> None:
+        """An answer stamped ``aws_time`` (epoch seconds) arrived at ``received`` (``time.monotonic()``)."""
+        with self._lock:
+            offset = aws_time - received
+            if self._offset is None or offset > self._offset:
+                self._offset = offset
+
+    def now(self) -> float:
+        """AWS's time now (epoch seconds, a lower bound); AwsServiceError before any answer was seen."""
+        with self._lock:
+            offset = self._offset
+        if offset is None:
+            raise AwsServiceError("no AWS answer has told this run AWS's time yet, so no lease can be stamped.")
+        return time.monotonic() + offset
+
+
+TagReader = Callable[[Mapping[str, Any]], TagRead]
 """Reads a copy's tags now (ListTagsForResource); AWS failures raise a BackupCopyError."""
 TagWriter = Callable[[Mapping[str, Any], str, float], None]
 """Writes a copy's owner tag (TagResource, one attempt within the given seconds)."""
@@ -397,14 +423,17 @@ class Lease:
             raise LeaseLost()
 
     def _renew_loop(self) -> None:
-        while not self._stop.wait(self._protocol.policy.renew):
+        policy = self._protocol.policy
+        wait = policy.renew
+        while not self._stop.wait(wait):
             try:
-                self._protocol.renew(self)
+                renewed = self._protocol.renew(self)
             except LeaseLost:
                 self.lost = True
                 return
             except BackupCopyError:
-                continue  # one failed renewal is not fatal: the next one tries again, well within `stale`
+                renewed = False  # one failed renewal is not fatal: the next one tries again, well within `stale`
+            wait = policy.renew if renewed else policy.settle
 
 
 class HeldLeases:
@@ -447,17 +476,19 @@ class Ownership:
         policy: LeasePolicy,
         sleep: Callable[[float], bool],
         held: HeldLeases = HELD_LEASES,
+        clock: AwsClock | None = None,
     ) -> None:
         self.read_tags = read_tags
         self.write_owner = write_owner
         self.policy = policy
         self._sleep = sleep
         self.held = held
+        self.clock = clock or AwsClock()
 
     def new_lease(self) -> tuple[str, str]:
         """A holder for a new copy, and the owner tag value it starts with (sent with CopyBackup)."""
         holder = secrets.token_hex(_NONCE_BYTES)
-        return holder, lease_value(holder)
+        return holder, lease_value(holder, self.clock.now())
 
     def hold(self, backup: Mapping[str, Any], holder: str) -> Lease:
         """A lease this Create already holds (it made the copy with its lease tag), now renewed."""
@@ -466,52 +497,64 @@ class Ownership:
         return lease
 
     def acquire(self, backup: Mapping[str, Any], *, stack_locked: bool = False) -> Lease | None:
-        """Take over the lease of an unrecorded copy when no live run holds it; None when one does (or the
-        copy got recorded meanwhile). May watch a held lease for up to ``stale`` seconds; with ``stack_locked``
-        (the copy's identity holds the stack's key, and this run holds the stack's lock) a lease this process
-        does not hold is a run that ended (crashed): taken over at once."""
-        owner = owner_of(self.read_tags(backup))
-        if owner.ambiguous:
+        """Take over the lease of an unrecorded copy when no live run holds it; None when one does, when the
+        copy got recorded meanwhile, or when no read answered fresh enough (hands off). A lease is waited on
+        until it is stale on AWS's clock; with ``stack_locked`` (the copy's identity holds the stack's key, and
+        this run holds the stack's lock) a lease this process does not hold is a run that ended: taken at once."""
+        read = self._fresh(backup)
+        if read is None:
             return None
-        watched_since = time.monotonic()
+        owner = owner_of(read.tags)
         crashed = stack_locked and owner.kind == "lease" and not self.held.holds(owner.value)
-        while owner.kind == "lease" and not crashed and not self.policy.stale_by_clock(owner):
-            if time.monotonic() - watched_since > self.policy.stale:
-                break  # unchanged for `stale` on our own clock: its holder is gone
-            if not self._sleep(min(self.policy.renew / 2, self.policy.stale)):
+        while owner.kind == "lease" and not crashed and not self.policy.stale_on(owner, read.aws_time):
+            wait = min(self.policy.renew / 2, self.policy.seconds_to_stale(owner, read.aws_time))
+            if not self._sleep(wait):
                 return None
-            now = owner_of(self.read_tags(backup))
-            if now.raw != owner.raw:
-                if now.kind == "lease":
+            now = self._fresh(backup)
+            if now is None:
+                return None
+            if now.tags.get(OWNER_TAG) != owner.raw:
+                if owner_of(now.tags).kind == "lease":
                     return None  # renewed (or taken by another run): a live run works on it
-                owner = now
+                read, owner = now, owner_of(now.tags)
                 break
+            read = now
         if owner.recorded or owner.ambiguous:
             return None
         holder = secrets.token_hex(_NONCE_BYTES)
-        if not self._write_and_confirm(backup, lease_value(holder), owner.raw):
-            return None
-        return self.hold(backup, holder)
+        try:
+            taken = self._write_and_confirm(backup, lease_value(holder, self.clock.now()), owner.raw)
+        except _NoFreshRead:
+            return None  # our lease may have landed: unrenewed, it goes stale and the copy is taken again later
+        return self.hold(backup, holder) if taken else None
 
-    def renew(self, lease: Lease) -> None:
-        """Renew ``lease`` if it is still this run's; LeaseLost when another run holds the copy now."""
-        owner = owner_of(self.read_tags(lease.backup))
+    def renew(self, lease: Lease) -> bool:
+        """Renew ``lease`` if it is still this run's; LeaseLost when another run holds the copy now. Without a
+        fresh enough read nothing is written: False (the loop tries again after ``settle``)."""
+        read = self._fresh(lease.backup)
+        if read is None:
+            return False
+        owner = owner_of(read.tags)
         if owner.kind != "lease" or owner.value != lease.holder:
             raise LeaseLost()
-        self.write_owner(lease.backup, lease_value(lease.holder), self.policy.renew)
+        self.write_owner(lease.backup, lease_value(lease.holder, self.clock.now()), self.policy.renew)
         lease.written_at = time.monotonic()
+        return True
 
     def confirm(self, lease: Lease) -> None:
-        """Read the copy's owner tag now: LeaseLost unless it is still ``lease``."""
-        owner = owner_of(self.read_tags(lease.backup))
+        """Read the copy's owner tag now: LeaseLost unless a fresh enough read shows it is still ``lease``."""
+        read = self._fresh(lease.backup)
+        owner = owner_of(read.tags) if read is not None else Owner("unreadable")
         if owner.kind != "lease" or owner.value != lease.holder:
             raise LeaseLost()
 
     def release(self, lease: Lease) -> None:
-        """Give the copy back (``free``) if it is still this run's, so the next run adopts it at once."""
+        """Give the copy back (``free``) if a fresh read shows it is still this run's, so the next run adopts it
+        at once."""
         lease.stop_renewing()
         try:
-            owner = owner_of(self.read_tags(lease.backup))
+            read = self._fresh(lease.backup)
+            owner = owner_of(read.tags) if read is not None else Owner("unreadable")
             if owner.kind == "lease" and owner.value == lease.holder:
                 self.write_owner(lease.backup, FREE, self.policy.settle / 2)
         except BackupCopyError:
@@ -528,20 +571,32 @@ class Ownership:
         """The last step of a successful Create: turn this run's lease into the claim a state records.
 
         True once the claim is read back; False when another run holds the copy (nothing claimed). Raises the
-        gateway's error when neither the write nor the read-back could be confirmed.
+        gateway's error when neither the write nor the read-back could be confirmed (AwsServiceError when no
+        read answered fresh enough).
         """
         lease.stop_renewing()
-        owner = owner_of(self.read_tags(lease.backup))
-        if owner.kind != "lease" or owner.value != lease.holder:
-            return False
-        # No run takes a lease over before it has seen it unchanged for `stale` seconds (or stamped longer ago
-        # than that plus `skew`). A lease this run wrote less than `stale / 2` ago, whose claim is written within
-        # `renew` (< `stale / 2`), cannot have been taken over in between: its claim needs no settling, only to
-        # be seen. An older one (renewals failed, the process was stopped) settles as a take-over does.
-        fresh = time.monotonic() - lease.written_at < self.policy.stale / 2
-        return self._write_and_confirm(
-            lease.backup, claim_value(claim), owner.raw, self.policy.renew, settle_first=not fresh
-        )
+        try:
+            read = self._fresh(lease.backup)
+            if read is None:
+                raise _NoFreshRead()
+            owner = owner_of(read.tags)
+            if owner.kind != "lease" or owner.value != lease.holder:
+                return False
+            # No run takes over a lease stamped less than `stale` ago (on AWS's clock) unless it holds the stack's
+            # lock. A lease this run wrote less than `stale / 2` ago, whose claim is written within `renew`
+            # (< `stale / 2`), cannot have been taken over in between: its claim needs no settling, only to be
+            # seen. An older one (renewals failed, the process was stopped) settles as a take-over does.
+            fresh = time.monotonic() - lease.written_at < self.policy.stale / 2
+            return self._write_and_confirm(
+                lease.backup, claim_value(claim), owner.raw, self.policy.renew, settle_first=not fresh
+            )
+        except _NoFreshRead:
+            raise AwsServiceError(
+                f"ListTagsForResource did not answer within {self.policy.fresh_read:g} s in {READ_ATTEMPTS} "
+                "tries, so the claim could not be confirmed.",
+                operation="ListTagsForResource",
+                backup_id=str(lease.backup.get("BackupId")),
+            ) from None
 
     def _write_and_confirm(
         self,
@@ -554,30 +609,50 @@ class Ownership:
     ) -> bool:
         """Write the owner tag (within ``seconds``, default ``settle / 2``), let it settle, read it back: True
         when it reads ``value``, False when another run's value is there. When the write failed and the tag
-        still reads ``before``, the write's error. Without ``settle_first`` it is read back at once, and settles
-        only when the write is not visible yet."""
+        still reads ``before``, the write's error; _NoFreshRead when no read-back answered fresh enough. Without
+        ``settle_first`` it is read back at once, and settles only when the write is not visible yet."""
         failure: BackupCopyError | None = None
         try:
             self.write_owner(backup, value, self.policy.settle / 2 if seconds is None else seconds)
         except BackupCopyError as err:  # the write may have landed all the same: the read-back decides
             failure = err
         if not settle_first and failure is None:
-            now = self.read_tags(backup).get(OWNER_TAG)
+            now = self._owner_tag(backup)
             if now == value:
                 return True
             if now != before:
                 return False
         self._sleep_through(self.policy.settle)
-        now = self.read_tags(backup).get(OWNER_TAG)
+        now = self._owner_tag(backup)
         if now == value:
             return True
         if failure is not None and now == before:
             raise failure
         return False
 
+    def _owner_tag(self, backup: Mapping[str, Any]) -> str | None:
+        read = self._fresh(backup)
+        if read is None:
+            raise _NoFreshRead()
+        return read.tags.get(OWNER_TAG)
+
+    def _fresh(self, backup: Mapping[str, Any]) -> TagRead | None:
+        """The copy's tags by an answer that took at most ``policy.fresh_read`` seconds (an older one may predate
+        another run's write that landed since); None when none of :data:`READ_ATTEMPTS` did."""
+        for _ in range(READ_ATTEMPTS):
+            read = self.read_tags(backup)
+            self.clock.observe(read.aws_time, read.received)
+            if read.took <= self.policy.fresh_read:
+                return read
+        return None
+
     def _sleep_through(self, seconds: float) -> None:
         """Sleep even when cancelled: a write must settle before it is read back."""
         time.sleep(max(0.0, seconds))
+
+
+class _NoFreshRead(Exception):
+    """No tag read answered fresh enough to act on."""
 
 
 def _digest(text: str) -> str:

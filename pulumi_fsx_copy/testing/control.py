@@ -51,6 +51,11 @@ class Emulator:
         in-process: a read timeout).  See :data:`~.models.NETWORK_FAULT_KINDS`."""
         self._invoke("break_next", operation=operation, kind=kind, count=count, seconds=seconds, region=region)
 
+    def skew_clock(self, ahead_seconds: float) -> None:
+        """Set AWS's clock (the ``Date`` header of every FSx answer) ``ahead_seconds`` ahead of this machine's
+        (negative: behind), as a machine whose own clock is wrong sees it; :meth:`reset` sets it right."""
+        self._invoke("skew_clock", ahead_seconds=ahead_seconds)
+
     def fail_copy(self, backup_id: str, message: str) -> None:
         """End a copy now as FAILED with ``FailureDetails.Message`` ``message``."""
         self._invoke("fail_copy", backup_id=backup_id, message=message)

@@ -161,6 +161,7 @@ class FsxCopyModel(Restores):
         self._copy_failures: list[str] = []
         self._restore_failures: list[str] = []
         self._network_faults: list[NetworkFault] = []
+        self._clock_ahead = 0.0
 
     # ---- controls -------------------------------------------------------------------------------
 
@@ -207,6 +208,20 @@ class FsxCopyModel(Restores):
             self._copy_failures.clear()
             self._restore_failures.clear()
             self._network_faults.clear()
+            self._clock_ahead = 0.0
+
+    def skew_clock(self, ahead_seconds: float) -> None:
+        """Set AWS's clock ``ahead_seconds`` ahead of this machine's (negative: behind): the time every FSx
+        answer's ``Date`` header gives (:meth:`aws_time`)."""
+        if isinstance(ahead_seconds, bool) or not isinstance(ahead_seconds, (int, float)):
+            raise EmulatorError(f"ahead_seconds must be a number, not {ahead_seconds!r}")
+        with self.lock:
+            self._clock_ahead = float(ahead_seconds)
+
+    def aws_time(self) -> float:
+        """AWS's clock now (epoch seconds), as :meth:`skew_clock` set it apart from this machine's."""
+        with self.lock:
+            return time.time() + self._clock_ahead
 
     def fail_next(
         self,

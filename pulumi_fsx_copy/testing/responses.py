@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+from email.utils import formatdate
 from typing import Any, Final
 
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
@@ -166,7 +167,10 @@ def call_action(self: FSxResponse) -> TYPE_RESPONSE:
         _LOG.exception("FSx %s failed inside the emulator", operation)
         response = _error_answer(self, FsxError("InternalServerError", "An internal error occurred; retry later."))
     status, headers, body = response
-    response = status, {**headers, "Content-Type": _CONTENT_TYPE}, body  # FSx answers JSON 1.1, errors or not
+    # FSx answers JSON 1.1, errors or not, dated by AWS's clock (``MODEL.skew_clock`` may set it apart).
+    date = formatdate(MODEL.aws_time(), usegmt=True)
+    headers = {name: value for name, value in headers.items() if name.lower() != "date"}
+    response = status, {**headers, "Content-Type": _CONTENT_TYPE, "Date": date}, body
     if network is not None:
         return _drop_or_raise(self, network, response)
     return response

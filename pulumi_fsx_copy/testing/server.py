@@ -86,10 +86,17 @@ def _with_network_faults(app: WsgiApp, environ: dict[str, Any], start_response: 
 
 
 class _RequestHandler(MotoRequestHandler):
-    """moto's request handler without a log line per request."""
+    """moto's request handler without a log line per request, and without a second Date header."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """As http.server's, without a Date header of this machine's clock: the answers carry their own, AWS's
+        clock's (``responses.call_action``); one Date, as AWS sends."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Server", self.version_string())
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from email.utils import parsedate_to_datetime
 
 import boto3
 import pytest
@@ -198,3 +200,21 @@ def test_the_caller_of_each_fsx_call_is_recorded_as_sts_names_it(aws: Aws, sourc
         "arn:aws:sts::123456789012:user/moto": 1,
     }
     assert aws.emulator.callers("CopyBackup") == {}
+
+
+def test_every_answer_carries_aws_clock_in_its_date_header_which_a_test_can_skew(aws: Aws, source: str) -> None:
+    """Clients judge AWS's time by the Date header (botocore's ResponseMetadata.HTTPHeaders.date), errors too;
+    ``skew_clock`` sets AWS's clock apart from this machine's, ``reset`` sets it right."""
+    fsx = aws.client("fsx")
+
+    def aws_clock_ahead(headers: dict[str, str]) -> float:
+        return parsedate_to_datetime(headers["date"]).timestamp() - time.time()
+
+    assert abs(aws_clock_ahead(fsx.describe_backups()["ResponseMetadata"]["HTTPHeaders"])) < 5
+    aws.emulator.skew_clock(-3600)
+    assert abs(aws_clock_ahead(fsx.describe_backups()["ResponseMetadata"]["HTTPHeaders"]) + 3600) < 5
+    with pytest.raises(ClientError) as info:
+        fsx.describe_backups(BackupIds=["backup-0123456789abcdef0"])
+    assert abs(aws_clock_ahead(error(info)["ResponseMetadata"]["HTTPHeaders"]) + 3600) < 5
+    aws.emulator.reset()
+    assert abs(aws_clock_ahead(fsx.describe_backups()["ResponseMetadata"]["HTTPHeaders"])) < 5

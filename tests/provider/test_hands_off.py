@@ -4,6 +4,7 @@ a copy whose owner tag is missing or unreadable is never adopted nor swept, and 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -82,7 +83,7 @@ def test_an_orphan_another_run_takes_while_the_sweep_takes_it_is_left_alone(
     own right after: the sweep's read-back (after settling) sees the other run's lease and deletes nothing."""
     orphan = _left_behind(provider, props, fsx_emulator)
     held = provider.create(props(client_request_token="held-copy"))
-    other = lease_value("another-run")
+    other = lease_value("another-run", time.time())
 
     def another_run_writes_last(**_: Any) -> None:
         if _owner(orphan) != other:
@@ -102,7 +103,7 @@ def test_a_swept_orphan_taken_by_another_run_before_a_retry_is_not_deleted(
     writes its lease: the owner tag is read again before the retry, and the deletion stops."""
     orphan = _left_behind(provider, props, fsx_emulator)
     held = provider.create(props(client_request_token="held-copy"))
-    other = lease_value("another-run")
+    other = lease_value("another-run", time.time())
     deletes: list[int] = []
 
     def on_delete(http_response: Any = None, **_: Any) -> None:

@@ -19,12 +19,14 @@ from pulumi_fsx_copy.ownership import (
     FREE,
     LEGACY_RECORDED_TAG,
     OWNER_TAG,
+    READ_ATTEMPTS,
     RESOURCE_TAG,
     RETAINED_TYPE,
     Identity,
     LeaseLost,
     LeasePolicy,
     Ownership,
+    TagRead,
     claim_value,
     deletion,
     fresh_token,
@@ -98,7 +100,7 @@ def test_tokens_are_fresh_valid_and_short() -> None:
 @given(st.text(max_size=400))
 def test_ownership_tags_are_always_valid_tags(name: str) -> None:
     identity = Identity.of(resource_identity("org", "dr", "prod", None, TYPE, name), INPUTS)
-    for owner in (FREE, lease_value("ab" * 8), claim_value("cd" * 8)):
+    for owner in (FREE, lease_value("ab" * 8, 0.0), claim_value("cd" * 8)):
         tags = ownership_tags(identity, owner)
         assert tag_problems(tags) == []
         assert len(tags[RESOURCE_TAG]) <= 256
@@ -112,7 +114,7 @@ def test_ownership_tags_are_always_valid_tags(name: str) -> None:
     [
         ({OWNER_TAG: claim_value("c1")}, "c1", True),
         ({OWNER_TAG: claim_value("c2")}, "c1", False),  # another record's copy
-        ({OWNER_TAG: lease_value("h")}, "c1", False),  # a run works on it
+        ({OWNER_TAG: lease_value("h", time.time())}, "c1", False),  # a run works on it
         ({OWNER_TAG: FREE}, "c1", False),
         ({}, "c1", False),  # the owner tag was removed outside Pulumi
         ({LEGACY_RECORDED_TAG: "true"}, None, True),  # a state and a copy from before claims
@@ -166,7 +168,7 @@ def test_only_unrecorded_copies_of_this_resource_are_candidates_available_first(
     moved = Identity.of(resource_identity("org", "dr", "prod", None, TYPE, "copy"), {**INPUTS, "copy_tags": True})
     backups = [
         _backup("backup-copying", "COPYING", FREE, minute=5),
-        _backup("backup-available", "AVAILABLE", lease_value("x"), minute=1),
+        _backup("backup-available", "AVAILABLE", lease_value("x", time.time()), minute=1),
         _backup("backup-claimed", "AVAILABLE", claim_value("c")),
         _backup("backup-other", "AVAILABLE", FREE, identity=other),
         _backup("backup-moved", "AVAILABLE", FREE, identity=moved),
@@ -189,11 +191,18 @@ class TagStore:
         self.tags: dict[str, str] = {} if owner is None else {OWNER_TAG: owner}
         self.latency = latency
         self.fail_writes = 0
+        self.answer_seconds: list[float] = []
+        """How long the next reads' answers take (then 0)."""
+        self.aws_ahead = 0.0
         self.lock = threading.Lock()
 
-    def read(self, _backup: Mapping[str, Any]) -> dict[str, str]:
+    def read(self, _backup: Mapping[str, Any]) -> TagRead:
+        """The tags as AWS holds them, by an answer that took ``answer_seconds`` and came when AWS's clock
+        read ``time.time() + aws_ahead`` (AWS's clock ahead of this machine's by ``aws_ahead``)."""
         with self.lock:
-            return dict(self.tags)
+            tags = dict(self.tags)
+            took = self.answer_seconds.pop(0) if self.answer_seconds else 0.0
+        return TagRead(tags, time.time() + self.aws_ahead, took=took)
 
     def write(self, _backup: Mapping[str, Any], value: str, _seconds: float) -> None:
         if self.fail_writes:
@@ -242,7 +251,7 @@ def test_a_lease_that_is_renewed_is_never_taken_over() -> None:
 
 def test_a_lease_unchanged_for_the_stale_time_is_taken_over() -> None:
     """A run that died without releasing (its process killed): the next run waits `stale`, then adopts."""
-    store = TagStore(lease_value("dead"))
+    store = TagStore(lease_value("dead", time.time()))
     lease = protocol(store).acquire(BACKUP)
     assert lease is not None and owner_of(store.tags).value == lease.holder
     lease.stop_renewing()
@@ -259,7 +268,7 @@ def test_a_lease_stale_by_its_own_stamp_is_taken_over_at_once() -> None:
 def test_under_the_stack_lock_a_lease_no_live_create_holds_is_taken_over_at_once() -> None:
     """A per-stack identity's lease that this process does not hold belongs to a run of this stack that ended
     (the stack lock lets one run at a time): a crashed provider's copy is resumed without the stale wait."""
-    store = TagStore(lease_value("crashed"))
+    store = TagStore(lease_value("crashed", time.time()))
     started = time.monotonic()
     lease = protocol(store, LeasePolicy(renew=60, stale=900, skew=300, settle=0.01)).acquire(BACKUP, stack_locked=True)
     assert lease is not None and owner_of(store.tags).value == lease.holder
@@ -307,7 +316,7 @@ def test_a_run_whose_lease_was_taken_over_stops_renewing_and_claims_nothing() ->
     ownership = protocol(store)
     lease = ownership.acquire(BACKUP)
     assert lease is not None
-    usurper = lease_value("usurper")
+    usurper = lease_value("usurper", time.time())
     store.tags[OWNER_TAG] = usurper  # another run judged this one gone
     time.sleep(POLICY.renew * 4)
     with pytest.raises(LeaseLost):
@@ -348,7 +357,7 @@ def test_a_claim_on_a_lease_not_written_lately_settles_and_loses_to_a_take_over_
 
     def then_taken_over(backup: Mapping[str, Any], value: str, seconds: float) -> None:
         write(backup, value, seconds)
-        threading.Timer(POLICY.settle / 4, lambda: write(backup, lease_value("taker"), seconds)).start()
+        threading.Timer(POLICY.settle / 4, lambda: write(backup, lease_value("taker", time.time()), seconds)).start()
 
     ownership.write_owner = then_taken_over
     assert ownership.claim(lease, "mine") is False
@@ -362,3 +371,58 @@ def test_a_claim_on_a_lease_written_lately_is_confirmed_by_reading_it_back() -> 
     assert lease is not None
     assert ownership.claim(lease, "mine") is True
     assert store.tags[OWNER_TAG] == claim_value("mine")
+
+
+# -- reads bounded in age, ages on AWS's clock (issue 24, classes 1 and 3) -------------------------------
+
+
+def test_a_slow_read_is_never_acted_on_and_a_fresh_one_is() -> None:
+    """A free copy read by an answer slower than `settle * READ_AGE_FRACTION`: read again; taken once a read
+    answers in time; left alone (hands off) when none of READ_ATTEMPTS does."""
+    slow = POLICY.fresh_read * 2
+    store = TagStore(FREE)
+    store.answer_seconds = [slow] * READ_ATTEMPTS
+    assert protocol(store).acquire(BACKUP) is None
+    assert store.tags[OWNER_TAG] == FREE  # nothing written on a read of unknown age
+
+    store.answer_seconds = [slow]
+    lease = protocol(store).acquire(BACKUP)
+    assert lease is not None and owner_of(store.tags).value == lease.holder
+    store.answer_seconds = [slow] * READ_ATTEMPTS
+    with pytest.raises(LeaseLost):
+        protocol(store).confirm(lease)  # a delete's retry needs a fresh read showing its lease
+    lease.stop_renewing()
+
+
+def test_lease_ages_are_judged_and_stamped_on_aws_clock() -> None:
+    """AWS's clock an hour ahead of this machine's: a lease AWS's clock says is an hour old is stale though
+    this machine's clock says it was written now, and the lease this run writes is stamped on AWS's clock."""
+    policy = LeasePolicy(renew=60, stale=120, skew=1, settle=0.01)
+    store = TagStore(lease_value("dead", time.time()))
+    store.aws_ahead = 3600.0
+    lease = protocol(store, policy).acquire(BACKUP)
+    assert lease is not None
+    assert owner_of(store.tags).stamp > time.time() + 3500
+    lease.stop_renewing()
+
+    behind = TagStore(lease_value("live", time.time()))
+    behind.aws_ahead = -3600.0  # this machine's clock an hour ahead of AWS's: the lease is not stale by AWS
+    ownership = Ownership(behind.read, behind.write, policy, lambda _seconds: False)
+    assert ownership.acquire(BACKUP) is None
+    assert owner_of(behind.tags).value == "live"
+
+
+def test_a_renewal_without_a_fresh_read_writes_nothing_and_tries_again_soon() -> None:
+    """A renewal whose reads all answer too slowly skips its write (the lease may have been taken since the
+    read); the lease is not lost for it, and a later renewal writes it again."""
+    store = TagStore(FREE)
+    lease = protocol(store).acquire(BACKUP)
+    assert lease is not None
+    written = store.tags[OWNER_TAG]
+    store.answer_seconds = [POLICY.fresh_read * 2] * READ_ATTEMPTS
+    while store.answer_seconds:
+        time.sleep(POLICY.renew / 4)
+    time.sleep(POLICY.renew * 3)
+    assert not lease.lost and owner_of(store.tags).value == lease.holder
+    assert store.tags[OWNER_TAG] != written  # renewed again once reads answered in time
+    lease.stop_renewing()

@@ -61,3 +61,12 @@ if _every or _gate:
         return client
 
     _clients.AwsClients._new_client = _make_with_faults  # type: ignore[method-assign]
+
+# With ``PFC_TEST_CLOCK_BEHIND=S``, this machine's wall clock (``time.time()``) reads S seconds behind the
+# true time in the provider process, as a machine whose clock is wrong reads it (AWS's clock stays right).
+_behind = os.environ.get("PFC_TEST_CLOCK_BEHIND")
+if _behind:
+    import time as _time
+
+    _true_time = _time.time
+    _time.time = lambda: _true_time() - float(_behind)
