@@ -88,9 +88,19 @@ def _create(engine: ProviderProcess, news: dict[str, Any], ledger: Ledger) -> tu
     return backup_id, outs
 
 
-def _rerun_adopts(engine: ProviderProcess, news: dict[str, Any], ledger: Ledger, orphans: set[str]) -> str:
-    """The user's re-run of `pulumi up` after a failed create: it adopts the orphan, nothing else is left."""
-    backup_id, outs = _create(engine, news, ledger)
+def _rerun_adopts(
+    engine: ProviderProcess, news: dict[str, Any], ledger: Ledger, orphans: set[str], error: ProviderError
+) -> str:
+    """The user's re-run of `pulumi up` after a failed create, as the engine makes it: an Update of the copy the
+    failed create recorded (``ErrorResourceInitFailed``), else a new Create, which adopts the orphan; nothing
+    else is left."""
+    recorded = error.init_failed
+    if recorded is not None:
+        outs = engine.update("dr-copy", recorded.id, recorded.outputs, news)
+        backup_id = str(outs["backup_id"])
+        ledger.created(DR_REGION, backup_id)
+    else:
+        backup_id, outs = _create(engine, news, ledger)
     assert outs["lifecycle"] == "AVAILABLE"
     if orphans:
         assert orphans == {backup_id}, "the re-run made another copy instead of resuming the one left"
@@ -120,7 +130,7 @@ def _fails_or_recovers(
         assert_actionable(error, _expected(operation, code, news), names=names)
         orphans = ledger.assert_no_leak(named_in=error.last_line)
         remote.reset_calls()
-        _rerun_adopts(engine, news, ledger, orphans)
+        _rerun_adopts(engine, news, ledger, orphans, error)
         left = "copy left named, re-run adopted it" if orphans else "nothing left"
         cases.note(f"{error_class(error)}: {left}")
         return
@@ -272,7 +282,7 @@ def test_persistent_transient_faults(
         assert len(orphans) == 1
     else:
         orphans = ledger.assert_no_leak(named_in=caught.value.last_line)
-    _rerun_adopts(engine, news, ledger, orphans)
+    _rerun_adopts(engine, news, ledger, orphans, caught.value)
     left = "copy left, re-run adopted it" if orphans else "nothing left"
     cases.note(f"{error_class(caught.value)} after {MAX_TRANSIENT_RETRIES} retries: {left}")
 
