@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pulumi.dynamic import DiffResult
-from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy.facts import Lifecycle
 from pulumi_fsx_copy.kms import same_key_offline
 from pulumi_fsx_copy.schema import INPUT_DEFAULTS, RECORDED_INPUTS, REPLACING_INPUTS, UPDATING_INPUTS
+from pulumi_fsx_copy.unknowns import is_unknown
 
 DEFAULT_KMS_KEY = "alias/aws/fsx"
 """The key FSx uses when CopyBackup gets no KmsKeyId: the AWS managed key for FSx."""
@@ -22,17 +22,13 @@ REPLACE_FIELDS = tuple(name for name in REPLACING_INPUTS if name != "kms_key_id"
 """Inputs compared as they are; ``kms_key_id`` is compared as the key it names (see ``_kms_key_differs``)."""
 
 
-def _is_unknown(value: object) -> bool:
-    return isinstance(value, str) and value == UNKNOWN
-
-
 def _value(props: Mapping[str, Any], name: str) -> Any:
     value = props.get(name)
     return INPUT_DEFAULTS.get(name) if value is None else value
 
 
 def _differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> bool:
-    return _is_unknown(news.get(name)) or _value(olds, name) != _value(news, name)
+    return is_unknown(news.get(name)) or _value(olds, name) != _value(news, name)
 
 
 def _kms_key_differs(
@@ -48,7 +44,7 @@ def _kms_key_differs(
     """
     new = news.get("kms_key_id")
     requested = olds.get("kms_key_id_requested")
-    if _is_unknown(new):
+    if is_unknown(new):
         return True
     if new == requested:
         return False
@@ -96,6 +92,6 @@ def replacement_reason(olds: Mapping[str, Any], news: Mapping[str, Any], replace
             continue
         old = olds.get("kms_key_id") if name == "kms_key_id" else _value(olds, name)
         new = news.get(name)
-        shown = "(known after apply)" if _is_unknown(new) else repr(_value(news, name))
+        shown = "(known after apply)" if is_unknown(new) else repr(_value(news, name))
         parts.append(f"{name} {old!r} -> {shown}")
     return "; ".join(parts)

@@ -41,7 +41,6 @@ from .drill_settings import (
     MAX_KEEP_FOR,
     RESTORE_OPERATIONS,
     Schedule,
-    is_unknown,
     iso,
     merge_secrets,
     now,
@@ -55,13 +54,13 @@ from .drill_settings import (
 )
 from .errors import BackupCopyError, RestoreFailedError, RestoreNotFoundError, RestoreTimeoutError
 from .gateway import UNCANCELLABLE, AwsGateway
-from .ownership import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_identity, resource_label
+from .ownership import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
 from .progress import ProgressReporter, current_urn
 from .regions import is_known_region, suggest_region
-from .sdk_internals import without_dependencies
 from .serving import diagnostic, record_init_failure
 from .serving import install as serve_engine
-from .stack_key import stack_key
+from .stack_key import declared_identity
+from .unknowns import is_unknown, with_unknown_sentinel
 from .validation import backup_id_problem
 from .waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 
@@ -171,7 +170,7 @@ class RestoreDrillProvider(ResourceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Changes when a drill is due, a restore is due for deletion, or an input changed; never a replacement."""
-        news = _unknowns_marked(news)
+        news = with_unknown_sentinel(news)
         due = schedule(olds, news, now())
         changed = any(_differs(olds.get(k), news.get(k)) for k in USER_INPUTS)
         return DiffResult(changes=changed or bool(due.drill or due.clean_up), replaces=[], delete_before_replace=False)
@@ -573,19 +572,6 @@ def _values_at(settings: Mapping[str, Any], paths: tuple[tuple[str, ...], ...]) 
     return found
 
 
-def _unknowns_marked(value: Any) -> Any:
-    from pulumi.output import Unknown
-    from pulumi.runtime.rpc import UNKNOWN
-
-    if isinstance(value, Unknown):
-        return UNKNOWN
-    if isinstance(value, dict):
-        return {k: _unknowns_marked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unknowns_marked(v) for v in value]
-    return value
-
-
 def _differs(old: Any, new: Any) -> bool:
     if is_unknown(new):
         return True
@@ -660,7 +646,7 @@ class RestoreDrill(pulumi.dynamic.Resource, module="fsx", name="RestoreDrill"):
             props[name] = whole.apply(functools.partial(_part, operation, 0))
             hidden[name] = whole.apply(functools.partial(_part, operation, 1))
         props[SECRETS_INPUT] = pulumi.Output.secret(pulumi.Output.all(**hidden)) if hidden else None
-        props[IDENTITY_INPUT] = _drill_identity(resource_name, opts)
+        props[IDENTITY_INPUT] = declared_identity(_TYPE, resource_name, opts)
         opts, props[AWS_PROVIDER_INPUT] = take_aws_provider(opts)
         props.update(dict.fromkeys(h for h in HISTORY if h != HELD))
         super().__init__(RestoreDrillProvider(), resource_name, props, opts)
@@ -672,14 +658,3 @@ _TYPE = "pulumi-python:dynamic/fsx:RestoreDrill"
 def _part(operation: str, index: int, settings: Mapping[str, Any]) -> dict[str, Any]:
     """The settings without their sensitive members (``index`` 0), or those alone (1)."""
     return split_secrets(operation, settings)[index]
-
-
-def _drill_identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
-    """Who this drill is (``ownership.resource_identity`` with the stack's key), as BackupCopy's identity."""
-    organization = pulumi.get_organization() or "organization"
-    project, stack = pulumi.get_project(), pulumi.get_stack()
-    parent = opts.parent if opts is not None else None
-    parent_urn = without_dependencies(parent.urn) if parent is not None else pulumi.Output.from_input("")
-    return pulumi.Output.all(stack_key(), parent_urn).apply(
-        lambda known: resource_identity(organization, project, stack, known[1] or None, _TYPE, resource_name, known[0])
-    )

@@ -13,9 +13,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlparse
 
-from pulumi.runtime.rpc import UNKNOWN
-
 from .tags import short_repr
+from .unknowns import is_unknown
 
 RESTORE_OPERATIONS: Mapping[str, str] = {
     "file_system_settings": "CreateFileSystemFromBackup",
@@ -40,11 +39,6 @@ TEST_CLOCK_ENV = "PULUMI_FSX_COPY_TEST_CLOCK_OFFSET_SECONDS"
 while every FSx request goes to a loopback endpoint (the emulator): against AWS it is refused at check and
 never read, so no setting can move a real drill's schedule or shorten its validation window."""
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-def is_unknown(value: object) -> bool:
-    """Whether ``value`` is preview's unknown sentinel."""
-    return isinstance(value, str) and value == UNKNOWN
 
 
 def parse_duration(name: str, value: object, *, minimum: timedelta, maximum: timedelta) -> timedelta | str:

@@ -31,7 +31,6 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
-from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
@@ -68,6 +67,7 @@ from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, HIDDEN_KEYS, REPLACING_INPUTS
 from .serving import can_record_init_failure, diagnostic, record_init_failure
 from .serving import install as serve_engine
 from .tags import TagChanges, tag_changes
+from .unknowns import with_unknown_sentinel
 from .validation import backup_id_problem, check_properties
 from .waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 
@@ -192,7 +192,7 @@ class BackupCopyProvider(ResourceProvider):
         explicit aws Provider's, then the stack's. With allowed or forbidden account IDs, STS says the account."""
         check_endpoint_settings()
         self._config_is_current = True
-        bag = {k: _with_unknown_sentinel(v) for k, v in news.items() if k != PROVIDER_KEY}
+        bag = {k: with_unknown_sentinel(v) for k, v in news.items() if k != PROVIDER_KEY}
         settings = self._settings_of(bag)
         if bag.get("region") is None and bag.get("aws_provider") == UNKNOWN:
             bag["region"] = UNKNOWN  # the explicit Provider's settings are known after it is created
@@ -222,7 +222,7 @@ class BackupCopyProvider(ResourceProvider):
         the key in use, the diff fails (KmsKeyError) rather than replace the copy on a guess.
         """
         check_endpoint_settings()
-        news = _with_unknown_sentinel(news)
+        news = with_unknown_sentinel(news)
         region = str(news.get("region") or olds.get("region") or "")
         result = diff_properties(olds, news, same_key=lambda a, b: self._same_kms_key(region, id_, a, b))
         if "lifecycle" in (result.replaces or []):
@@ -623,17 +623,6 @@ def _gone(id_: str, region: str, props: Mapping[str, Any]) -> ReadResult:
         region=region,
         backup_id=id_,
     )
-
-
-def _with_unknown_sentinel(value: Any) -> Any:
-    """Preview's unknowns arrive as ``pulumi.output.Unknown``; the offline modules know them as ``rpc.UNKNOWN``."""
-    if isinstance(value, Unknown):
-        return UNKNOWN
-    if isinstance(value, dict):
-        return {k: _with_unknown_sentinel(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_with_unknown_sentinel(v) for v in value]
-    return value
 
 
 def _creation_time(backup: Mapping[str, Any]) -> datetime | None:

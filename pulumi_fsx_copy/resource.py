@@ -10,11 +10,9 @@ import pulumi.dynamic
 
 from .aws_options import record_aws_providers, take_aws_provider, timeouts_in_minutes
 from .errors import InvalidInputError
-from .ownership import resource_identity
 from .provider import BackupCopyProvider
 from .schema import HIDDEN_KEYS, INPUT_ORDER, OUTPUT_NAMES
-from .sdk_internals import without_dependencies
-from .stack_key import stack_key
+from .stack_key import declared_identity
 from .validation import backup_id_problem
 
 record_aws_providers()  # an explicit aws Provider's settings, as the program gives them (aws_options)
@@ -349,7 +347,9 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             )
         props: dict[str, Any] = {name: pulumi.get(args, name) for name in INPUT_ORDER}
         # Hidden inputs under their `__` keys (schema.HIDDEN_KEYS), which the engine leaves out of every diff it shows.
-        props[HIDDEN_KEYS["resource_identity"]] = _identity(resource_name, opts)
+        # The identity only tags copies: a changed one neither updates nor replaces the copy, and its record keeps
+        # the identity it was made with (provider.update).
+        props[HIDDEN_KEYS["resource_identity"]] = declared_identity(_TYPE, resource_name, opts)
         opts, props[HIDDEN_KEYS["aws_provider"]] = take_aws_provider(opts)
         props[HIDDEN_KEYS["custom_timeouts"]] = timeouts_in_minutes(resource_name, opts)
         props.update(dict.fromkeys(OUTPUT_NAMES))
@@ -378,25 +378,6 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         pulumi.dynamic.Resource.__init__(copy, BackupCopyProvider(), resource_name, props, merged)
         return copy
-
-
-def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Input[str]:
-    """Who this copy belongs to (``ownership.resource_identity``): the stack's key (``stack_key``: no other
-    stack, same-named ones on other backends included, has it), the organization, project, stack, the parent's
-    URN (which holds the whole parent type chain; the engine keeps URNs unique), this resource's type and name,
-    as a JSON list, so no two resources spell the same. Unknown in a new stack's preview (the key is made by
-    the first ``up``). It only tags copies: a changed identity neither updates nor replaces the copy, and its
-    record keeps the identity it was made with (``provider.update``).
-    """
-    organization = pulumi.get_organization() or "organization"
-    project, stack = pulumi.get_project(), pulumi.get_stack()
-    parent = opts.parent if opts is not None else None
-    # The URN's value without its dependency on the parent: depending on a component means depending on its
-    # children, this resource among them (a cycle). The child is registered after its parent's URN anyway.
-    parent_urn = without_dependencies(parent.urn) if parent is not None else pulumi.Output.from_input("")
-    return pulumi.Output.all(stack_key(), parent_urn).apply(
-        lambda known: resource_identity(organization, project, stack, known[1] or None, _TYPE, resource_name, known[0])
-    )
 
 
 _DELETE_FIRST = (

@@ -19,6 +19,9 @@ import pulumi.dynamic
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 from pulumi.runtime import settings
 
+from .ownership import resource_identity
+from .sdk_internals import without_dependencies
+
 STACK_KEY_NAME = "pulumi-fsx-copy-stack-key"
 """The name of the stack's one :class:`StackKey` resource."""
 _KEY_BYTES = 16
@@ -63,3 +66,20 @@ def stack_key() -> pulumi.Output[str | None]:
         key = StackKey().key
         _KEYS[run] = key
     return key
+
+
+def declared_identity(type_: str, resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
+    """Who the resource of ``type_`` named ``resource_name`` belongs to (``ownership.resource_identity``): the stack's
+    key (no other stack, same-named ones on other backends included, has it), the organization, project, stack,
+    the parent's URN (which holds the whole parent type chain; the engine keeps URNs unique), the type and name,
+    as a JSON list, so no two resources spell the same. Unknown in a new stack's preview (the key is made by the
+    first ``up``)."""
+    organization = pulumi.get_organization() or "organization"
+    project, stack = pulumi.get_project(), pulumi.get_stack()
+    parent = opts.parent if opts is not None else None
+    # The URN's value without its dependency on the parent: depending on a component means depending on its
+    # children, this resource among them (a cycle). The child is registered after its parent's URN anyway.
+    parent_urn = without_dependencies(parent.urn) if parent is not None else pulumi.Output.from_input("")
+    return pulumi.Output.all(stack_key(), parent_urn).apply(
+        lambda known: resource_identity(organization, project, stack, known[1] or None, type_, resource_name, known[0])
+    )

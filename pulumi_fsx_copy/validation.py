@@ -16,6 +16,7 @@ from pulumi_fsx_copy.ownership import OWNERSHIP_TAG_KEYS, PROVIDER_TAG_PREFIX
 from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
 from pulumi_fsx_copy.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
 from pulumi_fsx_copy.tags import short_repr, tag_problems, value_kind
+from pulumi_fsx_copy.unknowns import is_unknown
 
 BACKUP_ID_PATTERN = "^(backup-[0-9a-f]{8,})$"
 """FSx's own pattern of a backup ID (botocore's FSx service model, shape ``BackupId``)."""
@@ -36,10 +37,6 @@ def failed_input(failure: CheckFailure) -> str:
     if failure.property == TAGS_FAILURE_PROPERTY and failure.reason.startswith("tags: "):
         return "tags"
     return str(failure.property)
-
-
-def _is_unknown(value: object) -> bool:
-    return isinstance(value, str) and value == UNKNOWN
 
 
 def backup_id_problem(value: object, label: str = "source_backup_id") -> str | None:
@@ -134,7 +131,7 @@ def _region_problem(label: str, value: object) -> str | None:
 def _destination(inputs: dict[str, Any], default_region: str | None, failures: list[CheckFailure]) -> str | None:
     """The destination Region (a known Region or UNKNOWN), written into ``inputs``; None if unresolved."""
     region = inputs.get("region")
-    if _is_unknown(region):
+    if is_unknown(region):
         return UNKNOWN
     if region is None:
         if not default_region:
@@ -166,7 +163,7 @@ def _check_source_region(inputs: dict[str, Any], destination: str | None, failur
         if destination is not None:
             inputs["source_region"] = destination
         return
-    if _is_unknown(source):
+    if is_unknown(source):
         return
     problem = _region_problem("source_region", source)
     if problem:
@@ -187,7 +184,7 @@ def _check_source_region(inputs: dict[str, Any], destination: str | None, failur
 
 def _check_kms_key(inputs: dict[str, Any], destination: str | None, failures: list[CheckFailure]) -> None:
     value = inputs.get("kms_key_id")
-    if value is None or _is_unknown(value):
+    if value is None or is_unknown(value):
         return
     ref = parse_key_reference(value) if isinstance(value, str) else None
     if ref is None:
@@ -232,7 +229,7 @@ def check_properties(
         )
     for name, rule in _FIELD_RULES.items():
         value = inputs.get(name)
-        problem = None if value is None or _is_unknown(value) else rule(value)
+        problem = None if value is None or is_unknown(value) else rule(value)
         if problem and name == "tags":
             failures.append(CheckFailure(TAGS_FAILURE_PROPERTY, f"tags: {problem}"))
         elif problem:
