@@ -45,8 +45,6 @@ from .backups import (
     TAG_LIMIT,
     VOLUME_BACKUP_TYPE,
     EmulatedBackup,
-    EmulatorError,
-    FsxError,
     Request,
     backups_of,
     check_user_tag_keys,
@@ -67,6 +65,7 @@ from .backups import (
     tag_list,
     user_tag_count,
 )
+from .exceptions import EmulatorError, FsxError
 from .restores import Restores, volume_arn
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
-from .backups import EmulatorError
 from .control import Emulator
+from .exceptions import EmulatorError
 
 CONTROL_PREFIX: Final = "/_fsx_copy/"
 """Path prefix of the server's control endpoints: ``POST /_fsx_copy/<control>`` with the keyword

@@ -4,7 +4,7 @@ moto dispatches an FSx action to the ``FSxResponse`` method of the same name (``
 ``copy_backup``); :data:`RESPONSE_METHODS` are set on that class by
 :func:`pulumi_fsx_copy.testing.install`.  ``call_action`` wraps every FSx action: it counts the
 call, fails it when a fault was injected, refuses requests the service model forbids
-(:func:`~.checks.validate`), and turns :class:`~.backups.FsxError` into an AWS JSON 1.1 error
+(:func:`~.checks.validate`), and turns :class:`~.exceptions.FsxError` into an AWS JSON 1.1 error
 (``__type``, ``Message`` and the error shape's members, with the documented HTTP status) so botocore
 raises a ``ClientError`` whose ``response`` carries ``Error.Code`` and e.g. ``Limit``.  (moto's own
 ``ServiceException`` serializer answers every shape without an ``httpStatusCode`` with 400, where
@@ -26,8 +26,9 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.fsx.responses import FSxResponse
 
-from .backups import FsxError, fsx_backend
+from .backups import fsx_backend
 from .checks import service_data, service_model, validate
+from .exceptions import FsxError
 from .models import MODEL, Fault, NetworkFault
 from .operations import served, unknown_operation
 

@@ -29,8 +29,6 @@ from .backups import (
     TAG_LIMIT,
     VOLUME_BACKUP_TYPE,
     EmulatedBackup,
-    EmulatorError,
-    FsxError,
     Request,
     backend_state,
     backups_of,
@@ -47,6 +45,7 @@ from .backups import (
     tag_list,
 )
 from .checks import service_model
+from .exceptions import EmulatorError, FsxError
 
 if TYPE_CHECKING:
     from .models import Settings
