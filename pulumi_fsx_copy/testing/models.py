@@ -1,11 +1,12 @@
-"""The model of the emulated Amazon FSx backup service: backups, copies, tokens, limits, faults, counters.
+"""The model of the emulated Amazon FSx backup service: backups, copies, tokens, limits; FSx's behaviour only.
 
 No HTTP here (that is :mod:`pulumi_fsx_copy.testing.responses`).  Backups live in moto's own
 ``FSxBackend.backups`` (one backend per account and Region), so moto's reset -- entering a new
 ``mock_aws()`` or ``POST /moto-api/reset`` -- forgets them.  What the emulator adds per backend
 (idempotency tokens, volumes, the high-water mark of copies in progress) is kept on the backend
-instance too, for the same reason.  Settings, injected faults and call counters are process-wide
-and cleared by :meth:`FsxCopyModel.reset`.
+instance too, for the same reason.  Settings are process-wide and :meth:`FsxCopyModel.reset` restores
+them.  Injected faults (:mod:`.faults`) and call counters (:mod:`.counters`) are not the service's and
+live apart; the model only asks :data:`~.faults.FAULTS` whether a new copy or restore is due to fail.
 
 Backups progress lazily: a backup records when it started and how long it takes; its ``Lifecycle``
 and ``ProgressPercent`` are computed from the clock whenever it is described.  One re-entrant lock
@@ -23,7 +24,6 @@ import json
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, Final
@@ -66,6 +66,7 @@ from .backups import (
     user_tag_count,
 )
 from .exceptions import EmulatorError, FsxError
+from .faults import FAULTS
 from .restores import Restores, volume_arn
 
 
@@ -107,60 +108,15 @@ class Settings:
     limit is COPY_LIMIT; a benchmark that measures calls without slot waits raises it."""
 
 
-@dataclass
-class Fault:
-    """The next ``remaining`` calls of ``operation`` (in ``region``, or any when None) fail with ``code``."""
-
-    operation: str
-    code: str
-    remaining: int
-    message: str | None
-    region: str | None
-    crash: bool = False
-    """Instead of an AWS error, the call raises an unexpected exception inside the emulator (as a bug would)."""
-
-
-NETWORK_FAULT_KINDS: Final = ("drop", "lose_response", "delay")
-"""What :meth:`FsxCopyModel.break_next` can do to a call's connection:
-
-``drop``
-    The connection is closed before the request is handled (nothing happens in AWS).
-``lose_response``
-    The request is handled, then the connection is closed without an answer (it happened in AWS,
-    the client never hears of it).
-``delay``
-    The request is handled and the answer is held back ``seconds`` (server mode), long enough for a
-    client's read timeout; in-process, where there is no socket, the client gets botocore's
-    ``ReadTimeoutError`` at once after the request was handled.
-"""
-
-
-@dataclass
-class NetworkFault:
-    """The next ``remaining`` calls of ``operation`` (in ``region``, or any when None) meet ``kind``."""
-
-    operation: str
-    kind: str
-    remaining: int
-    seconds: float
-    region: str | None
-
-
 class FsxCopyModel(Restores):
-    """The emulator: the FSx operations it fixes or adds, and the controls tests drive it with (restores:
-    :class:`~.restores.Restores`)."""
+    """The emulated service: the FSx operations it fixes or adds, one method per operation, and the controls
+    that set its state (settings, seeds, lifecycles; :mod:`.control` names them); restores:
+    :class:`~.restores.Restores`."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.defaults = Settings()
         self.settings = self.defaults
-        self._faults: list[Fault] = []
-        self._calls: Counter[tuple[str, str]] = Counter()
-        self._callers: Counter[tuple[str, str, str]] = Counter()
-        self._copy_failures: list[str] = []
-        self._restore_failures: list[str] = []
-        self._network_faults: list[NetworkFault] = []
-        self._clock_ahead = 0.0
 
     # ---- controls -------------------------------------------------------------------------------
 
@@ -171,7 +127,7 @@ class FsxCopyModel(Restores):
             self.settings = settings
 
     def configure(self, **changes: Any) -> None:
-        """Change the given :class:`Settings` (None leaves one as it is)."""
+        """Change :class:`Settings` by name (e.g. ``copy_seconds=0.5``); None leaves one as it is."""
         with self.lock:
             given = {name: value for name, value in changes.items() if value is not None}
             known = {item.name for item in fields(Settings)}
@@ -193,125 +149,14 @@ class FsxCopyModel(Restores):
             self.settings = replace(self.settings, **given)
 
     def current_settings(self) -> dict[str, Any]:
-        """The settings in force, by name."""
+        """The :class:`Settings` in force, by name."""
         with self.lock:
             return {item.name: getattr(self.settings, item.name) for item in fields(Settings)}
 
     def reset(self) -> None:
-        """Settings back to their defaults; no faults, no pending copy failures, no counts."""
+        """Settings back to their defaults."""
         with self.lock:
             self.settings = self.defaults
-            self._faults.clear()
-            self._calls.clear()
-            self._callers.clear()
-            self._copy_failures.clear()
-            self._restore_failures.clear()
-            self._network_faults.clear()
-            self._clock_ahead = 0.0
-
-    def skew_clock(self, ahead_seconds: float) -> None:
-        """Set AWS's clock ``ahead_seconds`` ahead of this machine's (negative: behind): the time every FSx
-        answer's ``Date`` header gives (:meth:`aws_time`)."""
-        if isinstance(ahead_seconds, bool) or not isinstance(ahead_seconds, (int, float)):
-            raise EmulatorError(f"ahead_seconds must be a number, not {ahead_seconds!r}")
-        with self.lock:
-            self._clock_ahead = float(ahead_seconds)
-
-    def aws_time(self) -> float:
-        """AWS's clock now (epoch seconds), as :meth:`skew_clock` set it apart from this machine's."""
-        with self.lock:
-            return time.time() + self._clock_ahead
-
-    def fail_next(
-        self,
-        operation: str,
-        code: str,
-        *,
-        count: int = 1,
-        message: str | None = None,
-        region: str | None = None,
-    ) -> None:
-        """Make the next ``count`` calls of ``operation`` (in ``region``, or anywhere) fail with ``code``."""
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        with self.lock:
-            self._faults.append(Fault(operation, code, count, message, region))
-
-    def crash_next(self, operation: str, *, count: int = 1, region: str | None = None) -> None:
-        """Make the next ``count`` calls of ``operation`` raise an unexpected exception inside the emulator,
-        as a bug would: the client gets what AWS answers its own failures with (InternalServerError, 500)."""
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        with self.lock:
-            self._faults.append(Fault(operation, "InternalServerError", count, None, region, crash=True))
-
-    def break_next(
-        self,
-        operation: str,
-        kind: str,
-        *,
-        count: int = 1,
-        seconds: float = 0.0,
-        region: str | None = None,
-    ) -> None:
-        """Make the connection of the next ``count`` calls of ``operation`` fail as ``kind`` says (one of
-        :data:`NETWORK_FAULT_KINDS`); ``seconds`` is how long ``delay`` holds the answer back."""
-        if kind not in NETWORK_FAULT_KINDS:
-            raise EmulatorError(f"unknown network fault {kind!r}; one of {', '.join(NETWORK_FAULT_KINDS)}")
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        if not (isinstance(seconds, (int, float)) and seconds >= 0):
-            raise EmulatorError(f"seconds must be a number >= 0, not {seconds!r}")
-        with self.lock:
-            self._network_faults.append(NetworkFault(operation, kind, count, float(seconds), region))
-
-    def take_network_fault(self, operation: str, region: str) -> NetworkFault | None:
-        """The network fault the call of ``operation`` in ``region`` must meet, if any (used up by this)."""
-        with self.lock:
-            for fault in self._network_faults:
-                if fault.operation == operation and fault.region in (None, region):
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self._network_faults.remove(fault)
-                    return replace(fault, remaining=1)
-            return None
-
-    def record_call(self, operation: str, region: str) -> Fault | None:
-        """Count a call that reached the emulator; the injected fault it must fail with, if any."""
-        with self.lock:
-            self._calls[(operation, region)] += 1
-            for fault in self._faults:
-                if fault.operation == operation and fault.region in (None, region):
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self._faults.remove(fault)
-                    return fault
-            return None
-
-    def calls(self, operation: str | None = None, region: str | None = None) -> int:
-        """Calls counted since the last reset of ``operation`` in ``region`` (None: all of them)."""
-        with self.lock:
-            return sum(n for (op, reg), n in self._calls.items() if operation in (None, op) and region in (None, reg))
-
-    def reset_calls(self) -> None:
-        """Zero the call counters."""
-        with self.lock:
-            self._calls.clear()
-            self._callers.clear()
-
-    def record_caller(self, operation: str, region: str, caller: str) -> None:
-        """Record who made an FSx call (the ARN STS GetCallerIdentity gives for its credentials)."""
-        with self.lock:
-            self._callers[(operation, region, caller)] += 1
-
-    def callers(self, operation: str | None = None, region: str | None = None) -> dict[str, int]:
-        """Caller ARN -> FSx calls it made since the last reset (of ``operation`` in ``region``; None: all)."""
-        with self.lock:
-            found: Counter[str] = Counter()
-            for (op, reg, caller), n in self._callers.items():
-                if operation in (None, op) and region in (None, reg):
-                    found[caller] += n
-            return dict(found)
 
     def fail_copy(self, backup_id: str, message: str) -> None:
         """End the backup (a copy in progress, typically) now as FAILED with ``message``."""
@@ -320,15 +165,9 @@ class FsxCopyModel(Restores):
             backup.failure_message = message
             backup.lifecycle_override = "FAILED"
 
-    def fail_next_copies(self, message: str, *, count: int = 1) -> None:
-        """Make the next ``count`` copies end FAILED with ``message`` when their copy time is up."""
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        with self.lock:
-            self._copy_failures.extend([message] * count)
-
     def set_lifecycle(self, region: str, backup_id: str, lifecycle: str, account_id: str | None = None) -> None:
-        """Pin the lifecycle of a backup in ``region`` (until set again or deleted)."""
+        """Pin the ``Lifecycle`` of a backup in ``region`` (e.g. CREATING, later AVAILABLE) until set again or
+        deleted."""
         if lifecycle not in LIFECYCLES:
             raise EmulatorError(f"unknown lifecycle {lifecycle!r}; one of {', '.join(LIFECYCLES)}")
         with self.lock:
@@ -353,7 +192,7 @@ class FsxCopyModel(Restores):
             return backup.restoring_file_system_id
 
     def max_in_progress(self, region: str, account_id: str | None = None) -> int:
-        """The most copies ever in progress at once into ``region`` of the account."""
+        """The most copies ever in progress at once into ``region`` (of the default account when None)."""
         with self.lock:
             return region_state(control_backend(account_id, region)).max_in_progress
 
@@ -663,9 +502,10 @@ class FsxCopyModel(Restores):
                 source=source,
                 release_seconds=self.settings.source_release_seconds,
             )
-            if self._copy_failures:
+            failure = FAULTS.take_copy_failure()
+            if failure is not None:
                 copy.final_lifecycle = "FAILED"
-                copy.failure_message = self._copy_failures.pop(0)
+                copy.failure_message = failure
             backups_of(backend)[copy.backup_id] = copy
             if merged:
                 backend.tagger.tag_resource(copy.resource_arn, tag_list(merged))

@@ -46,6 +46,7 @@ from .backups import (
 )
 from .checks import service_model
 from .exceptions import EmulatorError, FsxError
+from .faults import FAULTS
 
 if TYPE_CHECKING:
     from .models import Settings
@@ -166,23 +167,14 @@ def _output_shape(name: str) -> Shape:
 
 
 class Restores:
-    """The restore operations and controls of :class:`~.models.FsxCopyModel`."""
+    """The restore operations of :class:`~.models.FsxCopyModel`, and its controls of restores."""
 
     lock: threading.RLock
     settings: Settings
-    _restore_failures: list[str]
     _page: Callable[..., tuple[list[Any], str | None]]
     _final_volume_backup: Callable[..., EmulatedBackup]
 
     # ---- controls -------------------------------------------------------------------------------
-
-    def fail_next_restores(self, message: str, *, count: int = 1) -> None:
-        """Make the next ``count`` restores (CreateFileSystemFromBackup, CreateVolumeFromBackup) end FAILED
-        with ``message`` when their restore time is up."""
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        with self.lock:
-            self._restore_failures.extend([message] * count)
 
     def fail_restore(self, region: str, resource_id: str, message: str, account_id: str | None = None) -> None:
         """End the restore of file system or volume ``resource_id`` now as FAILED with ``message``."""
@@ -599,8 +591,9 @@ class Restores:
         record.started = time.monotonic()
         record.duration = self.settings.restore_seconds
         record.backup_id = backup.backup_id
-        if self._restore_failures:
-            record.failure = self._restore_failures.pop(0)
+        failure = FAULTS.take_restore_failure()
+        if failure is not None:
+            record.failure = failure
 
     @staticmethod
     def _check_subnet_count(kind: str, deployment: str, subnet_ids: Sequence[str]) -> None:
