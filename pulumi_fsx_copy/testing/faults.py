@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, TypeVar
 
 from .exceptions import EmulatorError
 
@@ -54,6 +54,20 @@ class NetworkFault:
     remaining: int
     seconds: float
     region: str | None
+
+
+_Queued = TypeVar("_Queued", Fault, NetworkFault)
+
+
+def _take(queue: list[_Queued], operation: str, region: str) -> _Queued | None:
+    """One use of the first fault in ``queue`` for ``operation`` in ``region`` (gone once used up), if any."""
+    for fault in queue:
+        if fault.operation == operation and fault.region in (None, region):
+            fault.remaining -= 1
+            if fault.remaining == 0:
+                queue.remove(fault)
+            return replace(fault, remaining=1)
+    return None
 
 
 def _check_count(count: int) -> None:
@@ -139,24 +153,12 @@ class Faults:
     def take_fault(self, operation: str, region: str) -> Fault | None:
         """The injected fault the call of ``operation`` in ``region`` must fail with, if any (used up by this)."""
         with self._lock:
-            for fault in self._faults:
-                if fault.operation == operation and fault.region in (None, region):
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self._faults.remove(fault)
-                    return replace(fault, remaining=1)
-            return None
+            return _take(self._faults, operation, region)
 
     def take_network_fault(self, operation: str, region: str) -> NetworkFault | None:
         """The network fault the call of ``operation`` in ``region`` must meet, if any (used up by this)."""
         with self._lock:
-            for fault in self._network_faults:
-                if fault.operation == operation and fault.region in (None, region):
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self._network_faults.remove(fault)
-                    return replace(fault, remaining=1)
-            return None
+            return _take(self._network_faults, operation, region)
 
     def take_copy_failure(self) -> str | None:
         """The ``FailureDetails.Message`` a copy starting now must end FAILED with, if one is due."""
