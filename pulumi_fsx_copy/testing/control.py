@@ -1,8 +1,8 @@
 """The controls tests drive the emulator with, each declared once: :class:`Emulator`.
 
-A control is written once, where it acts: the service model's settings, seeds and lifecycles
-(:data:`~.models.MODEL`), the faults (:data:`~.faults.FAULTS`), the call counters
-(:data:`~.counters.COUNTERS`); that method's signature and docstring are the control's.  :class:`Emulator`
+A control is written once, where it acts: the service model's settings (:data:`~.models.MODEL`), the
+seeds and lifecycles it holds (:data:`~.seeds.SEEDS`), the faults (:data:`~.faults.FAULTS`), the call
+counters (:data:`~.counters.COUNTERS`); that method's signature and docstring are the control's.  :class:`Emulator`
 names each in one line; calling it binds the arguments to that signature and hands them to
 :meth:`Emulator._invoke`: :class:`InProcessEmulator` calls the method in this process,
 :class:`~.remote.RemoteEmulator` posts them to a server, which calls it from :data:`CONTROLS`.
@@ -20,6 +20,7 @@ from .counters import COUNTERS
 from .faults import FAULTS
 from .models import MODEL
 from .patch import install
+from .seeds import SEEDS
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -93,15 +94,15 @@ class Emulator:
     reset_calls = Control(COUNTERS.reset_calls)
     callers = Control(COUNTERS.callers)
     # the service's state: seeds and lifecycles
-    seed_backup = Control(MODEL.seed_backup)
-    seed_volume = Control(MODEL.seed_volume)
-    seed_network = Control(MODEL.seed_network)
-    set_lifecycle = Control(MODEL.set_lifecycle)
-    set_restoring = Control(MODEL.set_restoring)
-    fail_copy = Control(MODEL.fail_copy)
-    fail_restore = Control(MODEL.fail_restore)
-    finish_restore = Control(MODEL.finish_restore)
-    max_in_progress = Control(MODEL.max_in_progress)
+    seed_backup = Control(SEEDS.seed_backup)
+    seed_volume = Control(SEEDS.seed_volume)
+    seed_network = Control(SEEDS.seed_network)
+    set_lifecycle = Control(SEEDS.set_lifecycle)
+    set_restoring = Control(SEEDS.set_restoring)
+    fail_copy = Control(SEEDS.fail_copy)
+    fail_restore = Control(SEEDS.fail_restore)
+    finish_restore = Control(SEEDS.finish_restore)
+    max_in_progress = Control(SEEDS.max_in_progress)
 
 
 CONTROLS: Final[dict[str, Callable[..., Any]]] = {

@@ -23,7 +23,6 @@ import hashlib
 import json
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, Final
@@ -32,32 +31,24 @@ from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
 
 from ..regions import partition_of
 from .backups import (
-    BACKUP_TYPES,
-    CONFIG_OF_TYPE,
     COPY_LIMIT,
-    DEFAULT_DEPLOYMENT,
     FILE_SYSTEM_MEMBERS,
     IN_PROGRESS,
-    LIFECYCLES,
     OPT_IN_REGIONS,
     PAGE_LIMIT,
-    STORAGE_TYPES,
     TAG_LIMIT,
     VOLUME_BACKUP_TYPE,
     EmulatedBackup,
     Request,
     backups_of,
     check_user_tag_keys,
-    control_backend,
     create_file_system,
-    default_account_id,
     earlier_answer,
     filter_value,
     frozen_tags,
     fsx_backend,
     is_reserved,
     managed_key_arn,
-    new_id,
     region_state,
     resolve_kms_key,
     source_key_usable,
@@ -67,7 +58,7 @@ from .backups import (
 )
 from .exceptions import EmulatorError, FsxError
 from .faults import FAULTS
-from .restores import Restores, volume_arn
+from .restores import Restores
 
 
 @dataclass(frozen=True)
@@ -109,16 +100,15 @@ class Settings:
 
 
 class FsxCopyModel(Restores):
-    """The emulated service: the FSx operations it fixes or adds, one method per operation, and the controls
-    that set its state (settings, seeds, lifecycles; :mod:`.control` names them); restores:
-    :class:`~.restores.Restores`."""
+    """The emulated service: the FSx operations it fixes or adds, one method per operation, and its
+    settings; restores: :class:`~.restores.Restores`; controls that seed its state: :mod:`.seeds`."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.defaults = Settings()
         self.settings = self.defaults
 
-    # ---- controls -------------------------------------------------------------------------------
+    # ---- settings -------------------------------------------------------------------------------
 
     def set_defaults(self, settings: Settings) -> None:
         """Make ``settings`` what :meth:`reset` returns to (the server's command line sets these)."""
@@ -157,119 +147,6 @@ class FsxCopyModel(Restores):
         """Settings back to their defaults."""
         with self.lock:
             self.settings = self.defaults
-
-    def fail_copy(self, backup_id: str, message: str) -> None:
-        """End the backup (a copy in progress, typically) now as FAILED with ``message``."""
-        with self.lock:
-            backup = self._find(backup_id)
-            backup.failure_message = message
-            backup.lifecycle_override = "FAILED"
-
-    def set_lifecycle(self, region: str, backup_id: str, lifecycle: str, account_id: str | None = None) -> None:
-        """Pin the ``Lifecycle`` of a backup in ``region`` (e.g. CREATING, later AVAILABLE) until set again or
-        deleted."""
-        if lifecycle not in LIFECYCLES:
-            raise EmulatorError(f"unknown lifecycle {lifecycle!r}; one of {', '.join(LIFECYCLES)}")
-        with self.lock:
-            backup = self._seeded(region, backup_id, account_id)
-            _check_lustre_only_lifecycle(lifecycle, backup.file_system_type, backup.backup_type, backup.is_copy)
-            backup.lifecycle_override = lifecycle
-
-    def set_restoring(
-        self,
-        region: str,
-        backup_id: str,
-        restoring: bool = True,
-        account_id: str | None = None,
-        file_system_id: str | None = None,
-    ) -> str | None:
-        """Mark a backup as being restored from (DeleteBackup answers ``BackupRestoring`` naming the file
-        system being restored, ``file_system_id`` or a new ID) or not; the file system's ID, if restoring."""
-        with self.lock:
-            backup = self._seeded(region, backup_id, account_id)
-            backup.restoring = restoring
-            backup.restoring_file_system_id = (file_system_id or new_id("fs")) if restoring else None
-            return backup.restoring_file_system_id
-
-    def max_in_progress(self, region: str, account_id: str | None = None) -> int:
-        """The most copies ever in progress at once into ``region`` (of the default account when None)."""
-        with self.lock:
-            return region_state(control_backend(account_id, region)).max_in_progress
-
-    def seed_backup(
-        self,
-        region: str,
-        *,
-        file_system_type: str = "LUSTRE",
-        tags: Mapping[str, str] | None = None,
-        lifecycle: str = "AVAILABLE",
-        resource_type: str | None = None,
-        account_id: str | None = None,
-        backup_type: str = "USER_INITIATED",
-        storage_type: str = "SSD",
-        deployment_type: str | None = None,
-        aws_tags: Mapping[str, str] | None = None,
-        kms_key_id: str | None = None,
-    ) -> str:
-        """Make a file system (and for ``resource_type`` VOLUME, an ONTAP one's default, a volume on it) and a
-        backup of it, ``lifecycle`` from the start; returns the backup ID.  Only the backups AWS can have:
-        ONTAP backs up volumes only, the others file systems only (see :meth:`create_backup`).
-
-        ``tags`` are user tags, ``aws_tags`` AWS's own (keys starting ``aws:``, which no API call may
-        set); ``kms_key_id`` (a key ID, ARN or alias of the Region) encrypts the file system and backup
-        (default: the FSx-managed key); ``deployment_type`` goes into the file system's configuration
-        (default: one the type supports).
-        """
-        resource_type = resource_type or ("VOLUME" if file_system_type == "ONTAP" else "FILE_SYSTEM")
-        for name, value, allowed in (
-            ("lifecycle", lifecycle, LIFECYCLES),
-            ("resource_type", resource_type, ("FILE_SYSTEM", "VOLUME")),
-            ("backup_type", backup_type, BACKUP_TYPES),
-            ("storage_type", storage_type, STORAGE_TYPES),
-            ("file_system_type", file_system_type, tuple(CONFIG_OF_TYPE)),
-        ):
-            if value not in allowed:
-                raise EmulatorError(f"unknown {name} {value!r}; one of {', '.join(allowed)}")
-        if (resource_type == "VOLUME") != (file_system_type == VOLUME_BACKUP_TYPE):
-            what = "volumes" if file_system_type == VOLUME_BACKUP_TYPE else "file systems"
-            raise EmulatorError(f"FSx backs up {file_system_type} {what} only, not resource_type {resource_type}")
-        if file_system_type == "LUSTRE" and (deployment_type or "").startswith("SCRATCH"):
-            raise EmulatorError("FSx backs up only persistent Lustre file systems, not scratch ones")
-        _check_lustre_only_lifecycle(lifecycle, file_system_type, backup_type, is_copy=False)
-        if any(is_reserved(key) for key in tags or {}):
-            raise EmulatorError("tags starting with 'aws:' go in aws_tags")
-        if any(not is_reserved(key) for key in aws_tags or {}):
-            raise EmulatorError("aws_tags keys must start with 'aws:'")
-        with self.lock:
-            account = account_id or default_account_id()
-            backend = control_backend(account, region)
-            key_arn = None
-            if kms_key_id is not None:
-                try:
-                    key_arn = resolve_kms_key(account, region, kms_key_id)
-                except FsxError as err:
-                    raise EmulatorError(err.message) from None
-            file_system = _seed_file_system(backend, file_system_type, storage_type, deployment_type, key_arn)
-            volume_id = self._create_volume(backend, file_system) if resource_type == "VOLUME" else None
-            backup = self._new_backup(
-                backend, file_system, volume_id, tag_list(tags or {}), duration=0.0, backup_type=backup_type
-            )
-            if aws_tags:
-                backend.tagger.tag_resource(backup.resource_arn, tag_list(aws_tags))
-            if lifecycle != "AVAILABLE":
-                backup.lifecycle_override = lifecycle
-            return backup.backup_id
-
-    def seed_volume(self, region: str, *, file_system_type: str = "ONTAP", account_id: str | None = None) -> str:
-        """Make an ONTAP or OPENZFS file system with a volume on it (what CreateVolume, not emulated, would
-        make; an ONTAP one on the file system's SVM, which DescribeVolumes names); returns the volume's ID
-        (``fsvol-...``)."""
-        if file_system_type not in ("ONTAP", "OPENZFS"):
-            raise EmulatorError(f"only ONTAP and OPENZFS file systems have volumes, not {file_system_type!r}")
-        with self.lock:
-            backend = control_backend(account_id, region)
-            file_system = _seed_file_system(backend, file_system_type, "SSD", None, None)
-            return self._create_volume(backend, file_system)
 
     # ---- the service ----------------------------------------------------------------------------
 
@@ -326,7 +203,7 @@ class FsxCopyModel(Restores):
                         "BackupInProgress",
                         f"Backup '{other.backup_id}' of {target} is under way; wait for it before backing up again.",
                     )
-            backup = self._new_backup(
+            backup = self.new_backup(
                 backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds
             )
             self._remember(backend, client_request_token, request, backup)
@@ -367,7 +244,7 @@ class FsxCopyModel(Restores):
             answer: dict[str, Any] = {"FileSystemId": file_system_id, "Lifecycle": "DELETING"}
             if kind in _FINAL_BACKUP_CONFIG and not skip:
                 given = config.get("FinalBackupTags")
-                final = self._new_backup(
+                final = self.new_backup(
                     backend,
                     file_system,
                     None,
@@ -661,7 +538,7 @@ class FsxCopyModel(Restores):
         if token is not None:
             region_state(backend).tokens[(request.operation, token)] = (request, backup)
 
-    def _new_backup(
+    def new_backup(
         self,
         backend: FSxBackend,
         file_system: FileSystem,
@@ -671,6 +548,8 @@ class FsxCopyModel(Restores):
         duration: float,
         backup_type: str = "USER_INITIATED",
     ) -> EmulatedBackup:
+        """A new backup of ``file_system`` (of its volume ``volume_id``, if given) tagged ``tags``, in its creation
+        phases for ``duration``: the one way backups are made, by CreateBackup, DeleteFileSystem and the seeds."""
         given = tag_dict(tags)
         check_user_tag_keys(given)
         if len(given) > TAG_LIMIT:
@@ -762,44 +641,6 @@ class FsxCopyModel(Restores):
                 "UnsupportedOperation", "Backups are not supported on file systems linked to a data repository."
             )
 
-    def _seeded(self, region: str, backup_id: str, account_id: str | None) -> EmulatedBackup:
-        backup = backups_of(control_backend(account_id, region)).get(backup_id)
-        if not isinstance(backup, EmulatedBackup):
-            raise EmulatorError(f"no backup {backup_id} in {region}")
-        return backup
-
-    def _find(self, backup_id: str) -> EmulatedBackup:
-        for account in list(fsx_backends.values()):
-            for backend in list(account.values()):
-                backup = backups_of(backend).get(backup_id)
-                if isinstance(backup, EmulatedBackup):
-                    return backup
-        raise EmulatorError(f"no backup {backup_id} in any Region")
-
-    def _create_volume(self, backend: FSxBackend, file_system: FileSystem) -> str:
-        """A volume on ``file_system`` (an ONTAP one: on the file system's SVM, 1 GiB, RW)."""
-        volume_id = new_id("fsvol")
-        name = f"vol_{volume_id[6:14]}"
-        volume: dict[str, Any] = {
-            "FileSystemId": file_system.file_system_id,
-            "VolumeId": volume_id,
-            "VolumeType": file_system.file_system_type,
-            "Name": name,
-            "Lifecycle": "CREATED",
-            "CreationTime": time.time(),
-            "ResourceARN": volume_arn(backend, file_system.file_system_id, volume_id),
-        }
-        if file_system.file_system_type == VOLUME_BACKUP_TYPE:
-            volume["OntapConfiguration"] = {
-                "StorageVirtualMachineId": self.storage_virtual_machine(backend, file_system.file_system_id),
-                "JunctionPath": f"/{name}",
-                "SizeInMegabytes": 1024,
-                "OntapVolumeType": "RW",
-                "StorageVirtualMachineRoot": False,
-            }
-        region_state(backend).volumes[volume_id] = volume
-        return volume_id
-
     def _final_volume_backup(
         self,
         backend: FSxBackend,
@@ -808,7 +649,7 @@ class FsxCopyModel(Restores):
         tags: Sequence[Mapping[str, str]] | None,
     ) -> EmulatedBackup:
         """The final backup DeleteVolume takes of an ONTAP volume (USER_INITIATED, kept)."""
-        return self._new_backup(backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds)
+        return self.new_backup(backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds)
 
     def _check_resource(self, backend: FSxBackend, arn: str, *, changes_tags: bool = False) -> None:
         parts = arn.split(":", 5)
@@ -844,44 +685,6 @@ def _deleted_file_systems(backend: FSxBackend) -> set[str]:
     deleted = backend.__dict__.setdefault(_DELETED_FILE_SYSTEMS_ATTR, set())
     assert isinstance(deleted, set)
     return deleted
-
-
-LUSTRE_ONLY_LIFECYCLES: Final = ("PENDING", "TRANSFERRING")
-"""The model's BackupLifecycle: PENDING and TRANSFERRING are "For user-initiated backups on Lustre file
-systems only"."""
-
-
-def _check_lustre_only_lifecycle(lifecycle: str, file_system_type: str, backup_type: str, is_copy: bool) -> None:
-    """An :class:`EmulatorError` for a lifecycle the backup cannot have (:data:`LUSTRE_ONLY_LIFECYCLES`)."""
-    if lifecycle in LUSTRE_ONLY_LIFECYCLES and (file_system_type, backup_type, is_copy) != (
-        "LUSTRE",
-        "USER_INITIATED",
-        False,
-    ):
-        raise EmulatorError(
-            f"only user-initiated backups of Lustre file systems (not copies) are ever {lifecycle}, as the FSx "
-            "model's BackupLifecycle says"
-        )
-
-
-def _seed_file_system(
-    backend: FSxBackend, file_system_type: str, storage_type: str, deployment_type: str | None, key_arn: str | None
-) -> FileSystem:
-    """A file system made for a seeding control, as CreateFileSystem makes one."""
-    config = {"DeploymentType": deployment_type or DEFAULT_DEPLOYMENT[file_system_type]}
-    return create_file_system(
-        backend,
-        client_request_token=str(uuid.uuid4()),
-        file_system_type=file_system_type,
-        storage_capacity=1024,
-        storage_type=storage_type,
-        subnet_ids=[new_id("subnet")],
-        security_group_ids=[new_id("sg")],
-        tags=None,
-        kms_key_id=key_arn,
-        file_system_type_version=None,
-        **{name: (config if name == CONFIG_OF_TYPE[file_system_type] else None) for name in CONFIG_OF_TYPE.values()},
-    )
 
 
 _TOKEN_VERSION: Final = 1

@@ -33,9 +33,7 @@ from .backups import (
     backend_state,
     backups_of,
     check_user_tag_keys,
-    control_backend,
     create_file_system,
-    default_account_id,
     earlier_answer,
     frozen_tags,
     new_id,
@@ -45,7 +43,7 @@ from .backups import (
     tag_list,
 )
 from .checks import service_model
-from .exceptions import EmulatorError, FsxError
+from .exceptions import FsxError
 from .faults import FAULTS
 
 if TYPE_CHECKING:
@@ -167,44 +165,12 @@ def _output_shape(name: str) -> Shape:
 
 
 class Restores:
-    """The restore operations of :class:`~.models.FsxCopyModel`, and its controls of restores."""
+    """The restore operations of :class:`~.models.FsxCopyModel` (their controls: :mod:`.seeds`)."""
 
     lock: threading.RLock
     settings: Settings
     _page: Callable[..., tuple[list[Any], str | None]]
     _final_volume_backup: Callable[..., EmulatedBackup]
-
-    # ---- controls -------------------------------------------------------------------------------
-
-    def fail_restore(self, region: str, resource_id: str, message: str, account_id: str | None = None) -> None:
-        """End the restore of file system or volume ``resource_id`` now as FAILED with ``message``."""
-        with self.lock:
-            record = self._restored(region, resource_id, account_id)
-            record.failure = message
-            record.duration = 0.0
-
-    def finish_restore(self, region: str, resource_id: str, account_id: str | None = None) -> None:
-        """End the restore of file system or volume ``resource_id`` now: AVAILABLE (a volume: CREATED), or
-        FAILED if a control said it fails."""
-        with self.lock:
-            self._restored(region, resource_id, account_id).duration = 0.0
-
-    def _restored(self, region: str, resource_id: str, account_id: str | None) -> Record:
-        record = restore_state(control_backend(account_id, region)).records.get(resource_id)
-        if record is None or record.backup_id is None:
-            raise EmulatorError(f"no restored file system or volume {resource_id} in {region}")
-        return record
-
-    def seed_network(self, region: str, account_id: str | None = None) -> dict[str, str]:
-        """A VPC, a subnet in it and a security group of it in moto's EC2 (what a restore's SubnetIds and
-        SecurityGroupIds must name); their IDs as ``VpcId``, ``SubnetId``, ``SecurityGroupId``."""
-        control_backend(account_id, region)
-        ec2 = ec2_backends[account_id or default_account_id()][region]
-        with self.lock:
-            vpc = ec2.create_vpc("10.0.0.0/16")
-            subnet = ec2.create_subnet(vpc.id, "10.0.0.0/24", availability_zone=f"{region}a")
-            group = ec2.create_security_group(f"fsx-{vpc.id}", "FSx restores", vpc_id=vpc.id)
-            return {"VpcId": vpc.id, "SubnetId": subnet.id, "SecurityGroupId": group.id}
 
     # ---- CreateFileSystemFromBackup ---------------------------------------------------------------
 
