@@ -11,8 +11,9 @@ they end).
 import os
 from typing import Final
 
-from .backups import EmulatorError, managed_key_arn
+from .backups import managed_key_arn
 from .control import Emulator, InProcessEmulator
+from .exceptions import EmulatorError
 from .models import Settings
 from .patch import Installation, install, installed
 from .remote import EmulatorServer, RemoteEmulator

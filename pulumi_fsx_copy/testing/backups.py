@@ -20,6 +20,8 @@ from moto.kms.models import Key, KmsBackend, kms_backends
 from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
+from .exceptions import EmulatorError, FsxError
+
 COPY_LIMIT: Final = 5
 """Copies that may be in progress into one destination Region of one account."""
 TAG_LIMIT: Final = 50
@@ -91,21 +93,6 @@ _SEQUENCE: Final = itertools.count(1)
 """Numbers backups in the order they are made: the order DescribeBackups lists them in."""
 IN_PROGRESS: Final = ("PENDING", "CREATING", "TRANSFERRING", "COPYING")
 """The lifecycles of a backup not finished yet."""
-
-
-class FsxError(Exception):
-    """An FSx service error: its ``code`` (an error shape of the FSx model or a common AWS code),
-    ``message`` and the shape's extra members in ``fields`` (``Limit``, ``BackupId``, ...)."""
-
-    def __init__(self, code: str, message: str, **fields: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.fields = fields
-
-
-class EmulatorError(ValueError):
-    """A control call of the emulator was given something it cannot act on (e.g. an unknown backup)."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any, Final
 from botocore.model import ListShape, ServiceModel, Shape, StructureShape
 from botocore.session import get_session
 
-from .backups import FsxError
+from .exceptions import FsxError
 
 _UNICODE_CLASSES: Final = "\\p{L}\\p{Z}\\p{N}"
 """The Java character classes of the tag patterns, which Python's ``re`` does not know."""

@@ -1,19 +1,75 @@
-"""The controls tests drive the emulator with, declared once: :class:`Emulator`.
+"""The controls tests drive the emulator with, each declared once: :class:`Emulator`.
 
-Each control forwards its keyword arguments to the method of the same name of
-:data:`~.models.MODEL` through :meth:`Emulator._invoke`: :class:`InProcessEmulator` calls it in this
-process, :class:`~.remote.RemoteEmulator` posts it to a server, whose table of controls is
-:data:`CONTROLS`.
+A control is written once, where it acts: the service model's settings (:data:`~.models.MODEL`), the
+seeds and lifecycles it holds (:data:`~.seeds.SEEDS`), the faults (:data:`~.faults.FAULTS`), the call
+counters (:data:`~.counters.COUNTERS`); that method's signature and docstring are the control's.  :class:`Emulator`
+names each in one line; calling it binds the arguments to that signature and hands them to
+:meth:`Emulator._invoke`: :class:`InProcessEmulator` calls the method in this process,
+:class:`~.remote.RemoteEmulator` posts them to a server, which calls it from :data:`CONTROLS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import inspect
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, Generic, ParamSpec, TypeVar, cast, overload
 
+from .counters import COUNTERS
+from .faults import FAULTS
 from .models import MODEL
 from .patch import install
+from .seeds import SEEDS
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Control(Generic[P, R]):
+    """An :class:`Emulator` control: the method ``implementation`` of the emulator's live state, called
+    wherever the emulator lives.  On an :class:`Emulator` it is a method of ``implementation``'s signature."""
+
+    def __init__(self, implementation: Callable[P, R]) -> None:
+        self.implementation = implementation
+        self.signature = inspect.signature(implementation)
+        self.name = implementation.__name__
+        self.__doc__ = implementation.__doc__
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, emulator: None, owner: type[Any]) -> Control[P, R]: ...
+    @overload
+    def __get__(self, emulator: Emulator, owner: type[Any]) -> Callable[P, R]: ...
+    def __get__(self, emulator: Emulator | None, owner: type[Any]) -> Control[P, R] | Callable[P, R]:
+        if emulator is None:
+            return self
+
+        @functools.wraps(self.implementation)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            return cast(R, emulator._invoke(self.name, **self.arguments(*args, **kwargs)))
+
+        return call
+
+    def arguments(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The call's arguments by name, as the implementation's signature binds them (TypeError if it cannot)."""
+        bound = self.signature.bind(*args, **kwargs)
+        named: dict[str, Any] = {}
+        for name, value in bound.arguments.items():
+            if self.signature.parameters[name].kind is inspect.Parameter.VAR_KEYWORD:
+                named.update(value)
+            else:
+                named[name] = value
+        return named
+
+
+def reset() -> None:
+    """Settings to defaults, no faults, no counts (a server also resets all of moto)."""
+    MODEL.reset()
+    FAULTS.reset()
+    COUNTERS.reset_calls()
 
 
 class Emulator:
@@ -22,156 +78,37 @@ class Emulator:
     def _invoke(self, control: str, **arguments: Any) -> Any:
         raise NotImplementedError
 
-    def configure(self, **settings: Any) -> None:
-        """Change :class:`~.models.Settings` by name (e.g. ``copy_seconds=0.5``); None leaves one as it is."""
-        self._invoke("configure", **settings)
-
-    def current_settings(self) -> dict[str, Any]:
-        """The :class:`~.models.Settings` in force, by name."""
-        result: dict[str, Any] = self._invoke("current_settings")
-        return result
-
-    def fail_next(
-        self, operation: str, code: str, *, count: int = 1, message: str | None = None, region: str | None = None
-    ) -> None:
-        """Make the next ``count`` calls of ``operation`` (e.g. "CopyBackup"), in ``region`` or any, fail
-        with error ``code`` (any FSx error shape, ThrottlingException, ...)."""
-        self._invoke("fail_next", operation=operation, code=code, count=count, message=message, region=region)
-
-    def crash_next(self, operation: str, *, count: int = 1, region: str | None = None) -> None:
-        """Make the next ``count`` calls of ``operation`` raise an unexpected exception inside the emulator
-        (as a bug would); the client gets AWS's answer to its own failures, ``InternalServerError`` (500)."""
-        self._invoke("crash_next", operation=operation, count=count, region=region)
-
-    def break_next(
-        self, operation: str, kind: str, *, count: int = 1, seconds: float = 0.0, region: str | None = None
-    ) -> None:
-        """Break the connection of the next ``count`` calls of ``operation``: ``drop`` (before it is
-        handled), ``lose_response`` (handled, then no answer) or ``delay`` (answer held back ``seconds``;
-        in-process: a read timeout).  See :data:`~.models.NETWORK_FAULT_KINDS`."""
-        self._invoke("break_next", operation=operation, kind=kind, count=count, seconds=seconds, region=region)
-
-    def skew_clock(self, ahead_seconds: float) -> None:
-        """Set AWS's clock (the ``Date`` header of every FSx answer) ``ahead_seconds`` ahead of this machine's
-        (negative: behind), as a machine whose own clock is wrong sees it; :meth:`reset` sets it right."""
-        self._invoke("skew_clock", ahead_seconds=ahead_seconds)
-
-    def fail_copy(self, backup_id: str, message: str) -> None:
-        """End a copy now as FAILED with ``FailureDetails.Message`` ``message``."""
-        self._invoke("fail_copy", backup_id=backup_id, message=message)
-
-    def fail_next_copies(self, message: str, *, count: int = 1) -> None:
-        """Make the next ``count`` copies end FAILED with ``message`` when their copy time is up."""
-        self._invoke("fail_next_copies", message=message, count=count)
-
-    def fail_next_restores(self, message: str, *, count: int = 1) -> None:
-        """Make the next ``count`` restores (CreateFileSystemFromBackup, CreateVolumeFromBackup) end FAILED
-        with ``message`` when their restore time (setting ``restore_seconds``) is up."""
-        self._invoke("fail_next_restores", message=message, count=count)
-
-    def fail_restore(self, region: str, resource_id: str, message: str, account_id: str | None = None) -> None:
-        """End the restore of file system or volume ``resource_id`` now as FAILED with ``message``."""
-        self._invoke("fail_restore", region=region, resource_id=resource_id, message=message, account_id=account_id)
-
-    def finish_restore(self, region: str, resource_id: str, account_id: str | None = None) -> None:
-        """End the restore of file system or volume ``resource_id`` now: AVAILABLE (a volume: CREATED), or
-        FAILED if :meth:`fail_next_restores` made it fail (a slow restore's end, whenever a test says)."""
-        self._invoke("finish_restore", region=region, resource_id=resource_id, account_id=account_id)
-
-    def seed_network(self, region: str, account_id: str | None = None) -> dict[str, str]:
-        """A VPC with a subnet and a security group in moto's EC2, for a restore's ``SubnetIds`` and
-        ``SecurityGroupIds``; their IDs as ``VpcId``, ``SubnetId``, ``SecurityGroupId``."""
-        result: dict[str, str] = self._invoke("seed_network", region=region, account_id=account_id)
-        return dict(result)
-
-    def set_lifecycle(self, region: str, backup_id: str, lifecycle: str, account_id: str | None = None) -> None:
-        """Pin a backup's ``Lifecycle`` (e.g. CREATING, later AVAILABLE)."""
-        self._invoke("set_lifecycle", region=region, backup_id=backup_id, lifecycle=lifecycle, account_id=account_id)
-
-    def set_restoring(
-        self,
-        region: str,
-        backup_id: str,
-        restoring: bool = True,
-        account_id: str | None = None,
-        file_system_id: str | None = None,
-    ) -> str | None:
-        """Mark a backup as being restored from, or not: DeleteBackup answers ``BackupRestoring`` with the
-        ``FileSystemId`` being restored (``file_system_id``, or a new ID); returns that ID when restoring."""
-        result = self._invoke(
-            "set_restoring",
-            region=region,
-            backup_id=backup_id,
-            restoring=restoring,
-            account_id=account_id,
-            file_system_id=file_system_id,
-        )
-        return None if result is None else str(result)
-
-    def calls(self, operation: str | None = None, region: str | None = None) -> int:
-        """FSx calls that reached the emulator since the last reset (injected failures included)."""
-        return int(self._invoke("calls", operation=operation, region=region))
-
-    def reset_calls(self) -> None:
-        """Zero the call counters."""
-        self._invoke("reset_calls")
-
-    def callers(self, operation: str | None = None, region: str | None = None) -> dict[str, int]:
-        """Who made the FSx calls since the last reset: caller ARN (an assumed role's session ARN, as STS
-        GetCallerIdentity says) -> number of calls (of ``operation`` in ``region``; None: all)."""
-        result: dict[str, int] = self._invoke("callers", operation=operation, region=region)
-        return dict(result)
-
-    def max_in_progress(self, region: str, account_id: str | None = None) -> int:
-        """The most copies ever in progress at once into ``region`` (of the default account when None)."""
-        return int(self._invoke("max_in_progress", region=region, account_id=account_id))
-
-    def seed_backup(
-        self,
-        region: str,
-        *,
-        file_system_type: str = "LUSTRE",
-        tags: Mapping[str, str] | None = None,
-        lifecycle: str = "AVAILABLE",
-        resource_type: str | None = None,
-        account_id: str | None = None,
-        backup_type: str = "USER_INITIATED",
-        storage_type: str = "SSD",
-        deployment_type: str | None = None,
-        aws_tags: Mapping[str, str] | None = None,
-        kms_key_id: str | None = None,
-    ) -> str:
-        """Make a file system (or, for VOLUME, an ONTAP one's default, an ONTAP volume) and a backup of it,
-        ``lifecycle`` from the start (AVAILABLE: ready to copy); its ID.  See
-        :meth:`~.models.FsxCopyModel.seed_backup`."""
-        return str(
-            self._invoke(
-                "seed_backup",
-                region=region,
-                file_system_type=file_system_type,
-                tags=dict(tags) if tags is not None else None,
-                lifecycle=lifecycle,
-                resource_type=resource_type,
-                account_id=account_id,
-                backup_type=backup_type,
-                storage_type=storage_type,
-                deployment_type=deployment_type,
-                aws_tags=dict(aws_tags) if aws_tags is not None else None,
-                kms_key_id=kms_key_id,
-            )
-        )
-
-    def seed_volume(self, region: str, *, file_system_type: str = "ONTAP", account_id: str | None = None) -> str:
-        """Make an ONTAP or OPENZFS file system with a volume on it; the volume's ID."""
-        return str(self._invoke("seed_volume", region=region, file_system_type=file_system_type, account_id=account_id))
-
-    def reset(self) -> None:
-        """Settings to defaults, no faults, no counts (a server also resets all of moto)."""
-        self._invoke("reset")
+    # settings
+    configure = Control(MODEL.configure)
+    current_settings = Control(MODEL.current_settings)
+    reset = Control(reset)
+    # faults
+    fail_next = Control(FAULTS.fail_next)
+    crash_next = Control(FAULTS.crash_next)
+    break_next = Control(FAULTS.break_next)
+    skew_clock = Control(FAULTS.skew_clock)
+    fail_next_copies = Control(FAULTS.fail_next_copies)
+    fail_next_restores = Control(FAULTS.fail_next_restores)
+    # call counters
+    calls = Control(COUNTERS.calls)
+    reset_calls = Control(COUNTERS.reset_calls)
+    callers = Control(COUNTERS.callers)
+    # the service's state: seeds and lifecycles
+    seed_backup = Control(SEEDS.seed_backup)
+    seed_volume = Control(SEEDS.seed_volume)
+    seed_network = Control(SEEDS.seed_network)
+    set_lifecycle = Control(SEEDS.set_lifecycle)
+    set_restoring = Control(SEEDS.set_restoring)
+    fail_copy = Control(SEEDS.fail_copy)
+    fail_restore = Control(SEEDS.fail_restore)
+    finish_restore = Control(SEEDS.finish_restore)
+    max_in_progress = Control(SEEDS.max_in_progress)
 
 
-CONTROLS: Final = frozenset(name for name in vars(Emulator) if not name.startswith("_"))
-"""The controls of :class:`Emulator`, each the name of the :data:`~.models.MODEL` method it calls."""
+CONTROLS: Final[dict[str, Callable[..., Any]]] = {
+    name: control.implementation for name, control in vars(Emulator).items() if isinstance(control, Control)
+}
+"""Each control of :class:`Emulator` by name: the method it calls in the process the emulator lives in."""
 
 
 class InProcessEmulator(Emulator):
@@ -185,7 +122,7 @@ class InProcessEmulator(Emulator):
         self._installation = install()
 
     def _invoke(self, control: str, **arguments: Any) -> Any:
-        return getattr(MODEL, control)(**arguments)
+        return CONTROLS[control](**arguments)
 
     def close(self) -> None:
         """Undo this emulator's install (moto is restored once no other install is in force)."""

@@ -30,15 +30,15 @@ from typing import Any, Final
 
 from botocore.session import get_session
 from moto.core.common_types import TYPE_RESPONSE
-from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
 from moto.kms.models import Alias, Key, KmsBackend
 from moto.kms.responses import KmsResponse
 from moto.kms.utils import RESERVED_ALIASES
 from moto.utilities.utils import get_partition
 
-from .backups import MANAGED_KEY_ALIAS, FsxError, managed_key
+from .backups import MANAGED_KEY_ALIAS, managed_key
 from .checks import validate
+from .exceptions import FsxError, KmsError
 from .models import MODEL
 from .operations import served, unknown_operation
 
@@ -88,15 +88,6 @@ to 50" (the model's own bound is 1000)."""
 
 _KMS_ARN: Final = re.compile(r"arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)/(\S+)")
 """A KMS key or alias ARN: Region, account, kind and the key ID or alias name (without ``alias/``)."""
-
-
-class KmsError(JsonRESTError):
-    """A KMS error as moto serializes it (``__type`` and ``message``), HTTP 400."""
-
-    code = 400
-
-    def __init__(self, error_type: str, message: str) -> None:
-        super().__init__(error_type, message)
 
 
 def get_key_id_from_alias(self: KmsBackend, alias_name: str) -> str | None:

@@ -1,11 +1,12 @@
-"""The model of the emulated Amazon FSx backup service: backups, copies, tokens, limits, faults, counters.
+"""The model of the emulated Amazon FSx backup service: backups, copies, tokens, limits; FSx's behaviour only.
 
 No HTTP here (that is :mod:`pulumi_fsx_copy.testing.responses`).  Backups live in moto's own
 ``FSxBackend.backups`` (one backend per account and Region), so moto's reset -- entering a new
 ``mock_aws()`` or ``POST /moto-api/reset`` -- forgets them.  What the emulator adds per backend
 (idempotency tokens, volumes, the high-water mark of copies in progress) is kept on the backend
-instance too, for the same reason.  Settings, injected faults and call counters are process-wide
-and cleared by :meth:`FsxCopyModel.reset`.
+instance too, for the same reason.  Settings are process-wide and :meth:`FsxCopyModel.reset` restores
+them.  Injected faults (:mod:`.faults`) and call counters (:mod:`.counters`) are not the service's and
+live apart; the model only asks :data:`~.faults.FAULTS` whether a new copy or restore is due to fail.
 
 Backups progress lazily: a backup records when it started and how long it takes; its ``Lifecycle``
 and ``ProgressPercent`` are computed from the clock whenever it is described.  One re-entrant lock
@@ -22,8 +23,6 @@ import hashlib
 import json
 import threading
 import time
-import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, Final
@@ -32,34 +31,24 @@ from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
 
 from ..regions import partition_of
 from .backups import (
-    BACKUP_TYPES,
-    CONFIG_OF_TYPE,
     COPY_LIMIT,
-    DEFAULT_DEPLOYMENT,
     FILE_SYSTEM_MEMBERS,
     IN_PROGRESS,
-    LIFECYCLES,
     OPT_IN_REGIONS,
     PAGE_LIMIT,
-    STORAGE_TYPES,
     TAG_LIMIT,
     VOLUME_BACKUP_TYPE,
     EmulatedBackup,
-    EmulatorError,
-    FsxError,
     Request,
     backups_of,
     check_user_tag_keys,
-    control_backend,
     create_file_system,
-    default_account_id,
     earlier_answer,
     filter_value,
     frozen_tags,
     fsx_backend,
     is_reserved,
     managed_key_arn,
-    new_id,
     region_state,
     resolve_kms_key,
     source_key_usable,
@@ -67,7 +56,9 @@ from .backups import (
     tag_list,
     user_tag_count,
 )
-from .restores import Restores, volume_arn
+from .exceptions import EmulatorError, FsxError
+from .faults import FAULTS
+from .restores import Restores
 
 
 @dataclass(frozen=True)
@@ -108,62 +99,16 @@ class Settings:
     limit is COPY_LIMIT; a benchmark that measures calls without slot waits raises it."""
 
 
-@dataclass
-class Fault:
-    """The next ``remaining`` calls of ``operation`` (in ``region``, or any when None) fail with ``code``."""
-
-    operation: str
-    code: str
-    remaining: int
-    message: str | None
-    region: str | None
-    crash: bool = False
-    """Instead of an AWS error, the call raises an unexpected exception inside the emulator (as a bug would)."""
-
-
-NETWORK_FAULT_KINDS: Final = ("drop", "lose_response", "delay")
-"""What :meth:`FsxCopyModel.break_next` can do to a call's connection:
-
-``drop``
-    The connection is closed before the request is handled (nothing happens in AWS).
-``lose_response``
-    The request is handled, then the connection is closed without an answer (it happened in AWS,
-    the client never hears of it).
-``delay``
-    The request is handled and the answer is held back ``seconds`` (server mode), long enough for a
-    client's read timeout; in-process, where there is no socket, the client gets botocore's
-    ``ReadTimeoutError`` at once after the request was handled.
-"""
-
-
-@dataclass
-class NetworkFault:
-    """The next ``remaining`` calls of ``operation`` (in ``region``, or any when None) meet ``kind``."""
-
-    operation: str
-    kind: str
-    remaining: int
-    seconds: float
-    region: str | None
-
-
 class FsxCopyModel(Restores):
-    """The emulator: the FSx operations it fixes or adds, and the controls tests drive it with (restores:
-    :class:`~.restores.Restores`)."""
+    """The emulated service: the FSx operations it fixes or adds, one method per operation, and its
+    settings; restores: :class:`~.restores.Restores`; controls that seed its state: :mod:`.seeds`."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.defaults = Settings()
         self.settings = self.defaults
-        self._faults: list[Fault] = []
-        self._calls: Counter[tuple[str, str]] = Counter()
-        self._callers: Counter[tuple[str, str, str]] = Counter()
-        self._copy_failures: list[str] = []
-        self._restore_failures: list[str] = []
-        self._network_faults: list[NetworkFault] = []
-        self._clock_ahead = 0.0
 
-    # ---- controls -------------------------------------------------------------------------------
+    # ---- settings -------------------------------------------------------------------------------
 
     def set_defaults(self, settings: Settings) -> None:
         """Make ``settings`` what :meth:`reset` returns to (the server's command line sets these)."""
@@ -172,7 +117,7 @@ class FsxCopyModel(Restores):
             self.settings = settings
 
     def configure(self, **changes: Any) -> None:
-        """Change the given :class:`Settings` (None leaves one as it is)."""
+        """Change :class:`Settings` by name (e.g. ``copy_seconds=0.5``); None leaves one as it is."""
         with self.lock:
             given = {name: value for name, value in changes.items() if value is not None}
             known = {item.name for item in fields(Settings)}
@@ -194,244 +139,14 @@ class FsxCopyModel(Restores):
             self.settings = replace(self.settings, **given)
 
     def current_settings(self) -> dict[str, Any]:
-        """The settings in force, by name."""
+        """The :class:`Settings` in force, by name."""
         with self.lock:
             return {item.name: getattr(self.settings, item.name) for item in fields(Settings)}
 
     def reset(self) -> None:
-        """Settings back to their defaults; no faults, no pending copy failures, no counts."""
+        """Settings back to their defaults."""
         with self.lock:
             self.settings = self.defaults
-            self._faults.clear()
-            self._calls.clear()
-            self._callers.clear()
-            self._copy_failures.clear()
-            self._restore_failures.clear()
-            self._network_faults.clear()
-            self._clock_ahead = 0.0
-
-    def skew_clock(self, ahead_seconds: float) -> None:
-        """Set AWS's clock ``ahead_seconds`` ahead of this machine's (negative: behind): the time every FSx
-        answer's ``Date`` header gives (:meth:`aws_time`)."""
-        if isinstance(ahead_seconds, bool) or not isinstance(ahead_seconds, (int, float)):
-            raise EmulatorError(f"ahead_seconds must be a number, not {ahead_seconds!r}")
-        with self.lock:
-            self._clock_ahead = float(ahead_seconds)
-
-    def aws_time(self) -> float:
-        """AWS's clock now (epoch seconds), as :meth:`skew_clock` set it apart from this machine's."""
-        with self.lock:
-            return time.time() + self._clock_ahead
-
-    def fail_next(
-        self,
-        operation: str,
-        code: str,
-        *,
-        count: int = 1,
-        message: str | None = None,
-        region: str | None = None,
-    ) -> None:
-        """Make the next ``count`` calls of ``operation`` (in ``region``, or anywhere) fail with ``code``."""
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        with self.lock:
-            self._faults.append(Fault(operation, code, count, message, region))
-
-    def crash_next(self, operation: str, *, count: int = 1, region: str | None = None) -> None:
-        """Make the next ``count`` calls of ``operation`` raise an unexpected exception inside the emulator,
-        as a bug would: the client gets what AWS answers its own failures with (InternalServerError, 500)."""
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        with self.lock:
-            self._faults.append(Fault(operation, "InternalServerError", count, None, region, crash=True))
-
-    def break_next(
-        self,
-        operation: str,
-        kind: str,
-        *,
-        count: int = 1,
-        seconds: float = 0.0,
-        region: str | None = None,
-    ) -> None:
-        """Make the connection of the next ``count`` calls of ``operation`` fail as ``kind`` says (one of
-        :data:`NETWORK_FAULT_KINDS`); ``seconds`` is how long ``delay`` holds the answer back."""
-        if kind not in NETWORK_FAULT_KINDS:
-            raise EmulatorError(f"unknown network fault {kind!r}; one of {', '.join(NETWORK_FAULT_KINDS)}")
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        if not (isinstance(seconds, (int, float)) and seconds >= 0):
-            raise EmulatorError(f"seconds must be a number >= 0, not {seconds!r}")
-        with self.lock:
-            self._network_faults.append(NetworkFault(operation, kind, count, float(seconds), region))
-
-    def take_network_fault(self, operation: str, region: str) -> NetworkFault | None:
-        """The network fault the call of ``operation`` in ``region`` must meet, if any (used up by this)."""
-        with self.lock:
-            for fault in self._network_faults:
-                if fault.operation == operation and fault.region in (None, region):
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self._network_faults.remove(fault)
-                    return replace(fault, remaining=1)
-            return None
-
-    def record_call(self, operation: str, region: str) -> Fault | None:
-        """Count a call that reached the emulator; the injected fault it must fail with, if any."""
-        with self.lock:
-            self._calls[(operation, region)] += 1
-            for fault in self._faults:
-                if fault.operation == operation and fault.region in (None, region):
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self._faults.remove(fault)
-                    return fault
-            return None
-
-    def calls(self, operation: str | None = None, region: str | None = None) -> int:
-        """Calls counted since the last reset of ``operation`` in ``region`` (None: all of them)."""
-        with self.lock:
-            return sum(n for (op, reg), n in self._calls.items() if operation in (None, op) and region in (None, reg))
-
-    def reset_calls(self) -> None:
-        """Zero the call counters."""
-        with self.lock:
-            self._calls.clear()
-            self._callers.clear()
-
-    def record_caller(self, operation: str, region: str, caller: str) -> None:
-        """Record who made an FSx call (the ARN STS GetCallerIdentity gives for its credentials)."""
-        with self.lock:
-            self._callers[(operation, region, caller)] += 1
-
-    def callers(self, operation: str | None = None, region: str | None = None) -> dict[str, int]:
-        """Caller ARN -> FSx calls it made since the last reset (of ``operation`` in ``region``; None: all)."""
-        with self.lock:
-            found: Counter[str] = Counter()
-            for (op, reg, caller), n in self._callers.items():
-                if operation in (None, op) and region in (None, reg):
-                    found[caller] += n
-            return dict(found)
-
-    def fail_copy(self, backup_id: str, message: str) -> None:
-        """End the backup (a copy in progress, typically) now as FAILED with ``message``."""
-        with self.lock:
-            backup = self._find(backup_id)
-            backup.failure_message = message
-            backup.lifecycle_override = "FAILED"
-
-    def fail_next_copies(self, message: str, *, count: int = 1) -> None:
-        """Make the next ``count`` copies end FAILED with ``message`` when their copy time is up."""
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        with self.lock:
-            self._copy_failures.extend([message] * count)
-
-    def set_lifecycle(self, region: str, backup_id: str, lifecycle: str, account_id: str | None = None) -> None:
-        """Pin the lifecycle of a backup in ``region`` (until set again or deleted)."""
-        if lifecycle not in LIFECYCLES:
-            raise EmulatorError(f"unknown lifecycle {lifecycle!r}; one of {', '.join(LIFECYCLES)}")
-        with self.lock:
-            backup = self._seeded(region, backup_id, account_id)
-            _check_lustre_only_lifecycle(lifecycle, backup.file_system_type, backup.backup_type, backup.is_copy)
-            backup.lifecycle_override = lifecycle
-
-    def set_restoring(
-        self,
-        region: str,
-        backup_id: str,
-        restoring: bool = True,
-        account_id: str | None = None,
-        file_system_id: str | None = None,
-    ) -> str | None:
-        """Mark a backup as being restored from (DeleteBackup answers ``BackupRestoring`` naming the file
-        system being restored, ``file_system_id`` or a new ID) or not; the file system's ID, if restoring."""
-        with self.lock:
-            backup = self._seeded(region, backup_id, account_id)
-            backup.restoring = restoring
-            backup.restoring_file_system_id = (file_system_id or new_id("fs")) if restoring else None
-            return backup.restoring_file_system_id
-
-    def max_in_progress(self, region: str, account_id: str | None = None) -> int:
-        """The most copies ever in progress at once into ``region`` of the account."""
-        with self.lock:
-            return region_state(control_backend(account_id, region)).max_in_progress
-
-    def seed_backup(
-        self,
-        region: str,
-        *,
-        file_system_type: str = "LUSTRE",
-        tags: Mapping[str, str] | None = None,
-        lifecycle: str = "AVAILABLE",
-        resource_type: str | None = None,
-        account_id: str | None = None,
-        backup_type: str = "USER_INITIATED",
-        storage_type: str = "SSD",
-        deployment_type: str | None = None,
-        aws_tags: Mapping[str, str] | None = None,
-        kms_key_id: str | None = None,
-    ) -> str:
-        """Make a file system (and for ``resource_type`` VOLUME, an ONTAP one's default, a volume on it) and a
-        backup of it, ``lifecycle`` from the start; returns the backup ID.  Only the backups AWS can have:
-        ONTAP backs up volumes only, the others file systems only (see :meth:`create_backup`).
-
-        ``tags`` are user tags, ``aws_tags`` AWS's own (keys starting ``aws:``, which no API call may
-        set); ``kms_key_id`` (a key ID, ARN or alias of the Region) encrypts the file system and backup
-        (default: the FSx-managed key); ``deployment_type`` goes into the file system's configuration
-        (default: one the type supports).
-        """
-        resource_type = resource_type or ("VOLUME" if file_system_type == "ONTAP" else "FILE_SYSTEM")
-        for name, value, allowed in (
-            ("lifecycle", lifecycle, LIFECYCLES),
-            ("resource_type", resource_type, ("FILE_SYSTEM", "VOLUME")),
-            ("backup_type", backup_type, BACKUP_TYPES),
-            ("storage_type", storage_type, STORAGE_TYPES),
-            ("file_system_type", file_system_type, tuple(CONFIG_OF_TYPE)),
-        ):
-            if value not in allowed:
-                raise EmulatorError(f"unknown {name} {value!r}; one of {', '.join(allowed)}")
-        if (resource_type == "VOLUME") != (file_system_type == VOLUME_BACKUP_TYPE):
-            what = "volumes" if file_system_type == VOLUME_BACKUP_TYPE else "file systems"
-            raise EmulatorError(f"FSx backs up {file_system_type} {what} only, not resource_type {resource_type}")
-        if file_system_type == "LUSTRE" and (deployment_type or "").startswith("SCRATCH"):
-            raise EmulatorError("FSx backs up only persistent Lustre file systems, not scratch ones")
-        _check_lustre_only_lifecycle(lifecycle, file_system_type, backup_type, is_copy=False)
-        if any(is_reserved(key) for key in tags or {}):
-            raise EmulatorError("tags starting with 'aws:' go in aws_tags")
-        if any(not is_reserved(key) for key in aws_tags or {}):
-            raise EmulatorError("aws_tags keys must start with 'aws:'")
-        with self.lock:
-            account = account_id or default_account_id()
-            backend = control_backend(account, region)
-            key_arn = None
-            if kms_key_id is not None:
-                try:
-                    key_arn = resolve_kms_key(account, region, kms_key_id)
-                except FsxError as err:
-                    raise EmulatorError(err.message) from None
-            file_system = _seed_file_system(backend, file_system_type, storage_type, deployment_type, key_arn)
-            volume_id = self._create_volume(backend, file_system) if resource_type == "VOLUME" else None
-            backup = self._new_backup(
-                backend, file_system, volume_id, tag_list(tags or {}), duration=0.0, backup_type=backup_type
-            )
-            if aws_tags:
-                backend.tagger.tag_resource(backup.resource_arn, tag_list(aws_tags))
-            if lifecycle != "AVAILABLE":
-                backup.lifecycle_override = lifecycle
-            return backup.backup_id
-
-    def seed_volume(self, region: str, *, file_system_type: str = "ONTAP", account_id: str | None = None) -> str:
-        """Make an ONTAP or OPENZFS file system with a volume on it (what CreateVolume, not emulated, would
-        make; an ONTAP one on the file system's SVM, which DescribeVolumes names); returns the volume's ID
-        (``fsvol-...``)."""
-        if file_system_type not in ("ONTAP", "OPENZFS"):
-            raise EmulatorError(f"only ONTAP and OPENZFS file systems have volumes, not {file_system_type!r}")
-        with self.lock:
-            backend = control_backend(account_id, region)
-            file_system = _seed_file_system(backend, file_system_type, "SSD", None, None)
-            return self._create_volume(backend, file_system)
 
     # ---- the service ----------------------------------------------------------------------------
 
@@ -488,7 +203,7 @@ class FsxCopyModel(Restores):
                         "BackupInProgress",
                         f"Backup '{other.backup_id}' of {target} is under way; wait for it before backing up again.",
                     )
-            backup = self._new_backup(
+            backup = self.new_backup(
                 backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds
             )
             self._remember(backend, client_request_token, request, backup)
@@ -529,7 +244,7 @@ class FsxCopyModel(Restores):
             answer: dict[str, Any] = {"FileSystemId": file_system_id, "Lifecycle": "DELETING"}
             if kind in _FINAL_BACKUP_CONFIG and not skip:
                 given = config.get("FinalBackupTags")
-                final = self._new_backup(
+                final = self.new_backup(
                     backend,
                     file_system,
                     None,
@@ -664,9 +379,10 @@ class FsxCopyModel(Restores):
                 source=source,
                 release_seconds=self.settings.source_release_seconds,
             )
-            if self._copy_failures:
+            failure = FAULTS.take_copy_failure()
+            if failure is not None:
                 copy.final_lifecycle = "FAILED"
-                copy.failure_message = self._copy_failures.pop(0)
+                copy.failure_message = failure
             backups_of(backend)[copy.backup_id] = copy
             if merged:
                 backend.tagger.tag_resource(copy.resource_arn, tag_list(merged))
@@ -822,7 +538,7 @@ class FsxCopyModel(Restores):
         if token is not None:
             region_state(backend).tokens[(request.operation, token)] = (request, backup)
 
-    def _new_backup(
+    def new_backup(
         self,
         backend: FSxBackend,
         file_system: FileSystem,
@@ -832,6 +548,8 @@ class FsxCopyModel(Restores):
         duration: float,
         backup_type: str = "USER_INITIATED",
     ) -> EmulatedBackup:
+        """A new backup of ``file_system`` (of its volume ``volume_id``, if given) tagged ``tags``, in its creation
+        phases for ``duration``: the one way backups are made, by CreateBackup, DeleteFileSystem and the seeds."""
         given = tag_dict(tags)
         check_user_tag_keys(given)
         if len(given) > TAG_LIMIT:
@@ -923,44 +641,6 @@ class FsxCopyModel(Restores):
                 "UnsupportedOperation", "Backups are not supported on file systems linked to a data repository."
             )
 
-    def _seeded(self, region: str, backup_id: str, account_id: str | None) -> EmulatedBackup:
-        backup = backups_of(control_backend(account_id, region)).get(backup_id)
-        if not isinstance(backup, EmulatedBackup):
-            raise EmulatorError(f"no backup {backup_id} in {region}")
-        return backup
-
-    def _find(self, backup_id: str) -> EmulatedBackup:
-        for account in list(fsx_backends.values()):
-            for backend in list(account.values()):
-                backup = backups_of(backend).get(backup_id)
-                if isinstance(backup, EmulatedBackup):
-                    return backup
-        raise EmulatorError(f"no backup {backup_id} in any Region")
-
-    def _create_volume(self, backend: FSxBackend, file_system: FileSystem) -> str:
-        """A volume on ``file_system`` (an ONTAP one: on the file system's SVM, 1 GiB, RW)."""
-        volume_id = new_id("fsvol")
-        name = f"vol_{volume_id[6:14]}"
-        volume: dict[str, Any] = {
-            "FileSystemId": file_system.file_system_id,
-            "VolumeId": volume_id,
-            "VolumeType": file_system.file_system_type,
-            "Name": name,
-            "Lifecycle": "CREATED",
-            "CreationTime": time.time(),
-            "ResourceARN": volume_arn(backend, file_system.file_system_id, volume_id),
-        }
-        if file_system.file_system_type == VOLUME_BACKUP_TYPE:
-            volume["OntapConfiguration"] = {
-                "StorageVirtualMachineId": self.storage_virtual_machine(backend, file_system.file_system_id),
-                "JunctionPath": f"/{name}",
-                "SizeInMegabytes": 1024,
-                "OntapVolumeType": "RW",
-                "StorageVirtualMachineRoot": False,
-            }
-        region_state(backend).volumes[volume_id] = volume
-        return volume_id
-
     def _final_volume_backup(
         self,
         backend: FSxBackend,
@@ -969,7 +649,7 @@ class FsxCopyModel(Restores):
         tags: Sequence[Mapping[str, str]] | None,
     ) -> EmulatedBackup:
         """The final backup DeleteVolume takes of an ONTAP volume (USER_INITIATED, kept)."""
-        return self._new_backup(backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds)
+        return self.new_backup(backend, file_system, volume_id, tags, duration=self.settings.create_backup_seconds)
 
     def _check_resource(self, backend: FSxBackend, arn: str, *, changes_tags: bool = False) -> None:
         parts = arn.split(":", 5)
@@ -1005,44 +685,6 @@ def _deleted_file_systems(backend: FSxBackend) -> set[str]:
     deleted = backend.__dict__.setdefault(_DELETED_FILE_SYSTEMS_ATTR, set())
     assert isinstance(deleted, set)
     return deleted
-
-
-LUSTRE_ONLY_LIFECYCLES: Final = ("PENDING", "TRANSFERRING")
-"""The model's BackupLifecycle: PENDING and TRANSFERRING are "For user-initiated backups on Lustre file
-systems only"."""
-
-
-def _check_lustre_only_lifecycle(lifecycle: str, file_system_type: str, backup_type: str, is_copy: bool) -> None:
-    """An :class:`EmulatorError` for a lifecycle the backup cannot have (:data:`LUSTRE_ONLY_LIFECYCLES`)."""
-    if lifecycle in LUSTRE_ONLY_LIFECYCLES and (file_system_type, backup_type, is_copy) != (
-        "LUSTRE",
-        "USER_INITIATED",
-        False,
-    ):
-        raise EmulatorError(
-            f"only user-initiated backups of Lustre file systems (not copies) are ever {lifecycle}, as the FSx "
-            "model's BackupLifecycle says"
-        )
-
-
-def _seed_file_system(
-    backend: FSxBackend, file_system_type: str, storage_type: str, deployment_type: str | None, key_arn: str | None
-) -> FileSystem:
-    """A file system made for a seeding control, as CreateFileSystem makes one."""
-    config = {"DeploymentType": deployment_type or DEFAULT_DEPLOYMENT[file_system_type]}
-    return create_file_system(
-        backend,
-        client_request_token=str(uuid.uuid4()),
-        file_system_type=file_system_type,
-        storage_capacity=1024,
-        storage_type=storage_type,
-        subnet_ids=[new_id("subnet")],
-        security_group_ids=[new_id("sg")],
-        tags=None,
-        kms_key_id=key_arn,
-        file_system_type_version=None,
-        **{name: (config if name == CONFIG_OF_TYPE[file_system_type] else None) for name in CONFIG_OF_TYPE.values()},
-    )
 
 
 _TOKEN_VERSION: Final = 1

@@ -10,20 +10,30 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
-from .backups import EmulatorError
 from .control import Emulator
+from .exceptions import EmulatorError
 
 CONTROL_PREFIX: Final = "/_fsx_copy/"
 """Path prefix of the server's control endpoints: ``POST /_fsx_copy/<control>`` with the keyword
-arguments as a JSON object answers ``{"result": ...}`` (or 4xx/5xx ``{"error": ...}``)."""
+arguments as a JSON object answers ``{"result": ...}`` (or 4xx/5xx ``{"error": ...}``); the server calls
+:data:`~.control.CONTROLS`."""
 
 
 _PACKAGE_ROOT: Final = str(Path(__file__).resolve().parents[2])
+
+
+def _jsonable(value: object) -> object:
+    """A control argument JSON has no type for as JSON carries it: a mapping as an object, else a list."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        return list(value)
+    raise TypeError(f"a control argument of type {type(value).__name__} cannot be sent to a server")
 
 
 class RemoteEmulator(Emulator):
@@ -36,7 +46,7 @@ class RemoteEmulator(Emulator):
     def _post(self, path: str, payload: Mapping[str, Any]) -> Any:
         request = urllib.request.Request(
             self.base_url + path,
-            data=json.dumps(payload).encode(),
+            data=json.dumps(payload, default=_jsonable).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
         )

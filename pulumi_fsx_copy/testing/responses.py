@@ -4,7 +4,7 @@ moto dispatches an FSx action to the ``FSxResponse`` method of the same name (``
 ``copy_backup``); :data:`RESPONSE_METHODS` are set on that class by
 :func:`pulumi_fsx_copy.testing.install`.  ``call_action`` wraps every FSx action: it counts the
 call, fails it when a fault was injected, refuses requests the service model forbids
-(:func:`~.checks.validate`), and turns :class:`~.backups.FsxError` into an AWS JSON 1.1 error
+(:func:`~.checks.validate`), and turns :class:`~.exceptions.FsxError` into an AWS JSON 1.1 error
 (``__type``, ``Message`` and the error shape's members, with the documented HTTP status) so botocore
 raises a ``ClientError`` whose ``response`` carries ``Error.Code`` and e.g. ``Limit``.  (moto's own
 ``ServiceException`` serializer answers every shape without an ``httpStatusCode`` with 400, where
@@ -26,9 +26,12 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.fsx.responses import FSxResponse
 
-from .backups import FsxError, fsx_backend
+from .backups import fsx_backend
 from .checks import service_data, service_model, validate
-from .models import MODEL, Fault, NetworkFault
+from .counters import COUNTERS
+from .exceptions import FsxError
+from .faults import FAULTS, Fault, NetworkFault
+from .models import MODEL
 from .operations import served, unknown_operation
 
 _LOG: Final = logging.getLogger(__name__)
@@ -134,11 +137,11 @@ def _error_answer(self: FSxResponse, error: FsxError) -> TYPE_RESPONSE:
 
 def call_action(self: FSxResponse) -> TYPE_RESPONSE:
     """Every FSx action: refuse one the emulator does not serve (:func:`~.operations.unknown_operation`),
-    count it, fail it if a fault is due, refuse what AWS refuses before acting
-    (:func:`_checked_params`), else let moto dispatch it.  Any exception escaping that is answered as
-    AWS answers its own failures: ``InternalServerError`` (500) in JSON.
+    count it (:data:`~.counters.COUNTERS`), fail it if a fault is due (:data:`~.faults.FAULTS`), refuse
+    what AWS refuses before acting (:func:`_checked_params`), else let moto dispatch it.  Any exception
+    escaping that is answered as AWS answers its own failures: ``InternalServerError`` (500) in JSON.
 
-    A network fault (:meth:`~.models.FsxCopyModel.break_next`) is handed to the server through the WSGI
+    A network fault (:meth:`~.faults.Faults.break_next`) is handed to the server through the WSGI
     environ (:data:`NETWORK_FAULT_KEY`), which drops or delays the connection; in-process it becomes the
     botocore exception a client would see.
     """
@@ -147,13 +150,13 @@ def call_action(self: FSxResponse) -> TYPE_RESPONSE:
         status, headers, body = unknown_operation("fsx", operation)
         headers, body = self._enrich_response({**self.response_headers, **headers}, body)
         return status, headers, body
-    network = MODEL.take_network_fault(operation, self.region)
+    network = FAULTS.take_network_fault(operation, self.region)
+    COUNTERS.record_call(operation, self.region)
     if network is not None and network.kind == "drop":
-        MODEL.record_call(operation, self.region)
         return _drop_or_raise(self, network)
-    MODEL.record_caller(operation, self.region, caller_arn(self))
+    COUNTERS.record_caller(operation, self.region, caller_arn(self))
     try:
-        fault = MODEL.record_call(operation, self.region)
+        fault = FAULTS.take_fault(operation, self.region)
         if fault is not None and fault.crash:
             raise RuntimeError(f"injected crash of {operation}")
         if fault is not None:
@@ -167,8 +170,8 @@ def call_action(self: FSxResponse) -> TYPE_RESPONSE:
         _LOG.exception("FSx %s failed inside the emulator", operation)
         response = _error_answer(self, FsxError("InternalServerError", "An internal error occurred; retry later."))
     status, headers, body = response
-    # FSx answers JSON 1.1, errors or not, dated by AWS's clock (``MODEL.skew_clock`` may set it apart).
-    date = formatdate(MODEL.aws_time(), usegmt=True)
+    # FSx answers JSON 1.1, errors or not, dated by AWS's clock (``FAULTS.skew_clock`` may set it apart).
+    date = formatdate(FAULTS.aws_time(), usegmt=True)
     headers = {name: value for name, value in headers.items() if name.lower() != "date"}
     response = status, {**headers, "Content-Type": _CONTENT_TYPE, "Date": date}, body
     if network is not None:
@@ -328,7 +331,7 @@ RESPONSE_METHODS: Final = {
 
 def caller_arn(self: FSxResponse) -> str:
     """Who made the request, as STS GetCallerIdentity would say (an assumed role's session ARN, else moto's
-    user), from the request's access key: what :meth:`~.models.FsxCopyModel.callers` records."""
+    user), from the request's access key: what :meth:`~.counters.CallCounters.callers` records."""
     from moto.sts.models import sts_backends
     from moto.utilities.utils import get_partition
 

@@ -29,15 +29,11 @@ from .backups import (
     TAG_LIMIT,
     VOLUME_BACKUP_TYPE,
     EmulatedBackup,
-    EmulatorError,
-    FsxError,
     Request,
     backend_state,
     backups_of,
     check_user_tag_keys,
-    control_backend,
     create_file_system,
-    default_account_id,
     earlier_answer,
     frozen_tags,
     new_id,
@@ -47,6 +43,8 @@ from .backups import (
     tag_list,
 )
 from .checks import service_model
+from .exceptions import FsxError
+from .faults import FAULTS
 
 if TYPE_CHECKING:
     from .models import Settings
@@ -167,53 +165,12 @@ def _output_shape(name: str) -> Shape:
 
 
 class Restores:
-    """The restore operations and controls of :class:`~.models.FsxCopyModel`."""
+    """The restore operations of :class:`~.models.FsxCopyModel` (their controls: :mod:`.seeds`)."""
 
     lock: threading.RLock
     settings: Settings
-    _restore_failures: list[str]
     _page: Callable[..., tuple[list[Any], str | None]]
     _final_volume_backup: Callable[..., EmulatedBackup]
-
-    # ---- controls -------------------------------------------------------------------------------
-
-    def fail_next_restores(self, message: str, *, count: int = 1) -> None:
-        """Make the next ``count`` restores (CreateFileSystemFromBackup, CreateVolumeFromBackup) end FAILED
-        with ``message`` when their restore time is up."""
-        if count < 1:
-            raise EmulatorError("count must be at least 1")
-        with self.lock:
-            self._restore_failures.extend([message] * count)
-
-    def fail_restore(self, region: str, resource_id: str, message: str, account_id: str | None = None) -> None:
-        """End the restore of file system or volume ``resource_id`` now as FAILED with ``message``."""
-        with self.lock:
-            record = self._restored(region, resource_id, account_id)
-            record.failure = message
-            record.duration = 0.0
-
-    def finish_restore(self, region: str, resource_id: str, account_id: str | None = None) -> None:
-        """End the restore of file system or volume ``resource_id`` now: AVAILABLE (a volume: CREATED), or
-        FAILED if a control said it fails."""
-        with self.lock:
-            self._restored(region, resource_id, account_id).duration = 0.0
-
-    def _restored(self, region: str, resource_id: str, account_id: str | None) -> Record:
-        record = restore_state(control_backend(account_id, region)).records.get(resource_id)
-        if record is None or record.backup_id is None:
-            raise EmulatorError(f"no restored file system or volume {resource_id} in {region}")
-        return record
-
-    def seed_network(self, region: str, account_id: str | None = None) -> dict[str, str]:
-        """A VPC, a subnet in it and a security group of it in moto's EC2 (what a restore's SubnetIds and
-        SecurityGroupIds must name); their IDs as ``VpcId``, ``SubnetId``, ``SecurityGroupId``."""
-        control_backend(account_id, region)
-        ec2 = ec2_backends[account_id or default_account_id()][region]
-        with self.lock:
-            vpc = ec2.create_vpc("10.0.0.0/16")
-            subnet = ec2.create_subnet(vpc.id, "10.0.0.0/24", availability_zone=f"{region}a")
-            group = ec2.create_security_group(f"fsx-{vpc.id}", "FSx restores", vpc_id=vpc.id)
-            return {"VpcId": vpc.id, "SubnetId": subnet.id, "SecurityGroupId": group.id}
 
     # ---- CreateFileSystemFromBackup ---------------------------------------------------------------
 
@@ -600,8 +557,9 @@ class Restores:
         record.started = time.monotonic()
         record.duration = self.settings.restore_seconds
         record.backup_id = backup.backup_id
-        if self._restore_failures:
-            record.failure = self._restore_failures.pop(0)
+        failure = FAULTS.take_restore_failure()
+        if failure is not None:
+            record.failure = failure
 
     @staticmethod
     def _check_subnet_count(kind: str, deployment: str, subnet_ids: Sequence[str]) -> None:

@@ -25,7 +25,8 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from .control import CONTROLS
-from .models import MODEL, NetworkFault, Settings
+from .faults import NetworkFault
+from .models import MODEL, Settings
 from .patch import install
 from .remote import CONTROL_PREFIX
 from .responses import NETWORK_FAULT_KEY
@@ -48,7 +49,7 @@ def with_controls(app: WsgiApp) -> WsgiApp:
         else:
             try:
                 kwargs = json.loads(request.get_data() or b"{}")
-                result = getattr(MODEL, method)(**kwargs)
+                result = CONTROLS[method](**kwargs)
                 response = Response(json.dumps({"result": result}), 200)
             except (TypeError, ValueError) as err:
                 response = Response(json.dumps({"error": str(err)}), 400)
