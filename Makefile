@@ -10,6 +10,7 @@ WITH_CLI := PATH="$(TOOLS):$$PATH"
 # pytest in parallel (pytest-xdist): more workers than the 2 cores, as most tests wait (on the CLI, the emulator's
 # copies, provider processes), and `worksteal` so that a worker that is done takes tests queued on a busy one.
 # Each worker has its own emulator server, Pulumi backends and temp dirs (pytest's tmp_path is per worker).
+# Tests marked `serial` (pyproject.toml says why) run after it, alone.
 PYTEST_WORKERS ?= 4
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
@@ -33,11 +34,13 @@ demo: cli
 ## The everyday loop: lint, type-check and every test that needs no CLI (all but tests/e2e, marked `cli`).
 ## The architecture contracts (import-linter's layers, pylint's duplicate-code) join here with the layering (issue 28).
 check: lint
-	$(PYTEST) -m "not cli"
+	$(PYTEST) -m "not cli and not serial"
+	$(BIN)/python -m pytest -m "serial and not cli"
 
 ## Lint, type-check, the SDK matrix and the whole test suite (what .ci/run calls).
 test: lint cli sdk-matrix
-	$(WITH_CLI) $(PYTEST)
+	$(WITH_CLI) $(PYTEST) -m "not serial"
+	$(WITH_CLI) $(BIN)/python -m pytest -m serial
 
 ## The tests that depend on the Pulumi SDK's internals, on the oldest and the newest SDK setup.py allows, each in
 ## a virtualenv of its own (build/sdk-matrix/); part of `make test`.
