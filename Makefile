@@ -7,8 +7,14 @@ STAMP  := $(VENV)/.installed
 # into .tools/bin (tools/pulumi-cli). .tools/bin also holds the provider launcher for the virtualenv.
 TOOLS  := $(CURDIR)/.tools/bin
 WITH_CLI := PATH="$(TOOLS):$$PATH"
+# pytest in parallel (pytest-xdist): more workers than the 2 cores, as most tests wait (on the CLI, the emulator's
+# copies, provider processes), and `worksteal` so that a worker that is done takes tests queued on a busy one.
+# Each worker has its own emulator server, Pulumi backends and temp dirs (pytest's tmp_path is per worker).
+# Tests marked `serial` (pyproject.toml says why) run after it, alone.
+PYTEST_WORKERS ?= 4
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
-.PHONY: setup cli demo test lint bench reliability-report sdk-matrix
+.PHONY: setup cli demo check test lint bench reliability-report sdk-matrix
 
 $(STAMP): setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -25,17 +31,25 @@ cli: $(STAMP)
 demo: cli
 	$(WITH_CLI) $(BIN)/python -m examples.demo
 
-## Lint, type-check, the SDK matrix and the test suite (what .ci/run calls).
+## The everyday loop: lint, type-check and every test that needs no CLI (all but tests/e2e, marked `cli`).
+## The architecture contracts (import-linter's layers, pylint's duplicate-code) join here with the layering (issue 28).
+check: lint
+	$(PYTEST) -m "not cli and not serial"
+	$(BIN)/python -m pytest -m "serial and not cli"
+
+## Lint, type-check, the SDK matrix and the whole test suite (what .ci/run calls).
 test: lint cli sdk-matrix
-	$(WITH_CLI) $(BIN)/python -m pytest
+	$(WITH_CLI) $(PYTEST) -m "not serial"
+	$(WITH_CLI) $(BIN)/python -m pytest -m serial
 
 ## The tests that depend on the Pulumi SDK's internals, on the oldest and the newest SDK setup.py allows, each in
 ## a virtualenv of its own (build/sdk-matrix/); part of `make test`.
 sdk-matrix: cli
-	$(WITH_CLI) $(PYTHON) tools/sdk_matrix.py
+	$(WITH_CLI) PYTEST_ADDOPTS="-n $(PYTEST_WORKERS) --dist worksteal" $(PYTHON) tools/sdk_matrix.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 	$(BIN)/mypy
 
 bench: cli

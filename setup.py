@@ -17,6 +17,7 @@ PULUMI_SDK = "pulumi>=3.253,<3.273"
 DEV = [
     *TESTING,
     "pytest-timeout>=2.3",
+    "pytest-xdist>=3.6",
     "hypothesis>=6.100",
     "ruff>=0.6",
     "mypy>=1.10",

@@ -16,6 +16,11 @@ from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_c
 
 TIMES_OUT = 0.05
 """wait_timeout_minutes (3 s) shorter than the emulated copy."""
+COPY_SECONDS = 8.0
+"""How long the emulated copy takes: longer than ``TIMES_OUT``."""
+OUTLASTS_A_REFRESH = 30.0
+"""A copy still in progress after the failed `up` and a `refresh` (each several seconds of CLI work, more
+on a loaded machine), done within the next `up`'s wait (1 minute)."""
 
 
 def _recorded(stack: auto.Stack) -> dict[str, Any]:
@@ -24,10 +29,13 @@ def _recorded(stack: auto.Stack) -> dict[str, Any]:
     return dict(resource)
 
 
-def _timed_out_up(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> tuple[auto.Stack, str, str]:
-    """A first `up` whose create times out once its copy exists; the stack, the copy and the source."""
+def _timed_out_up(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator, copy_seconds: float = COPY_SECONDS
+) -> tuple[auto.Stack, str, str]:
+    """A first `up` whose create times out once its copy (taking ``copy_seconds``) exists; the stack, the copy
+    and the source."""
     source = fsx_remote.seed_backup(SOURCE_REGION)
-    fsx_remote.configure(copy_seconds=8.0)
+    fsx_remote.configure(copy_seconds=copy_seconds)
     stack = fsx_stack(one_copy(source, wait_timeout_minutes=TIMES_OUT))
     with pytest.raises(auto.CommandError, match="CopyTimeoutError") as failed:
         stack.up()
@@ -57,7 +65,7 @@ def test_a_timed_out_create_is_recorded_with_init_errors_and_the_next_up_resumes
 def test_refresh_keeps_a_copy_that_is_not_ready_recorded_as_such_and_the_next_up_resumes_it(
     fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
-    stack, backup_id, source = _timed_out_up(fsx_stack, fsx_remote)
+    stack, backup_id, source = _timed_out_up(fsx_stack, fsx_remote, copy_seconds=OUTLASTS_A_REFRESH)
     stack.refresh()
     record = _recorded(stack)
     assert record["id"] == backup_id and record.get("initErrors"), record

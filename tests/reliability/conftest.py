@@ -3,8 +3,9 @@
 Every test module sets ``pytestmark = pytest.mark.scenario(number, title, checked)``.  A test counts its
 cases with the ``cases`` fixture (``cases.add()``, e.g. once per hypothesis example); a test that never
 does counts as one case.  At the end of a session that ran every test module of this directory with
-nothing deselected, the table is written, in a fixed order and without timings, so a re-run with the
-same results leaves the file unchanged. It goes to ``build/reports/reliability.md`` (git-ignored): a test run
+nothing deselected, in one process (under pytest-xdist each worker runs a part, so none writes it), the
+table is written, in a fixed order and without timings, so a re-run with the same results leaves the file
+unchanged. It goes to ``build/reports/reliability.md`` (git-ignored): a test run
 never rewrites a tracked file. ``make reliability-report`` runs these tests and copies the report to
 ``docs/reliability.md``, on purpose.
 """
