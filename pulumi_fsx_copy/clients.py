@@ -16,13 +16,15 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .awsconfig import AwsSettings
-from .errors import EndpointConfigError, ErrorContext, RegionError, map_error
+from .awsconfig import AwsSettings, from_provider_input
+from .errors import BackupCopyError, CredentialsError, EndpointConfigError, ErrorContext, RegionError, map_error
 
 if TYPE_CHECKING:
     from botocore.config import Config
@@ -82,9 +84,86 @@ class AwsClients:
         return RESOURCE_SETTINGS.get() or self._settings
 
     @property
+    def stack_settings(self) -> AwsSettings:
+        """The stack's settings (its ``aws:*`` config)."""
+        return self._settings
+
+    @property
     def profile(self) -> str | None:
         """The AWS profile in use, or None for the default credential chain."""
         return self.settings.profile
+
+    def settings_of(self, aws_provider: object) -> AwsSettings:
+        """The settings of a resource: its explicit aws Provider's (its ``aws_provider`` input), else the stack's."""
+        return from_provider_input(aws_provider) if isinstance(aws_provider, Mapping) else self._settings
+
+    @contextmanager
+    def in_force(self, settings: AwsSettings) -> Iterator[AwsSettings]:
+        """Make ``settings`` those of every call in this context (:data:`RESOURCE_SETTINGS`)."""
+        token = RESOURCE_SETTINGS.set(None if settings is self._settings else settings)
+        try:
+            yield settings
+        finally:
+            RESOURCE_SETTINGS.reset(token)
+
+    def default_region(self) -> str | None:
+        """The stack's aws:region, else the environment's (AWS_REGION, AWS_DEFAULT_REGION, profile)."""
+        if self._settings.region:
+            return self._settings.region
+        for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+            if os.environ.get(name):
+                return os.environ[name]
+        try:
+            region = new_session(self.profile).get_config_variable("region")
+        except BotoCoreError:
+            return None
+        return str(region) if region else None
+
+    def with_recorded_config(self, err: BackupCopyError) -> BackupCopyError:
+        """``err`` saying that these clients were made from the stack configuration the state recorded, as the
+        engine configures the provider for ``pulumi refresh`` and ``pulumi destroy``, and how to use today's."""
+        profile = self.profile
+        setting = f"aws:profile '{profile}'" if profile else "no aws:profile"
+        if self._settings.region:
+            setting += f", aws:region '{self._settings.region}'"
+        return err.with_message(
+            f"{err} Note: without --run-program, `pulumi refresh` and `pulumi destroy` configure this provider "
+            f"with the stack configuration recorded in the state by the last `pulumi up` ({setting}), not the "
+            "configuration as it is now. If you have changed aws:profile or "
+            "aws:region since, run `pulumi refresh --run-program` or `pulumi destroy --run-program` (they read the "
+            "configuration as it is now), or `pulumi up` to record it first. AWS_PROFILE, AWS_REGION and the "
+            "other AWS_* variables are always read from the command's environment."
+        )
+
+    def account_problem(self, settings: AwsSettings, region: str) -> str | None:
+        """Why the account of ``settings``' credentials is not allowed (``allowedAccountIds`` /
+        ``forbiddenAccountIds``), or None; asks STS (once per settings and process) only when either is set."""
+        if not settings.allowed_account_ids and not settings.forbidden_account_ids:
+            return None
+        try:
+            with self.in_force(settings):
+                account = self.account_id(region)
+        except BackupCopyError as err:
+            return f"cannot check the AWS account against {settings.source}'s allowed/forbidden account IDs: {err}"
+        where = f"({settings.source})"
+        if settings.allowed_account_ids and account not in settings.allowed_account_ids:
+            return (
+                f"the credentials in use belong to AWS account {account}, which allowedAccountIds {where} "
+                f"({', '.join(settings.allowed_account_ids)}) does not include: nothing is copied. Use credentials "
+                "(profile, assumeRoles) of an allowed account, or add the account to allowedAccountIds."
+            )
+        if account in settings.forbidden_account_ids:
+            return (
+                f"the credentials in use belong to AWS account {account}, which forbiddenAccountIds {where} lists: "
+                "nothing is copied. Use credentials (profile, assumeRoles) of another account."
+            )
+        return None
+
+    def require_allowed_account(self, settings: AwsSettings, region: str) -> None:
+        """Raise CredentialsError when the account is not allowed (see ``account_problem``)."""
+        problem = self.account_problem(settings, region)
+        if problem:
+            raise CredentialsError(problem, code="AccountNotAllowed", operation="GetCallerIdentity", region=region)
 
     def fsx(self, region: str) -> Any:
         """The FSx client for ``region``."""

@@ -19,6 +19,7 @@ import pulumi
 
 from .errors import (
     BackupCopyError,
+    BackupInUseError,
     CopyCancelledError,
     CopyDeletedError,
     CopyFailedError,
@@ -32,7 +33,7 @@ from .errors import (
 )
 from .facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import UNCANCELLABLE, AwsGateway
-from .kms import parse_key_reference
+from .keys import MANAGED_KEY_ALIAS, KmsKeys
 from .listings import RegionListings
 from .ownership import (
     FREE,
@@ -56,13 +57,13 @@ from .ownership import (
     unrecorded,
 )
 from .progress import ProgressReporter, current_urn
-from .schema import INPUT_DEFAULTS, REPLACING_INPUTS
+from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, INPUT_DEFAULTS, REPLACING_INPUTS
+from .tags import TagChanges
 from .waiting import Deadline, WaitCancelled
 
 CALL_TIMEOUT_SECONDS = 300.0
 """Steps that do not wait on copies give AWS this long to answer."""
 RELEASE_SECONDS = 30.0
-MANAGED_KEY_ALIAS = "alias/aws/fsx"
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,13 @@ class CopyRequest:
         return f"{self.source_backup_id} ('{self.source_region}' -> '{self.region}')"
 
 
-Finish = Callable[[dict[str, Any], str], dict[str, Any]]
-"""Turns the copy (as last described) and its claim into the resource's outputs; runs before the claim."""
+@dataclass(frozen=True)
+class Created:
+    """What a Create made: the copy as last described before its claim, the claim, its key's ``KeyState``."""
+
+    backup: dict[str, Any]
+    claim: str
+    kms_key_state: str | None
 
 
 class Copies:
@@ -132,6 +138,7 @@ class Copies:
         self.policy = policy
         self.progress = progress
         self.listings = RegionListings(gateway.list_copies, gateway.scope)
+        self.keys = KmsKeys(gateway)
 
     def _ownership(self, request: CopyRequest, deadline: Deadline) -> Ownership:
         return self._ownership_in(request.region, tuple(request.tags.values()), deadline)
@@ -152,9 +159,7 @@ class Copies:
 
     # -- create ------------------------------------------------------------------------------------
 
-    def create(
-        self, request: CopyRequest, deadline: Deadline, finish: Finish, recordable: Callable[[], bool]
-    ) -> tuple[str, dict[str, Any]]:
+    def create(self, request: CopyRequest, deadline: Deadline, recordable: Callable[[], bool]) -> Created:
         """Start a copy (or adopt this resource's unrecorded one), wait for it, and claim it as the last step.
 
         A failure once the copy exists (timeout, Cancel, an AWS error) claims the copy when ``recordable()``
@@ -164,6 +169,7 @@ class Copies:
         """
         ownership = self._ownership(request, deadline)
         try:
+            deadline.cancel.check()  # a Create that arrives after Cancel starts no copy
             lease = self._start_or_adopt(request, ownership, deadline)
         except WaitCancelled:
             raise cancelled(request, None) from None
@@ -179,7 +185,7 @@ class Copies:
         claimed = False
         try:
             try:
-                outputs = self._finish(request, lease, deadline, finish, claim)
+                backup, key_state = self._finish(request, lease, deadline)
             except (CopyDeletedError, CopyFailedError, OwnershipConflictError):
                 raise  # gone (deleted as FAILED, or outside Pulumi), or another run's now: nothing to record
             except BackupCopyError as err:
@@ -189,7 +195,7 @@ class Copies:
                 raise kept(err, backup_id, request.region, recorded=False) from None
             deadline.cancel.check()  # an engine gone or cancelling will not record the copy: leave it unclaimed
             claimed = self._claim(request, ownership, lease, claim)
-            return backup_id, outputs
+            return Created(backup, claim, key_state)
         except WaitCancelled:
             raise kept(cancelled(request, backup_id), backup_id, request.region, recorded=False) from None
         finally:
@@ -198,11 +204,9 @@ class Copies:
             else:
                 ownership.release(lease)
 
-    def _finish(
-        self, request: CopyRequest, lease: Lease, deadline: Deadline, finish: Finish, claim: str
-    ) -> dict[str, Any]:
-        """Wait for the leased copy (unless not asked to) and make the outputs; every step that can fail or be
-        cancelled comes before the claim. Raises BackupCopyError (a cancel as CopyCancelledError)."""
+    def _finish(self, request: CopyRequest, lease: Lease, deadline: Deadline) -> tuple[dict[str, Any], str | None]:
+        """Wait for the leased copy (unless not asked to), then read its key's state; every step that can fail or
+        be cancelled comes before the claim. Raises BackupCopyError (a cancel as CopyCancelledError)."""
         backup_id = str(lease.backup["BackupId"])
         try:
             if request.wait_for_available:
@@ -211,7 +215,7 @@ class Copies:
                 backup = self.gateway.describe_backup(request.region, backup_id, deadline)
                 lease.backup = backup
             lease.check()
-            return finish(backup, claim)
+            return backup, self.keys.state(request.region, backup_id, backup.get("KmsKeyId"))
         except LeaseLost:
             raise self._taken_over(request, backup_id) from None
         except WaitCancelled:
@@ -225,13 +229,15 @@ class Copies:
         except BackupCopyError:
             return False
 
-    def resume(self, request: CopyRequest, backup_id: str, claim: str | None, deadline: Deadline) -> dict[str, Any]:
-        """Wait for a recorded copy that is not AVAILABLE yet (a Create that failed after it existed).
+    def resume(self, request: CopyRequest, backup_id: str, claim: str | None) -> dict[str, Any]:
+        """Wait (up to ``wait_timeout_minutes``) for a recorded copy that is not AVAILABLE yet (a Create that failed
+        after it existed).
 
         Its owner tag must carry the recorded ``claim``; OwnershipConflictError otherwise. Returns it once
         AVAILABLE; raises :class:`Unfinished` (the copy as last described) on a timeout, a cancel, FAILED or
         an AWS error, so that the engine keeps it recorded as not ready.
         """
+        deadline = Deadline(request.wait_timeout_minutes * 60)
         backup = self.gateway.describe_backup(request.region, backup_id, deadline)
         if deletion(tag_map(backup), claim).allowed is False or claim is None:
             raise OwnershipConflictError(
@@ -373,14 +379,10 @@ class Copies:
             return False
         if backup.get("SourceBackupRegion") not in (None, request.source_region):
             return False
-        key = request.kms_key_id or MANAGED_KEY_ALIAS
-        parsed = parse_key_reference(key)
-        if parsed is not None and parsed.kind == "key_arn":
-            return backup.get("KmsKeyId") in (None, key)
         context = request.context("DescribeKey", str(backup.get("BackupId")))
         try:
-            arn = self.gateway.describe_key(request.region, key, deadline, context).get("Arn")
-        except BackupCopyError:
+            arn = self.keys.arn(request.region, request.kms_key_id or MANAGED_KEY_ALIAS, deadline, context)
+        except (BackupCopyError, KeyError):
             return False  # cannot tell: make a new copy rather than adopt one encrypted with another key
         return backup.get("KmsKeyId") in (None, arn)
 
@@ -494,6 +496,27 @@ class Copies:
             if str(b.get("BackupId")) != keep and is_live(b) and self._released(b)
         ]
 
+    def retag(self, region: str, backup: Mapping[str, Any], changes: TagChanges, deadline: Deadline) -> None:
+        """Set and remove the tags of a recorded copy as ``changes`` says."""
+        if changes.to_set:
+            self.gateway.tag(region, backup, changes.to_set, deadline)
+        if changes.to_remove:
+            self.gateway.untag(region, backup, changes.to_remove, deadline)
+
+    def read(self, region: str, backup_id: str, identity: Identity | None, deadline: Deadline) -> dict[str, Any] | None:
+        """The recorded copy as AWS describes it now (None when it is gone); with the resource's ``identity``, then a
+        warning naming each of its copies that no state records (``orphans``)."""
+        backup = self.gateway.find_backup(region, backup_id, deadline)
+        if identity is None:
+            return backup
+        for orphan in self.orphans(region, identity, backup_id, deadline):
+            pulumi.log.warn(
+                f"copy {orphan['BackupId']} in '{region}' ({orphan.get('Lifecycle')}) was made for this resource "
+                "by a run that did not finish, and no state records it: `pulumi destroy` of this resource "
+                "deletes it, or delete it in AWS."
+            )
+        return backup
+
     def _released(self, backup: Mapping[str, Any]) -> bool:
         """Whether no run holds ``backup`` by its listed tags: released, or a lease stale on AWS's clock. Only a
         filter: a sweep takes the copy (fresh reads) before it deletes it."""
@@ -536,7 +559,34 @@ class Copies:
         recognised_by: str | None = None,
     ) -> None:
         """Delete the recorded copy if this record owns it (else warn and leave it), then this resource's orphans.
-        ``recognised_by``: the resource tag its program recognises it by (see ``ownership.deletion``)."""
+        ``recognised_by``: the resource tag its program recognises it by (see ``ownership.deletion``). A copy still
+        in use when ``deadline`` (wait_timeout_minutes, or custom_timeouts delete) ends, or a cancel, keeps it."""
+        try:
+            self._delete(region, backup_id, claim, identity, deadline, recognised_by)
+        except BackupInUseError as err:
+            raise err.with_message(
+                f"{err} The delete waited {deadline.seconds / 60:g} minutes for it: wait_timeout_minutes (default "
+                f"{DEFAULT_WAIT_TIMEOUT_MINUTES:g}), or custom_timeouts delete when shorter, as the state recorded "
+                "them at the last `pulumi up`. The copy is kept "
+                "and stays in the stack; to wait longer (or less), change wait_timeout_minutes and run `pulumi up` "
+                "before `pulumi destroy`."
+            ) from None
+        except WaitCancelled:
+            raise CopyCancelledError(
+                f"Pulumi was cancelled while deleting copy {backup_id} in '{region}'. A deletion already requested "
+                "goes on in AWS; the copy stays in the stack until the next `pulumi up` or `pulumi destroy` sees it "
+                "gone."
+            ) from None
+
+    def _delete(
+        self,
+        region: str,
+        backup_id: str,
+        claim: str | None,
+        identity: Identity | None,
+        deadline: Deadline,
+        recognised_by: str | None,
+    ) -> None:
         found = self.gateway.find_backup(region, backup_id, deadline)
         if found is not None:
             verdict = deletion(tag_map(found), claim, recognised_by=recognised_by)
@@ -629,6 +679,18 @@ class Unfinished(Exception):
         self.backup = dict(backup)
         self.claim = claim
 
+    def error_for(self, region: str, *, recorded: bool) -> BackupCopyError:
+        """``error`` saying what became of the claimed copy: the engine recorded it as not ready (``recorded``), or
+        it carries a claim no state records."""
+        backup_id = str(self.backup["BackupId"])
+        if recorded:
+            return kept(self.error, backup_id, region, recorded=True)
+        return self.error.with_message(
+            f"{self.error} Copy {backup_id} in '{region}' carries the claim {self.claim} (its "
+            f"{OWNER_TAG} tag), which no state records: the engine went away before it could record it. Delete it in "
+            "AWS once a new `pulumi up` has made this resource's copy."
+        )
+
 
 class _Described:
     """A recorded copy waited on without a lease: its last description."""
@@ -641,6 +703,19 @@ class _Described:
 
     def stop_renewing(self) -> None:
         """Nothing renews."""
+
+
+def not_found_by_get(backup_id: str, region: str) -> CopyNotFoundError:
+    """The error of ``BackupCopy.get`` when no copy ``backup_id`` is in ``region``, saying where it looked."""
+    return CopyNotFoundError(
+        f"BackupCopy.get looked for backup {backup_id} in '{region}' (the stack's aws:region, else AWS_REGION) and "
+        "found none. If the copy is in another Region, set that Region with `pulumi config set aws:region "
+        "REGION` (or AWS_REGION); otherwise check the ID.",
+        code="BackupNotFound",
+        operation="DescribeBackups",
+        region=region,
+        backup_id=backup_id,
+    )
 
 
 def kept(error: BackupCopyError, backup_id: str, region: str, *, recorded: bool) -> BackupCopyError:

@@ -95,3 +95,23 @@ def replacement_reason(olds: Mapping[str, Any], news: Mapping[str, Any], replace
         shown = "(known after apply)" if is_unknown(new) else repr(_value(news, name))
         parts.append(f"{name} {old!r} -> {shown}")
     return "; ".join(parts)
+
+
+def replacement_warnings(
+    backup_id: str, region: str, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]
+) -> list[str]:
+    """The warnings a diff that replaces copy ``backup_id`` gives: a FAILED copy's, and why it is replaced."""
+    warnings = []
+    if "lifecycle" in replaces:
+        warnings.append(
+            f"copy {backup_id} in '{region}' is FAILED (AWS reported it at the last refresh): it is replaced by a "
+            "new copy, and deleted once the new one is made."
+        )
+    reason = replacement_reason(olds, news, replaces)
+    if reason:
+        warnings.append(
+            f"copy {backup_id} in '{olds.get('region')}' is replaced (a new copy is made, then this one deleted) "
+            f"because {reason}. A copy declared without `region` stays in the Region it was made in, whatever "
+            "aws:region says now; only a changed declared `region` (or explicit aws Provider Region) moves it."
+        )
+    return warnings

@@ -71,6 +71,8 @@ HIDDEN_KEY_PREFIX = "__"
 """What a hidden input's or output's key starts with in the engine's property bags: the engine leaves such keys out
 of every diff it shows (Go ``resource.IsInternalPropertyKey``) and the Python SDK passes them on unchanged both ways
 (``__provider``, the SDK's own, is one of them)."""
+PROVIDER_KEY = "__provider"
+"""The dynamic SDK's key of the pickled provider in every resource's inputs and outputs."""
 
 
 def state_key(name: str, *, hidden: bool) -> str:

@@ -6,12 +6,15 @@ here ever shows a tag value (nor a whole tag map); it names the key and what is 
 
 from __future__ import annotations
 
+import hashlib
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN
 
+from .awsconfig import AwsSettings
 from .facts import (
     AWS_TAG_PREFIX,
     MAX_TAG_KEY_LENGTH,
@@ -120,3 +123,26 @@ def tag_changes(old: Mapping[str, str], new: Mapping[str, str]) -> TagChanges:
         to_set={key: value for key, value in new.items() if old.get(key) != value},
         to_remove=sorted(key for key in old if key not in new),
     )
+
+
+def default_tag_digests(settings: AwsSettings) -> dict[str, str]:
+    """The ``default_tags`` input: each default tag's key and a digest of its value (never the value)."""
+    return {k: hashlib.sha256(v.encode()).hexdigest()[:16] for k, v in settings.default_tags}
+
+
+def managed_tag_changes(olds: Mapping[str, Any], news: Mapping[str, Any], settings: AwsSettings) -> TagChanges:
+    """The change set from a copy's last record (``olds``) to its inputs now: the declared tags' changes, with the
+    default tags' own: each one added or changed since the copy's last record is set (its value from the settings
+    now in force), each one removed from defaultTags is removed; a declared tag wins, and a declared tag removed
+    falls back to a default tag of its key."""
+    changes = tag_changes(olds.get("tags") or {}, news.get("tags") or {})
+    old, new = olds.get("default_tags") or {}, news.get("default_tags") or {}
+    if not old and not new:
+        return changes
+    defaults = {k: v for k, v in settings.tags.items() if k in new}
+    declared = news.get("tags") or {}
+    to_set = {k: defaults[k] for k in new if k in defaults and old.get(k) != new[k] and k not in declared}
+    to_set.update({k: defaults[k] for k in changes.to_remove if k in defaults})
+    to_remove = [k for k in changes.to_remove if k not in defaults]
+    to_remove += [k for k in old if k not in new and k not in declared]
+    return TagChanges(to_set={**to_set, **changes.to_set}, to_remove=sorted(set(to_remove)))

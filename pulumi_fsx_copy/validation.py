@@ -10,12 +10,13 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 from pulumi.runtime.rpc import UNKNOWN
 
+from pulumi_fsx_copy.awsconfig import AwsSettings
 from pulumi_fsx_copy.facts import MAX_TAGS
 from pulumi_fsx_copy.kms import parse_key_reference
 from pulumi_fsx_copy.ownership import OWNERSHIP_TAG_KEYS, PROVIDER_TAG_PREFIX
 from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
 from pulumi_fsx_copy.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
-from pulumi_fsx_copy.tags import short_repr, tag_problems, value_kind
+from pulumi_fsx_copy.tags import default_tag_digests, short_repr, tag_problems, value_kind
 from pulumi_fsx_copy.unknowns import is_unknown
 
 BACKUP_ID_PATTERN = "^(backup-[0-9a-f]{8,})$"
@@ -126,6 +127,20 @@ def _region_problem(label: str, value: object) -> str | None:
     suggestion = suggest_region(value) if isinstance(value, str) else None
     fix = f"did you mean '{suggestion}'?" if suggestion else "use a Region name such as 'us-west-2'"
     return f"{label} {short_repr(value)} is not an AWS Region; {fix}"
+
+
+def resolve_undeclared_region(bag: dict[str, Any], olds: Mapping[str, Any], provider_region: str | None) -> None:
+    """The Region of a copy declared without ``region``, written into ``bag``: unknown while its explicit aws
+    Provider is, else that Provider's (``provider_region``), else the one recorded (``olds``: a changed aws:region
+    never moves an existing copy); else none here (``check_properties`` takes the default Region)."""
+    if bag.get("region") is not None:
+        return
+    if bag.get("aws_provider") == UNKNOWN:
+        bag["region"] = UNKNOWN  # the explicit Provider's settings are known after it is created
+    elif provider_region:
+        bag["region"] = provider_region
+    elif isinstance(olds.get("region"), str) and olds["region"]:
+        bag["region"] = olds["region"]
 
 
 def _destination(inputs: dict[str, Any], default_region: str | None, failures: list[CheckFailure]) -> str | None:
@@ -239,3 +254,28 @@ def check_properties(
     _check_kms_key(inputs, destination, failures)
     inputs.setdefault("wait_for_available", INPUT_DEFAULTS["wait_for_available"])
     return inputs, failures
+
+
+def check_aws_settings(inputs: dict[str, Any], settings: AwsSettings) -> list[CheckFailure]:
+    """What the pulumi-aws ``settings`` of a resource make of its checked ``inputs``: ``default_tags``, the digests of
+    its defaultTags (none without), and a failure for each refused setting and for tags that do not fit on a copy."""
+    failures = [CheckFailure("", refused) for refused in settings.refused]
+    inputs.pop("default_tags", None)
+    if settings.default_tags:
+        inputs["default_tags"] = default_tag_digests(settings)
+        failures += [CheckFailure("", problem) for problem in _default_tag_problems(settings, inputs.get("tags"))]
+    return failures
+
+
+def _default_tag_problems(settings: AwsSettings, tags: object) -> list[str]:
+    """Why pulumi-aws's default tags (``defaultTags``) and the declared tags together do not fit on a copy, if so."""
+    declared = tags if isinstance(tags, Mapping) else {}
+    room = MAX_TAGS - len(OWNERSHIP_TAG_KEYS)
+    total = len(settings.tags.keys() | declared.keys())
+    if total <= room:
+        return []
+    return [
+        f"tags: {len(declared)} declared and {len(settings.tags)} default tags ({settings.source}'s defaultTags) make "
+        f"{total} tags; a copy holds {room} besides the provider's ownership tags. Declare fewer, or give this copy "
+        "an aws Provider without defaultTags."
+    ]

@@ -14,7 +14,7 @@ from pulumi_fsx_copy.awsconfig import (
     go_duration_seconds,
 )
 from pulumi_fsx_copy.diffing import replacement_reason
-from pulumi_fsx_copy.provider import _wait_minutes
+from pulumi_fsx_copy.timeouts import wait_minutes
 
 ROLE = "arn:aws:iam::123456789012:role/dr"
 
@@ -107,9 +107,9 @@ def test_go_durations(text: str, seconds: float | None) -> None:
 
 def test_the_shorter_of_wait_timeout_minutes_and_custom_timeouts_wins() -> None:
     props = {"wait_timeout_minutes": 10, "custom_timeouts": {"create": 0.5, "delete": 60}}
-    assert _wait_minutes(props, "create") == 0.5
-    assert _wait_minutes(props, "delete") == 10
-    assert _wait_minutes({}, "delete") == 360
+    assert wait_minutes(props, "create") == 0.5
+    assert wait_minutes(props, "delete") == 10
+    assert wait_minutes({}, "delete") == 360
 
 
 def test_the_replacement_reason_names_each_replacing_input() -> None:

@@ -3,8 +3,8 @@ engine leaves out of the diffs it shows), under their plain names inside; a bag 
 
 from __future__ import annotations
 
-from pulumi_fsx_copy.provider import PROVIDER_KEY, from_engine, to_engine
-from pulumi_fsx_copy.schema import HIDDEN_INPUTS, HIDDEN_KEYS, HIDDEN_OUTPUTS, INPUTS, OUTPUTS
+from pulumi_fsx_copy.provider import from_engine, to_engine
+from pulumi_fsx_copy.schema import HIDDEN_INPUTS, HIDDEN_KEYS, HIDDEN_OUTPUTS, INPUTS, OUTPUTS, PROVIDER_KEY
 
 HIDDEN = (*HIDDEN_INPUTS, *HIDDEN_OUTPUTS)
 
