@@ -9,7 +9,8 @@ destroyed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
@@ -35,6 +36,7 @@ from .facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import UNCANCELLABLE, AwsGateway
 from .keys import MANAGED_KEY_ALIAS, KmsKeys
 from .listings import RegionListings
+from .outputs import creation_time
 from .ownership import (
     FREE,
     IDENTITY_TAG,
@@ -439,7 +441,7 @@ class Copies:
         backup = dict(held.backup)
         backup_id = str(backup["BackupId"])
         context = request.context("DescribeBackups", backup_id)
-        started = _creation_time(backup) or datetime.now(timezone.utc)
+        started = creation_time(backup) or datetime.now(timezone.utc)
         tracker = self.gateway.poll.tracker()
         while True:
             lifecycle = backup.get("Lifecycle")
@@ -559,34 +561,7 @@ class Copies:
         recognised_by: str | None = None,
     ) -> None:
         """Delete the recorded copy if this record owns it (else warn and leave it), then this resource's orphans.
-        ``recognised_by``: the resource tag its program recognises it by (see ``ownership.deletion``). A copy still
-        in use when ``deadline`` (wait_timeout_minutes, or custom_timeouts delete) ends, or a cancel, keeps it."""
-        try:
-            self._delete(region, backup_id, claim, identity, deadline, recognised_by)
-        except BackupInUseError as err:
-            raise err.with_message(
-                f"{err} The delete waited {deadline.seconds / 60:g} minutes for it: wait_timeout_minutes (default "
-                f"{DEFAULT_WAIT_TIMEOUT_MINUTES:g}), or custom_timeouts delete when shorter, as the state recorded "
-                "them at the last `pulumi up`. The copy is kept "
-                "and stays in the stack; to wait longer (or less), change wait_timeout_minutes and run `pulumi up` "
-                "before `pulumi destroy`."
-            ) from None
-        except WaitCancelled:
-            raise CopyCancelledError(
-                f"Pulumi was cancelled while deleting copy {backup_id} in '{region}'. A deletion already requested "
-                "goes on in AWS; the copy stays in the stack until the next `pulumi up` or `pulumi destroy` sees it "
-                "gone."
-            ) from None
-
-    def _delete(
-        self,
-        region: str,
-        backup_id: str,
-        claim: str | None,
-        identity: Identity | None,
-        deadline: Deadline,
-        recognised_by: str | None,
-    ) -> None:
+        ``recognised_by``: the resource tag its program recognises it by (see ``ownership.deletion``)."""
         found = self.gateway.find_backup(region, backup_id, deadline)
         if found is not None:
             verdict = deletion(tag_map(found), claim, recognised_by=recognised_by)
@@ -613,11 +588,11 @@ class Copies:
         otherwise (FAILED, deleted), or the wait ran out, raise and keep ``old``: the DR Region never loses its
         last usable copy of a replaced resource (``wait_for_available=False``, a replacement that failed)."""
         old_id = str(old["BackupId"])
-        made = _creation_time(old) or datetime.min.replace(tzinfo=timezone.utc)
+        made = creation_time(old) or datetime.min.replace(tzinfo=timezone.utc)
         nominated = [  # by a listing begun after every copy this process made there: a replacement is in it
             b
             for b in self.listings.copies(region, deadline)
-            if identity.replaced_by(b) and str(b.get("BackupId")) != old_id and (_creation_time(b) or made) >= made
+            if identity.replaced_by(b) and str(b.get("BackupId")) != old_id and (creation_time(b) or made) >= made
         ]
         described = [self.gateway.find_backup(region, str(b["BackupId"]), deadline) for b in nominated]
         newer = [b for b in described if b is not None and owner_of(tag_map(b)).kind == "claim"]
@@ -705,6 +680,27 @@ class _Described:
         """Nothing renews."""
 
 
+@contextmanager
+def deletion_errors(region: str, backup_id: str, deadline: Deadline) -> Iterator[None]:
+    """Around a delete: a copy still in use when ``deadline`` (wait_timeout_minutes, or custom_timeouts delete when
+    shorter) ends, or a cancel, keeps it in the stack; the error says so."""
+    try:
+        yield
+    except BackupInUseError as err:
+        raise err.with_message(
+            f"{err} The delete waited {deadline.seconds / 60:g} minutes for it: wait_timeout_minutes (default "
+            f"{DEFAULT_WAIT_TIMEOUT_MINUTES:g}), or custom_timeouts delete when shorter, as the state recorded "
+            "them at the last `pulumi up`. The copy is kept "
+            "and stays in the stack; to wait longer (or less), change wait_timeout_minutes and run `pulumi up` "
+            "before `pulumi destroy`."
+        ) from None
+    except WaitCancelled:
+        raise CopyCancelledError(
+            f"Pulumi was cancelled while deleting copy {backup_id} in '{region}'. A deletion already requested goes "
+            "on in AWS; the copy stays in the stack until the next `pulumi up` or `pulumi destroy` sees it gone."
+        ) from None
+
+
 def not_found_by_get(backup_id: str, region: str) -> CopyNotFoundError:
     """The error of ``BackupCopy.get`` when no copy ``backup_id`` is in ``region``, saying where it looked."""
     return CopyNotFoundError(
@@ -743,10 +739,3 @@ def _warn_ambiguous(region: str, copies: list[dict[str, Any]], identity: Identit
             "missing or unreadable (changed outside Pulumi), so nothing tells whether a stack records it: it is "
             "neither adopted nor deleted. Restore the tag, or delete the copy in AWS if no stack holds it."
         )
-
-
-def _creation_time(backup: Mapping[str, Any]) -> datetime | None:
-    created = backup.get("CreationTime")
-    if isinstance(created, datetime):
-        return created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-    return None

@@ -28,7 +28,7 @@ def outputs(
     tags_all = tag_map(backup)
     file_system = backup.get("FileSystem") or {}
     volume = backup.get("Volume") or {}
-    created = _creation_time(backup)
+    created = creation_time(backup)
     outs = {k: v for k, v in inputs.items() if k != PROVIDER_KEY}
     requested = inputs.get("kms_key_id_requested") if from_aws else inputs.get("kms_key_id")
     outs.update(
@@ -84,7 +84,8 @@ def not_ready(backup_id: str, region: str, backup: Mapping[str, Any]) -> str:
     )
 
 
-def _creation_time(backup: Mapping[str, Any]) -> datetime | None:
+def creation_time(backup: Mapping[str, Any]) -> datetime | None:
+    """When AWS made ``backup`` (its ``CreationTime``, in UTC when AWS gave no zone); None when not given."""
     created = backup.get("CreationTime")
     if isinstance(created, datetime):
         return created if created.tzinfo else created.replace(tzinfo=timezone.utc)

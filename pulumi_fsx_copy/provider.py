@@ -25,7 +25,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .awsconfig import CONFIG_KEYS, from_stack_config
 from .clients import AwsClients, check_endpoint_settings
-from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, Unfinished, not_found_by_get
+from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, Unfinished, deletion_errors, not_found_by_get
 from .diffing import diff_properties, replacement_warnings
 from .errors import AccessDeniedError, BackupCopyError, CopyTimeoutError, CredentialsError, InvalidInputError
 from .facts import IN_PROGRESS
@@ -263,14 +263,16 @@ class BackupCopyProvider(ResourceProvider):
         resource's copies that no state records. A copy this record does not own is left, with a warning."""
         region = str(props.get("region") or self._clients.default_region() or "")
         claim = props.get("claim")
-        self._copies.delete(
-            region,
-            id_,
-            str(claim) if claim else None,
-            recorded_identity(props),
-            Deadline(wait_minutes(props, "delete") * 60),
-            recognised_by=recognised_by_tag(str(props.get("resource_identity") or "")),
-        )
+        deadline = Deadline(wait_minutes(props, "delete") * 60)
+        with deletion_errors(region, id_, deadline):
+            self._copies.delete(
+                region,
+                id_,
+                str(claim) if claim else None,
+                recorded_identity(props),
+                deadline,
+                recognised_by=recognised_by_tag(str(props.get("resource_identity") or "")),
+            )
 
 
 def _timeout_source(err: CopyTimeoutError, props: Mapping[str, Any], operation: str) -> BackupCopyError:
