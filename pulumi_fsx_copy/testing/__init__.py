@@ -14,9 +14,9 @@ from typing import Final
 from .backups import managed_key_arn
 from .control import Emulator, InProcessEmulator
 from .exceptions import EmulatorError
-from .models import Settings
 from .patch import Installation, install, installed
 from .remote import EmulatorServer, RemoteEmulator
+from .settings import Settings
 
 FAKE_AWS_ENV: Final = {
     "AWS_ACCESS_KEY_ID": "testing",

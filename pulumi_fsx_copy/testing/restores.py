@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from botocore.model import ListShape, Shape, StructureShape
 from moto.ec2.models import ec2_backends
@@ -45,9 +45,7 @@ from .backups import (
 from .checks import service_model
 from .exceptions import FsxError
 from .faults import FAULTS
-
-if TYPE_CHECKING:
-    from .models import Settings
+from .settings import Settings
 
 _STATE_ATTR: Final = "_pulumi_fsx_copy_restores"
 _SEQUENCE: Final = itertools.count(1)
