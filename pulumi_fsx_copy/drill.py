@@ -159,7 +159,9 @@ class RestoreDrillProvider(ResourceProvider):
     # -- preview: check and diff (offline) --------------------------------------------------------------
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate the inputs offline (the restore settings against FSx's model), resolve the Region."""
+        """Validate the inputs offline (the restore settings against FSx's model, the restore's tags with
+        pulumi-aws's default tags), refuse the pulumi-aws settings that cannot be honoured, resolve the Region. With
+        allowed or forbidden account IDs, STS says the account (the one AWS call; none without them)."""
         check_endpoint_settings()
         inputs = {k: v for k, v in news.items() if v is not None and k != PROVIDER_KEY}
         for name, value in DEFAULTS.items():
@@ -182,6 +184,11 @@ class RestoreDrillProvider(ResourceProvider):
         clock = test_clock_problem()
         if clock:
             failures.append(CheckFailure("", clock))
+        region = inputs.get("region")
+        if not failures and isinstance(region, str) and not is_unknown(region):
+            problem = self._account_problem(inputs, settings, region)
+            if problem:
+                failures.append(CheckFailure("", problem))
         return CheckResult(inputs, failures)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -486,6 +493,28 @@ class RestoreDrillProvider(ResourceProvider):
     def _settings_of(self, props: Mapping[str, Any]) -> AwsSettings:
         given = props.get(AWS_PROVIDER_INPUT)
         return from_provider_input(given) if isinstance(given, Mapping) else self._stack_settings
+
+    def _account_problem(self, inputs: Mapping[str, Any], settings: AwsSettings, region: str) -> str | None:
+        """Why the credentials' account may not be drilled in (``allowedAccountIds`` / ``forbiddenAccountIds`` of
+        ``settings``), or None; asks STS (once per settings and process) only when either is set."""
+        allowed, forbidden = settings.allowed_account_ids, settings.forbidden_account_ids
+        if not allowed and not forbidden:
+            return None
+        with self._settings_in_force(inputs):
+            try:
+                account = self._clients.account_id(region)
+            except BackupCopyError as err:
+                return f"cannot check the AWS account against {settings.source}'s allowed/forbidden account IDs: {err}"
+        if allowed and account not in allowed:
+            rule = f"allowedAccountIds ({settings.source}) ({', '.join(allowed)}) does not include"
+        elif account in forbidden:
+            rule = f"forbiddenAccountIds ({settings.source}) lists"
+        else:
+            return None
+        return (
+            f"the credentials in use belong to AWS account {account}, which {rule}: nothing is restored. Use "
+            "credentials (profile, assumeRoles) of an allowed account, or change the setting."
+        )
 
     @contextmanager
     def _settings_in_force(self, props: Mapping[str, Any]) -> Iterator[None]:

@@ -498,3 +498,18 @@ def test_custom_timeouts_bound_the_restore_in_create_and_update_and_the_destroys
     wait_until(lambda: "CREATING" not in file_systems().values(), seconds=60)
     stack.destroy()
     assert file_systems() == {}
+
+
+def test_allowed_account_ids_excluding_the_account_fail_the_drills_preview(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote))
+    with pytest.raises(auto.CommandError) as refused:
+        fsx_stack(program, env=at(0), config={"aws:allowedAccountIds": '["111111111111"]'}).preview()
+    message = str(refused.value)
+    assert "account 123456789012, which allowedAccountIds (the stack's aws:* config) (111111111111)" in message
+    assert "nothing is restored" in message and "Traceback" not in message
+
+    allowed = fsx_stack(program, env=at(0), config={"aws:allowedAccountIds": '["123456789012"]'}).preview()
+    assert allowed.change_summary == {"create": 3} and file_systems() == {}  # the stack, its key, the drill
