@@ -297,18 +297,13 @@ class RestoreDrillProvider(ResourceProvider):
         kind = _kind(inputs)
         hidden = inputs.get(SECRETS_INPUT) or {}
         settings = merge_secrets(inputs[name], hidden.get(name) or {})
+        own = _ownership_tags(_identity(inputs), str(inputs.get(IDENTITY_INPUT)))
+        tags = restore_tags(declared_tags(settings), self._clients.settings.tags, own)
+        # AWS's message is withheld when it repeats a sensitive member or a tag value (either may be a secret).
         secret_values = [str(v) for v in _values_at(settings, sensitive_paths(operation))]
-        identity = _identity(inputs)
+        secret_values += [t["Value"] for t in tags if t["Key"] not in own]
         request = request_of(operation, settings)
-        request.update(
-            BackupId=backup_id,
-            ClientRequestToken=f"pfc-drill-{secrets.token_hex(12)}",
-            Tags=restore_tags(
-                declared_tags(settings),
-                self._clients.settings.tags,
-                _ownership_tags(identity, str(inputs.get(IDENTITY_INPUT))),
-            ),
-        )
+        request.update(BackupId=backup_id, ClientRequestToken=f"pfc-drill-{secrets.token_hex(12)}", Tags=tags)
         every = parse_duration("every", inputs.get("every"), minimum=timedelta(0), maximum=MAX_EVERY)
         outs.update(drilled_backup_id=backup_id, last_drill_at=iso(at))
         if isinstance(every, timedelta):
