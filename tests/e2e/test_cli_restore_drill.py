@@ -513,3 +513,18 @@ def test_allowed_account_ids_excluding_the_account_fail_the_drills_preview(
 
     allowed = fsx_stack(program, env=at(0), config={"aws:allowedAccountIds": '["123456789012"]'}).preview()
     assert allowed.change_summary == {"create": 3} and file_systems() == {}  # the stack, its key, the drill
+
+
+def test_an_aws_error_repeating_a_default_tag_value_is_withheld(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    """A tag value may be a secret (``pulumi config set --secret aws:defaultTags``): AWS's message is withheld when
+    it repeats one, as for BackupCopy's tags."""
+    backup_id = fsx_remote.seed_backup(REGION)
+    value = "owner-s3cret-4711"
+    fsx_remote.fail_next("CreateFileSystemFromBackup", "BadRequest", message=f"Tag value {value} is not allowed.")
+    stack = fsx_stack(drill_program(backup_id, network(fsx_remote)), env=at(0), config=default_tags({"owner": value}))
+    with pytest.raises(auto.CommandError) as failed:
+        stack.up()
+    assert backup_id in str(failed.value) and value not in str(failed.value)
+    assert file_systems() == {}
