@@ -218,21 +218,27 @@ def _as_sent(value: Any) -> Any:
     return value if isinstance(value, str) else pulumi.runtime.to_json(value)
 
 
-def timeouts_in_minutes(resource_name: str, opts: pulumi.ResourceOptions | None) -> dict[str, float] | None:
-    """``opts.custom_timeouts``' create and delete in minutes (the engine sends them in its Create and Delete
-    requests, but the Python dynamic provider SDK does not pass them on); its update and read bound no wait here."""
+def timeouts_in_minutes(
+    resource_name: str,
+    opts: pulumi.ResourceOptions | None,
+    operations: tuple[str, ...] = ("create", "delete"),
+    kind: str = "BackupCopy",
+) -> dict[str, float] | None:
+    """``opts.custom_timeouts``' ``operations`` in minutes (the engine sends them in its Create, Update and Delete
+    requests, but the Python dynamic provider SDK does not pass them on); a BackupCopy's update and read bound no
+    wait. ``kind`` names the resource in the error."""
     timeouts = opts.custom_timeouts if opts is not None else None
     if timeouts is None:
         return None
     minutes: dict[str, float] = {}
-    for operation in ("create", "delete"):
+    for operation in operations:
         text = getattr(timeouts, operation, None)
         if not text:
             continue
         seconds = go_duration_seconds(str(text))
         if seconds is None or seconds <= 0:
             raise InvalidInputError(
-                f"BackupCopy {resource_name!r}: custom_timeouts {operation}={text!r} is not a positive duration; "
+                f"{kind} {resource_name!r}: custom_timeouts {operation}={text!r} is not a positive duration; "
                 "write it as Pulumi does, e.g. '30m', '2h' or '90s'."
             )
         minutes[operation] = seconds / 60
