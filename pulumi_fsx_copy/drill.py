@@ -54,7 +54,7 @@ from .drill_settings import (
 )
 from .errors import BackupCopyError, RestoreFailedError, RestoreNotFoundError, RestoreTimeoutError
 from .gateway import UNCANCELLABLE, AwsGateway
-from .ownership import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
+from .identity import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
 from .progress import ProgressReporter, current_urn
 from .regions import is_known_region, suggest_region
 from .serving import diagnostic, record_init_failure
