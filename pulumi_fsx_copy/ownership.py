@@ -27,7 +27,7 @@ from .serving import when_engine_gone
 FREE = "free"
 _NONCE_BYTES = 8
 READ_AGE_FRACTION = 0.25
-"""A tag read is acted on only when its answer came within this fraction of ``settle`` (see the header)."""
+"""A tag read is acted on only when its answer came within this fraction of ``settle`` (``docs/dev/ownership.md``)."""
 READ_ATTEMPTS = 3
 """Reads tried before a step gives up on a fresh enough answer (and keeps hands off)."""
 MIN_SETTLE = 2.0
