@@ -60,7 +60,7 @@ from .drill_settings import (
 )
 from .errors import BackupCopyError, RestoreFailedError, RestoreNotFoundError, RestoreTimeoutError
 from .gateway import UNCANCELLABLE, AwsGateway
-from .ownership import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
+from .identity import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
 from .progress import ProgressReporter, current_urn
 from .regions import is_known_region, suggest_region
 from .serving import diagnostic, record_init_failure
@@ -110,7 +110,7 @@ HISTORY = (
 OWN_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG)
 """The tags every restore carries (:func:`_ownership_tags`): neither a declared nor a default tag overrides them."""
 DRILL_TAG_VALUE_PREFIX = "drill-"
-""":data:`~pulumi_fsx_copy.ownership.IDENTITY_TAG` of a restore is ``drill-WHO`` (never a copy's ``WHO-WHAT``)."""
+""":data:`~pulumi_fsx_copy.identity.IDENTITY_TAG` of a restore is ``drill-WHO`` (never a copy's ``WHO-WHAT``)."""
 POLL_SECONDS = 15.0
 """How often a restore is described: ``restore_seconds`` is at most this much (times the time scale) late."""
 DELETE_SECONDS = 120.0

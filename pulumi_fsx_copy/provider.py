@@ -52,16 +52,9 @@ from .errors import (
 )
 from .facts import IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import AwsGateway
+from .identity import OWNER_TAG, OWNERSHIP_TAG_KEYS, Identity, recognised_by_tag, tag_map
 from .kms import parse_key_reference
-from .ownership import (
-    OWNER_TAG,
-    OWNERSHIP_TAG_KEYS,
-    Identity,
-    LeasePolicy,
-    claim_value,
-    recognised_by_tag,
-    tag_map,
-)
+from .ownership import LeasePolicy, claim_value
 from .progress import ProgressReporter, current_urn
 from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, HIDDEN_KEYS, REPLACING_INPUTS
 from .serving import can_record_init_failure, diagnostic, record_init_failure

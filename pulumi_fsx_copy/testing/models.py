@@ -1,19 +1,9 @@
 """The model of the emulated Amazon FSx backup service: backups, copies, tokens, limits; FSx's behaviour only.
 
-No HTTP here (that is :mod:`pulumi_fsx_copy.testing.responses`).  Backups live in moto's own
-``FSxBackend.backups`` (one backend per account and Region), so moto's reset -- entering a new
-``mock_aws()`` or ``POST /moto-api/reset`` -- forgets them.  What the emulator adds per backend
-(idempotency tokens, volumes, the high-water mark of copies in progress) is kept on the backend
-instance too, for the same reason.  Settings are process-wide and :meth:`FsxCopyModel.reset` restores
-them.  Injected faults (:mod:`.faults`) and call counters (:mod:`.counters`) are not the service's and
-live apart; the model only asks :data:`~.faults.FAULTS` whether a new copy or restore is due to fail.
-
-Backups progress lazily: a backup records when it started and how long it takes; its ``Lifecycle``
-and ``ProgressPercent`` are computed from the clock whenever it is described.  One re-entrant lock
-guards all of the model's state, because moto's server answers each request on its own thread.
-
-What the emulator reproduces, and the choices it makes where AWS's documentation is silent (each
-switchable through :class:`Settings`), are listed in ``docs/emulator.md``.
+State lives on moto's own backends (so moto's reset forgets it), settings process-wide (:meth:`FsxCopyModel.reset`);
+backups progress lazily, computed from the clock when described, under one re-entrant lock. No HTTP
+(:mod:`.responses`), no faults or counters (:mod:`.faults`, :mod:`.counters`). What it reproduces:
+``docs/emulator.md``; design notes: ``docs/dev/emulator.md``.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from pulumi_fsx_copy import RestoreDrill
 from pulumi_fsx_copy.drill import DRILL_TAG_VALUE_PREFIX
 from pulumi_fsx_copy.drill_settings import HELD, TEST_CLOCK_ENV
 from pulumi_fsx_copy.facts import MAX_TAGS
-from pulumi_fsx_copy.ownership import IDENTITY_TAG
+from pulumi_fsx_copy.identity import IDENTITY_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
 from tests.e2e.test_cli_retention import file_system_with_backups, new_backup

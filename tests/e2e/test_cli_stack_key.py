@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from pulumi_fsx_copy.ownership import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG, lease_value
+from pulumi_fsx_copy.identity import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG
+from pulumi_fsx_copy.ownership import lease_value
 from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.automation import emulator_stack

@@ -34,7 +34,7 @@ from pulumi_fsx_copy.drill_settings import (
 )
 from pulumi_fsx_copy.errors import InvalidInputError
 from pulumi_fsx_copy.facts import MAX_TAGS
-from pulumi_fsx_copy.ownership import IDENTITY_TAG, RESOURCE_TAG
+from pulumi_fsx_copy.identity import IDENTITY_TAG, RESOURCE_TAG
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)
 PASSWORD = "s3cret-Passw0rd"
