@@ -29,7 +29,7 @@ from pulumi_fsx_copy.identity import IDENTITY_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
 from tests.e2e.test_cli_retention import file_system_with_backups, new_backup
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, command, descendants, fsx, urn
+from tests.support.cli import REGION, SOURCE_REGION, FsxStack, command, descendants, fsx, up_in_background, urn
 from tests.support.waits import eventually
 
 DAY = 86400.0
@@ -228,17 +228,8 @@ def _kill_providers() -> None:
                     os.kill(pid, signal.SIGKILL)
 
 
-def _in_background(stack: auto.Stack) -> tuple[threading.Thread, list[BaseException]]:
-    failed: list[BaseException] = []
-
-    def up() -> None:
-        try:
-            stack.up()
-        except auto.CommandError as err:
-            failed.append(err)
-
-    running = threading.Thread(target=up)
-    running.start()
+def _in_background(stack: auto.Stack) -> tuple[threading.Thread, list[auto.CommandError]]:
+    running, failed = up_in_background(stack)
     eventually(lambda: "CREATING" in file_systems().values(), "the restore started", timeout=120, interval=0.05)
     return running, failed
 

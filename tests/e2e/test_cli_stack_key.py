@@ -28,6 +28,7 @@ from tests.support.cli import (
     live_copies,
     one_copy,
     tags_of,
+    up_in_background,
 )
 from tests.support.waits import eventually
 
@@ -133,16 +134,7 @@ def test_a_provider_killed_mid_copy_is_resumed_by_the_next_up_within_two_minutes
     fsx_remote.configure(copy_seconds=45.0)
     source = fsx_remote.seed_backup(SOURCE_REGION)
     stack = _same_named_stack(tmp_path / "state", source, fsx_server, time_scale=1.0)
-    failed: list[BaseException] = []
-
-    def up() -> None:
-        try:
-            stack.up()
-        except auto.CommandError as err:
-            failed.append(err)
-
-    running = threading.Thread(target=up)
-    running.start()
+    running, failed = up_in_background(stack)
     try:
         eventually(lambda: bool(live_copies(REGION)), "the copy started", timeout=120, interval=0.05)
         (started,) = live_copies(REGION)
