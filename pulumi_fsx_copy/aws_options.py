@@ -1,13 +1,10 @@
 """A BackupCopy's pulumi-aws resource options, in the program: an explicit aws ``Provider`` and custom timeouts.
 
-A BackupCopy's own provider is the dynamic one, so an aws ``Provider`` in its options would not be used by the
-engine: :func:`take_aws_provider` takes it out and turns its settings into the ``aws_provider`` input. pulumi-aws's
-``Provider`` exposes only some settings as outputs (Region, profile, keys, ...; not ``assume_roles``,
-``allowed_account_ids``, ``default_tags``, ``endpoints``...: the SDK drops outputs its class does not declare), so
-the settings are recorded as the program gives them: :func:`record_aws_providers` wraps ``Provider._internal_init``
-(pulumi-aws's generated constructor body, which every ``Provider(...)`` goes through) once pulumi-aws is imported.
-A Provider made before that (pulumi_fsx_copy imported after it was made) has no record: the copy is refused at
-preview, saying so. Static credentials are recorded only as being set, never their value.
+The engine would not use an aws ``Provider`` given to a dynamic resource: :func:`take_aws_provider` takes it out
+of the options into the ``aws_provider`` input, with the settings :func:`record_aws_providers` recorded when the
+Provider was made (a ``Provider`` outputs only some of them). A Provider made before pulumi_fsx_copy was imported
+has no record: the copy is refused at preview, saying so. Static credentials are recorded as set, never their
+value. :func:`timeouts_in_minutes`: ``custom_timeouts`` carried as an input (the SDK does not pass them on).
 """
 
 from __future__ import annotations
@@ -218,21 +215,27 @@ def _as_sent(value: Any) -> Any:
     return value if isinstance(value, str) else pulumi.runtime.to_json(value)
 
 
-def timeouts_in_minutes(resource_name: str, opts: pulumi.ResourceOptions | None) -> dict[str, float] | None:
-    """``opts.custom_timeouts``' create and delete in minutes (the engine sends them in its Create and Delete
-    requests, but the Python dynamic provider SDK does not pass them on); its update and read bound no wait here."""
+def timeouts_in_minutes(
+    resource_name: str,
+    opts: pulumi.ResourceOptions | None,
+    operations: tuple[str, ...] = ("create", "delete"),
+    kind: str = "BackupCopy",
+) -> dict[str, float] | None:
+    """``opts.custom_timeouts``' ``operations`` in minutes (the engine sends them in its Create, Update and Delete
+    requests, but the Python dynamic provider SDK does not pass them on); a BackupCopy's update and read bound no
+    wait. ``kind`` names the resource in the error."""
     timeouts = opts.custom_timeouts if opts is not None else None
     if timeouts is None:
         return None
     minutes: dict[str, float] = {}
-    for operation in ("create", "delete"):
+    for operation in operations:
         text = getattr(timeouts, operation, None)
         if not text:
             continue
         seconds = go_duration_seconds(str(text))
         if seconds is None or seconds <= 0:
             raise InvalidInputError(
-                f"BackupCopy {resource_name!r}: custom_timeouts {operation}={text!r} is not a positive duration; "
+                f"{kind} {resource_name!r}: custom_timeouts {operation}={text!r} is not a positive duration; "
                 "write it as Pulumi does, e.g. '30m', '2h' or '90s'."
             )
         minutes[operation] = seconds / 60

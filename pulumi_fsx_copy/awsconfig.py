@@ -1,8 +1,8 @@
 """pulumi-aws's provider settings, as a BackupCopy honours or refuses them: from the stack's ``aws:*`` config
-(the provider process's ``configure``) or from an explicit pulumi-aws ``Provider`` (read by the program, see
-``resource.py``, and carried as the ``aws_provider`` input). One parser for both; nothing is ignored: a setting
-is honoured, has no effect on what a copy does (:data:`NO_EFFECT`, said in the README), or is refused at
-preview naming it (:meth:`AwsSettings.refused`). Names are pulumi-aws's (v7, and v6's ``assumeRole``).
+(``configure``) or from an explicit pulumi-aws ``Provider`` (recorded in the program by ``aws_options.py``,
+carried as the ``aws_provider`` input). One parser for both; each setting is honoured, without effect on a copy
+(:data:`NO_EFFECT`), or refused at preview naming it (:attr:`AwsSettings.refused`). Names are pulumi-aws's (v7,
+and v6's ``assumeRole``).
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ def from_stack_config(config: Mapping[str, Any]) -> AwsSettings:
 
 
 def from_provider_input(value: Mapping[str, Any]) -> AwsSettings:
-    """The settings of the ``aws_provider`` input (``{"name": ..., "settings": {...}}``, see ``resource.py``)."""
+    """The settings of the ``aws_provider`` input (``{"name": ..., "settings": {...}}``, see ``aws_options.py``)."""
     name = str(value.get("name") or "?")
     settings = value.get("settings")
     return parse(

@@ -1,14 +1,11 @@
-"""AWS clients, made inside the provider process on first use: one per (service, Region), thread-safe.
+"""AWS clients, made inside the provider process on first use: one per (service, Region, AWS settings), thread-safe.
 
-They are botocore clients (what boto3's clients are, without boto3's resource and S3 transfer layers,
-which would cost the provider process a quarter of its import time for nothing). Credentials come from
-the standard chain (optionally a named profile); endpoints from the standard ``AWS_ENDPOINT_URL``,
-``AWS_ENDPOINT_URL_FSX`` and ``AWS_ENDPOINT_URL_KMS`` settings, which botocore reads itself. Retries are
-the provider's own (``BackupCopyProvider._call``), so botocore makes one attempt per call.
-
-Every failure while making a client is a mapped :class:`~pulumi_fsx_copy.errors.BackupCopyError`, raised by
-whichever operation first needs the client: an unknown profile (``CredentialsError``), no or a malformed
-Region (``RegionError``), an endpoint URL without a scheme (``EndpointConfigError``).
+botocore clients (boto3's resource and S3 transfer layers would cost the provider a quarter of its import time).
+Credentials: pulumi-aws's settings (profile or the default chain, static keys, the assume-role chain through
+STS); endpoints: ``AWS_ENDPOINT_URL`` and ``AWS_ENDPOINT_URL_FSX``/``_KMS``, read by botocore. One attempt per
+call: retries are the gateway's (``AwsGateway.call``). A failure while making a client is a mapped
+:class:`~pulumi_fsx_copy.errors.BackupCopyError` (``CredentialsError``, ``RegionError``, ``EndpointConfigError``)
+raised by the operation that first needs it.
 """
 
 from __future__ import annotations

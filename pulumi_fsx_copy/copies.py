@@ -34,16 +34,12 @@ from .errors import (
 )
 from .facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import UNCANCELLABLE, AwsGateway
+from .identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, PROVIDER_TAG_PREFIX, Identity, tag_map
 from .keys import MANAGED_KEY_ALIAS, KmsKeys
 from .listings import RegionListings
 from .outputs import creation_time
 from .ownership import (
     FREE,
-    IDENTITY_TAG,
-    LEGACY_RECORDED_TAG,
-    OWNER_TAG,
-    PROVIDER_TAG_PREFIX,
-    Identity,
     Lease,
     LeaseLost,
     LeasePolicy,
@@ -55,7 +51,6 @@ from .ownership import (
     new_claim,
     owner_of,
     ownership_tags,
-    tag_map,
     unrecorded,
 )
 from .progress import ProgressReporter, current_urn

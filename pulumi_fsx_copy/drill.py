@@ -32,29 +32,35 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .aws_options import record_aws_providers, take_aws_provider
+from .aws_options import record_aws_providers, take_aws_provider, timeouts_in_minutes
 from .awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
 from .clients import RESOURCE_SETTINGS, AwsClients, check_endpoint_settings
 from .drill_settings import (
+    CUSTOM_TIMEOUTS,
     HELD,
     MAX_EVERY,
     MAX_KEEP_FOR,
     RESTORE_OPERATIONS,
     Schedule,
+    custom_minutes,
+    declared_tags,
     iso,
     merge_secrets,
     now,
     parse_duration,
     request_of,
+    restore_tag_problems,
+    restore_tags,
     schedule,
     sensitive_paths,
     settings_problems,
     split_secrets,
     test_clock_problem,
+    wait_limit,
 )
 from .errors import BackupCopyError, RestoreFailedError, RestoreNotFoundError, RestoreTimeoutError
 from .gateway import UNCANCELLABLE, AwsGateway
-from .ownership import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
+from .identity import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
 from .progress import ProgressReporter, current_urn
 from .regions import is_known_region, suggest_region
 from .serving import diagnostic, record_init_failure
@@ -81,7 +87,9 @@ USER_INPUTS = (
     "force",
     "drill_new_copies",
     *RESTORE_OPERATIONS,
+    CUSTOM_TIMEOUTS,
 )
+"""What Diff compares (a change is an update: recorded; a drill only when one is due)."""
 DEFAULTS: Mapping[str, Any] = {"every": "1w", "keep_for": "0h", "max_restore_minutes": 180.0, "drill_new_copies": False}
 MAX_RESTORE_MINUTES = 7 * 24 * 60
 HISTORY = (
@@ -99,8 +107,10 @@ HISTORY = (
     HELD,
 )
 """The outputs beyond the inputs: the drills' record (``held``: what was restored and is not deleted yet)."""
+OWN_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG)
+"""The tags every restore carries (:func:`_ownership_tags`): neither a declared nor a default tag overrides them."""
 DRILL_TAG_VALUE_PREFIX = "drill-"
-""":data:`~pulumi_fsx_copy.ownership.IDENTITY_TAG` of a restore is ``drill-WHO`` (never a copy's ``WHO-WHAT``)."""
+""":data:`~pulumi_fsx_copy.identity.IDENTITY_TAG` of a restore is ``drill-WHO`` (never a copy's ``WHO-WHAT``)."""
 POLL_SECONDS = 15.0
 """How often a restore is described: ``restore_seconds`` is at most this much (times the time scale) late."""
 DELETE_SECONDS = 120.0
@@ -149,14 +159,22 @@ class RestoreDrillProvider(ResourceProvider):
     # -- preview: check and diff (offline) --------------------------------------------------------------
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate the inputs offline (the restore settings against FSx's model), resolve the Region."""
+        """Validate the inputs offline (the restore settings against FSx's model, the restore's tags with
+        pulumi-aws's default tags), refuse the pulumi-aws settings that cannot be honoured, resolve the Region. With
+        allowed or forbidden account IDs, STS says the account (the one AWS call; none without them)."""
         check_endpoint_settings()
         inputs = {k: v for k, v in news.items() if v is not None and k != PROVIDER_KEY}
         for name, value in DEFAULTS.items():
             inputs.setdefault(name, value)
         failures = [CheckFailure(name, problem) for name, problem in _problems(inputs)]
+        settings = self._settings_of(inputs)
+        failures += [CheckFailure("", refused) for refused in settings.refused]
+        for name in (n for n in RESTORE_OPERATIONS if inputs.get(n) is not None):
+            declared = declared_tags(inputs[name])
+            problems = restore_tag_problems(name, declared, settings.tags, OWN_TAG_KEYS, settings.source)
+            failures += [CheckFailure(name, problem) for problem in problems]
         if inputs.get("region") is None:
-            region = self._settings_of(inputs).region or self._stack_settings.region
+            region = settings.region or self._stack_settings.region
             if isinstance(olds.get("region"), str):
                 region = olds["region"]  # recorded: a changed aws:region never moves a drill's restores
             if region:
@@ -166,6 +184,11 @@ class RestoreDrillProvider(ResourceProvider):
         clock = test_clock_problem()
         if clock:
             failures.append(CheckFailure("", clock))
+        region = inputs.get("region")
+        if not failures and isinstance(region, str) and not is_unknown(region):
+            problem = self._account_problem(inputs, settings, region)
+            if problem:
+                failures.append(CheckFailure("", problem))
         return CheckResult(inputs, failures)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -181,14 +204,14 @@ class RestoreDrillProvider(ResourceProvider):
         """The first drill (always due), after deleting this resource's restores no state records."""
         drill_id = f"drill-{secrets.token_hex(8)}"
         with self._settings_in_force(props):
-            return CreateResult(drill_id, self._run(drill_id, props, {}))
+            return CreateResult(drill_id, self._run(drill_id, props, {}, "create"))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Delete what is due for deletion, then drill when due; record it."""
         if olds.get(IDENTITY_INPUT):
             news = {**news, IDENTITY_INPUT: olds[IDENTITY_INPUT]}
         with self._settings_in_force(news):
-            return UpdateResult(self._run(id_, news, olds))
+            return UpdateResult(self._run(id_, news, olds, "update"))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The record, without the restores FSx no longer has."""
@@ -208,12 +231,14 @@ class RestoreDrillProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete every restore the record holds and this resource's restores no state records, waiting (up to
-        ``max_restore_minutes``, at least :data:`DELETE_SECONDS`) for those FSx cannot delete yet; fail naming
-        any still there."""
+        ``max_restore_minutes``, at least :data:`DELETE_SECONDS`; ``custom_timeouts`` delete when shorter) for those
+        FSx cannot delete yet; fail naming any still there."""
         with self._settings_in_force(props):
             region = str(props.get("region") or "")
             minutes = float(props.get("max_restore_minutes") or DEFAULTS["max_restore_minutes"])
-            deadline = Deadline(max(minutes * 60, DELETE_SECONDS))
+            custom = custom_minutes(props, "delete")
+            seconds = max(minutes * 60, DELETE_SECONDS)
+            deadline = Deadline(seconds if custom is None else min(seconds, custom * 60))
             try:
                 left = self._delete_all(region, _held(props), deadline, wait=True)
                 left += self._sweep(region, props, {h["id"] for h in left}, deadline, wait=True)
@@ -232,9 +257,10 @@ class RestoreDrillProvider(ResourceProvider):
 
     # -- a run ---------------------------------------------------------------------------------------
 
-    def _run(self, drill_id: str, inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> dict[str, Any]:
-        """Clean up, then drill if due; the outputs. A failed drill hands its record (with what is still to
-        delete) to the engine and raises an error naming the copy and the time."""
+    def _run(self, drill_id: str, inputs: Mapping[str, Any], olds: Mapping[str, Any], operation: str) -> dict[str, Any]:
+        """Clean up, then drill if due (``operation``, create or update, picks its ``custom_timeouts``); the outputs.
+        A failed drill hands its record (with what is still to delete) to the engine and raises an error naming the
+        copy and the time."""
         check_endpoint_settings()
         at = now()
         due = schedule(olds, inputs, at)
@@ -249,12 +275,21 @@ class RestoreDrillProvider(ResourceProvider):
         if keep is None:
             outs.update(restored_id=None, keep_until=None)
         if due.drill:
-            self._drill(drill_id, inputs, outs, due, at)
+            self._drill(drill_id, inputs, outs, due, at, wait_limit(inputs, operation, DEFAULTS["max_restore_minutes"]))
         return outs
 
-    def _drill(self, drill_id: str, inputs: Mapping[str, Any], outs: dict[str, Any], due: Schedule, at: Any) -> None:
-        """Restore the copy, wait until it is ready (at most ``max_restore_minutes``), record the drill; delete the
-        restore now (``keep_for`` 0, a failure) or keep it for the window."""
+    def _drill(
+        self,
+        drill_id: str,
+        inputs: Mapping[str, Any],
+        outs: dict[str, Any],
+        due: Schedule,
+        at: Any,
+        limit: tuple[float, str],
+    ) -> None:
+        """Restore the copy with its declared and default tags and the drill's own, wait until it is ready (at most
+        ``limit``'s minutes: ``drill_settings.wait_limit``), record the drill; delete the restore now (``keep_for`` 0, a
+        failure) or keep it for the window."""
         region = str(inputs["region"])
         backup_id = str(inputs["backup_id"])
         name = next(n for n in RESTORE_OPERATIONS if inputs.get(n) is not None)
@@ -262,15 +297,13 @@ class RestoreDrillProvider(ResourceProvider):
         kind = _kind(inputs)
         hidden = inputs.get(SECRETS_INPUT) or {}
         settings = merge_secrets(inputs[name], hidden.get(name) or {})
+        own = _ownership_tags(_identity(inputs), str(inputs.get(IDENTITY_INPUT)))
+        tags = restore_tags(declared_tags(settings), self._clients.settings.tags, own)
+        # AWS's message is withheld when it repeats a sensitive member or a tag value (either may be a secret).
         secret_values = [str(v) for v in _values_at(settings, sensitive_paths(operation))]
-        identity = _identity(inputs)
+        secret_values += [t["Value"] for t in tags if t["Key"] not in own]
         request = request_of(operation, settings)
-        request.update(
-            BackupId=backup_id,
-            ClientRequestToken=f"pfc-drill-{secrets.token_hex(12)}",
-            Tags=[*request.get("Tags", []), *_ownership_tags(identity, str(inputs.get(IDENTITY_INPUT)))],
-        )
-        minutes = float(inputs.get("max_restore_minutes") or DEFAULTS["max_restore_minutes"])
+        request.update(BackupId=backup_id, ClientRequestToken=f"pfc-drill-{secrets.token_hex(12)}", Tags=tags)
         every = parse_duration("every", inputs.get("every"), minimum=timedelta(0), maximum=MAX_EVERY)
         outs.update(drilled_backup_id=backup_id, last_drill_at=iso(at))
         if isinstance(every, timedelta):
@@ -278,7 +311,7 @@ class RestoreDrillProvider(ResourceProvider):
         urn = current_urn()
         self._progress.say(urn, f"drill due ({due.drill}): restoring {backup_id} in '{region}'")
         started = time.monotonic()
-        deadline = Deadline(minutes * 60)
+        deadline = Deadline(limit[0] * 60)
         restored: dict[str, Any] | None = None
         try:
             made = self._gateway.restore(operation, region, request, deadline, secret_values)
@@ -287,7 +320,7 @@ class RestoreDrillProvider(ResourceProvider):
             outs[HELD] = [*outs[HELD], restored]
             ready = self._wait(region, restored, deadline, urn, backup_id)
         except (BackupCopyError, WaitCancelled) as err:
-            raise self._failed(drill_id, inputs, outs, restored, err, started, minutes) from None
+            raise self._failed(drill_id, inputs, outs, restored, err, started, limit[1]) from None
         seconds = round(time.monotonic() - started, 1)
         outs.update(
             last_result="SUCCEEDED",
@@ -343,7 +376,7 @@ class RestoreDrillProvider(ResourceProvider):
         restored: dict[str, Any] | None,
         err: BaseException,
         started: float,
-        minutes: float,
+        bound: str,
     ) -> BackupCopyError:
         """Record a failed drill (deleting its restore when FSx allows, else keeping it in ``held``), hand the
         record to the engine; the error to raise, naming the copy and the time."""
@@ -355,7 +388,7 @@ class RestoreDrillProvider(ResourceProvider):
         seconds = round(time.monotonic() - started, 1)
         cause = "it was cancelled (Ctrl-C)" if isinstance(err, WaitCancelled) else str(err).rstrip(".")
         if isinstance(err, RestoreTimeoutError):
-            cause = f"it took longer than max_restore_minutes ({minutes:g}): {cause}"
+            cause = f"it took longer than {bound}: {cause}"
         left = [h["id"] for h in outs[HELD] if h["id"] == (restored or {}).get("id")]
         fate = (
             f"{left[0]} could not be deleted yet (FSx refused while it is busy): the next `pulumi up` or "
@@ -456,6 +489,28 @@ class RestoreDrillProvider(ResourceProvider):
         given = props.get(AWS_PROVIDER_INPUT)
         return from_provider_input(given) if isinstance(given, Mapping) else self._stack_settings
 
+    def _account_problem(self, inputs: Mapping[str, Any], settings: AwsSettings, region: str) -> str | None:
+        """Why the credentials' account may not be drilled in (``allowedAccountIds`` / ``forbiddenAccountIds`` of
+        ``settings``), or None; asks STS (once per settings and process) only when either is set."""
+        allowed, forbidden = settings.allowed_account_ids, settings.forbidden_account_ids
+        if not allowed and not forbidden:
+            return None
+        with self._settings_in_force(inputs):
+            try:
+                account = self._clients.account_id(region)
+            except BackupCopyError as err:
+                return f"cannot check the AWS account against {settings.source}'s allowed/forbidden account IDs: {err}"
+        if allowed and account not in allowed:
+            rule = f"allowedAccountIds ({settings.source}) ({', '.join(allowed)}) does not include"
+        elif account in forbidden:
+            rule = f"forbiddenAccountIds ({settings.source}) lists"
+        else:
+            return None
+        return (
+            f"the credentials in use belong to AWS account {account}, which {rule}: nothing is restored. Use "
+            "credentials (profile, assumeRoles) of an allowed account, or change the setting."
+        )
+
     @contextmanager
     def _settings_in_force(self, props: Mapping[str, Any]) -> Iterator[None]:
         settings = self._settings_of(props)
@@ -554,11 +609,8 @@ def _identity(inputs: Mapping[str, Any]) -> Identity:
     return Identity.of(str(inputs.get(IDENTITY_INPUT) or ""), {})
 
 
-def _ownership_tags(identity: Identity, resource_identity_: str) -> list[dict[str, str]]:
-    return [
-        {"Key": IDENTITY_TAG, "Value": DRILL_TAG_VALUE_PREFIX + identity.who},
-        {"Key": RESOURCE_TAG, "Value": resource_label(resource_identity_)},
-    ]
+def _ownership_tags(identity: Identity, resource_identity_: str) -> dict[str, str]:
+    return {IDENTITY_TAG: DRILL_TAG_VALUE_PREFIX + identity.who, RESOURCE_TAG: resource_label(resource_identity_)}
 
 
 def _values_at(settings: Mapping[str, Any], paths: tuple[tuple[str, ...], ...]) -> list[Any]:
@@ -647,6 +699,9 @@ class RestoreDrill(pulumi.dynamic.Resource, module="fsx", name="RestoreDrill"):
             hidden[name] = whole.apply(functools.partial(_part, operation, 1))
         props[SECRETS_INPUT] = pulumi.Output.secret(pulumi.Output.all(**hidden)) if hidden else None
         props[IDENTITY_INPUT] = declared_identity(_TYPE, resource_name, opts)
+        props[CUSTOM_TIMEOUTS] = timeouts_in_minutes(
+            resource_name, opts, ("create", "update", "delete"), "RestoreDrill"
+        )
         opts, props[AWS_PROVIDER_INPUT] = take_aws_provider(opts)
         props.update(dict.fromkeys(h for h in HISTORY if h != HELD))
         super().__init__(RestoreDrillProvider(), resource_name, props, opts)

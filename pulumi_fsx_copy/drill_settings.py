@@ -13,7 +13,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlparse
 
-from .tags import short_repr
+from .facts import MAX_TAGS
+from .tags import short_repr, tag_problems
 from .unknowns import is_unknown
 
 RESTORE_OPERATIONS: Mapping[str, str] = {
@@ -21,8 +22,9 @@ RESTORE_OPERATIONS: Mapping[str, str] = {
     "volume_settings": "CreateVolumeFromBackup",
 }
 """Each restore settings input, and the FSx operation whose request members it holds."""
-SET_BY_THE_DRILL = ("BackupId", "ClientRequestToken", "Tags")
-"""Request members the drill sets itself (the copy, an idempotency token, its ownership tags)."""
+SET_BY_THE_DRILL = ("BackupId", "ClientRequestToken")
+"""Request members the drill sets itself (the copy, an idempotency token). ``Tags`` is the user's: the restore
+carries them with pulumi-aws's default tags and the drill's own (:func:`restore_tags`)."""
 MAX_KEEP_FOR = timedelta(days=7)
 """The longest validation window, as AWS Backup's restore testing allows (0-168 hours)."""
 MAX_EVERY = timedelta(days=366)
@@ -33,6 +35,9 @@ DURATION_RULE = "a number and a unit: m (minutes), h (hours), d (days) or w (wee
 
 HELD = "__held"
 """The hidden output recording the drill's restores not deleted yet (``__``-keyed: the engine shows it in no diff)."""
+CUSTOM_TIMEOUTS = "__custom_timeouts"
+"""The hidden input of the resource options' ``custom_timeouts`` (create, update, delete) in minutes, as
+BackupCopy's: the engine sends them to the provider, the Python dynamic SDK does not pass them on."""
 
 TEST_CLOCK_ENV = "PULUMI_FSX_COPY_TEST_CLOCK_OFFSET_SECONDS"
 """Seconds added to this machine's clock, for tests that move time between runs of a stack. Honoured only
@@ -143,7 +148,7 @@ def settings_problems(name: str, settings: object) -> list[str]:
     if not isinstance(settings, Mapping):
         return [f"{name} must be a map of {operation}'s request members, like {{'SubnetIds': ['subnet-...']}}"]
     problems = [
-        f"{name}.{key} is set by the drill (the copy, an idempotency token, its ownership tags): remove it"
+        f"{name}.{key} is set by the drill (the copy, an idempotency token): remove it"
         for key in SET_BY_THE_DRILL
         if key in settings
     ]
@@ -190,7 +195,8 @@ def _problem_text(name: str, operation: str, reason: str, where: str, details: M
         return f"{member}.{details['unknown_param']} is not a member of {operation}'s request; members: {valid}"
     if reason == "missing required field":
         return f"{member}.{details['required_name']} is required by {operation}"
-    shown = "" if _sensitive(operation, where) else f" {short_repr(details.get('param'))}"
+    hidden = _sensitive(operation, where) or where.startswith(".Tags")  # a tag value may be a secret
+    shown = "" if hidden else f" {short_repr(details.get('param'))}"
     if reason == "invalid type":
         kinds = ", ".join(t.split("'")[1] for t in details.get("valid_types", []) if "'" in t)
         return f"{member}{shown} has the wrong type: {operation} takes {kinds}"
@@ -221,6 +227,78 @@ def _enum_problems(name: str, shape: Any, value: Any, path: tuple[str, ...]) -> 
         where = ".".join((name, *path))
         return [f"{where} {short_repr(value)} is not one of FSx's values: {', '.join(allowed)}"]
     return []
+
+
+# -- how long a restore may take -------------------------------------------------------------------------------
+
+
+def custom_minutes(record: Mapping[str, Any], operation: str) -> float | None:
+    """The resource options' ``custom_timeouts`` of ``operation`` (create, update, delete) in minutes, if given
+    (:data:`CUSTOM_TIMEOUTS` of the inputs or the recorded outputs)."""
+    custom = record.get(CUSTOM_TIMEOUTS)
+    value = custom.get(operation) if isinstance(custom, Mapping) else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def wait_limit(inputs: Mapping[str, Any], operation: str, default_minutes: float) -> tuple[float, str]:
+    """How long a restore may take in ``operation`` (create, update: a drill runs in either), in minutes, and which
+    bound says so: ``max_restore_minutes`` (``default_minutes`` when not given) and ``custom_timeouts`` of the
+    operation, the shorter winning (as BackupCopy's ``wait_timeout_minutes`` and ``custom_timeouts``)."""
+    minutes = float(inputs.get("max_restore_minutes") or default_minutes)
+    custom = custom_minutes(inputs, operation)
+    if custom is not None and custom < minutes:
+        return custom, f"custom_timeouts {operation} ({custom * 60:g}s, shorter than max_restore_minutes {minutes:g})"
+    return minutes, f"max_restore_minutes ({minutes:g})"
+
+
+# -- the restore's tags ---------------------------------------------------------------------------------------
+
+
+def declared_tags(settings: object) -> dict[str, str]:
+    """The restore settings' ``Tags`` (``[{"Key": ..., "Value": ...}]``) as a map; what is not a known, well-formed
+    tag is left out (:func:`settings_problems` refuses it; preview's unknowns pass)."""
+    items = settings.get("Tags") if isinstance(settings, Mapping) else None
+    return {
+        t["Key"]: t["Value"]
+        for t in (items if isinstance(items, list) else [])
+        if isinstance(t, Mapping) and isinstance(t.get("Key"), str) and isinstance(t.get("Value"), str)
+        if not is_unknown(t["Key"])
+    }
+
+
+def restore_tags(
+    declared: Mapping[str, str], defaults: Mapping[str, str], own: Mapping[str, str]
+) -> list[dict[str, str]]:
+    """The restore's ``Tags``: pulumi-aws's default tags under the declared ones (a declared tag wins, as pulumi-aws
+    tags a resource), then the drill's own, which nothing overrides (:func:`restore_tag_problems` refuses a clash)."""
+    return [{"Key": k, "Value": v} for k, v in {**defaults, **declared, **own}.items()]
+
+
+def restore_tag_problems(
+    name: str, declared: Mapping[str, str], defaults: Mapping[str, str], own_keys: tuple[str, ...], source: str
+) -> list[str]:
+    """Why the restore's tags cannot be honoured: a declared (``name.Tags``) or default tag (``source``'s
+    defaultTags) on one of the drill's own keys, naming the key; a tag FSx refuses; more tags together than FSx
+    allows on a file system or volume, naming the settings. Never a tag value."""
+    setting = f"defaultTags ({source})"
+    problems = [
+        f"{where} has the key {key!r}, which is the drill's own (it tells the drill's restores apart): {fix}"
+        for where, tags, fix in (
+            (f"{name}.Tags", declared, "remove it"),
+            (setting, defaults, "remove it there, or give this RestoreDrill an aws Provider without it"),
+        )
+        for key in sorted(tags.keys() & set(own_keys))
+    ]
+    problems += [f"{name}.Tags: {p}" for k, v in declared.items() for p in tag_problems({k: v})]
+    problems += [f"{setting}: {p}" for k, v in defaults.items() for p in tag_problems({k: v})]
+    total = len(declared.keys() | defaults.keys() | set(own_keys))
+    if total > MAX_TAGS:
+        problems.append(
+            f"{name}.Tags ({len(declared)}) and {setting} ({len(defaults)}) with the drill's {len(own_keys)} own tags "
+            f"make {total} tags on the restore; FSx allows {MAX_TAGS}: declare fewer, or give this RestoreDrill an "
+            "aws Provider with fewer defaultTags"
+        )
+    return problems
 
 
 # -- the clock -----------------------------------------------------------------------------------------------
@@ -288,9 +366,10 @@ class Schedule:
 
 def schedule(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime) -> Schedule:
     """Whether a drill is due (none yet, a copy not drilled yet with ``drill_new_copies``, ``force`` changed,
-    restore settings or ``max_restore_minutes`` changed since a failed drill, ``every`` elapsed since the last one
-    began) and whether a held restore is due for deletion (its window ended, or a failed drill's), from the old
-    outputs alone: no AWS call. Unknown inputs (preview) make nothing due that the known ones do not."""
+    restore settings, ``max_restore_minutes`` or ``custom_timeouts`` changed since a failed drill, ``every``
+    elapsed since the last one began) and whether a held restore is due for deletion (its window ended, or a failed
+    drill's), from the old outputs alone: no AWS call. Unknown inputs (preview) make nothing due that the known ones
+    do not."""
     drill = _drill_reason(olds, news, at)
     held = [h for h in olds.get(HELD) or [] if isinstance(h, Mapping)]
     until = parse_iso(olds.get("keep_until"))
@@ -302,7 +381,7 @@ def schedule(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime) -> 
     return Schedule(drill=drill, clean_up=clean_up)
 
 
-RETRIED_ON_CHANGE = (*RESTORE_OPERATIONS, "max_restore_minutes")
+RETRIED_ON_CHANGE = (*RESTORE_OPERATIONS, "max_restore_minutes", CUSTOM_TIMEOUTS)
 """Inputs whose change after a failed drill makes a drill due at once: the fix is tried, not a week later."""
 
 
@@ -326,7 +405,7 @@ def _drill_reason(olds: Mapping[str, Any], news: Mapping[str, Any], at: datetime
     if olds.get("last_result") == "FAILED":
         changed = [k for k in RETRIED_ON_CHANGE if _known_change(olds.get(k), news.get(k))]
         if changed:
-            return f"{', '.join(changed)} changed since the failed drill"
+            return f"{', '.join(k.lstrip('_') for k in changed)} changed since the failed drill"
     every = parse_duration("every", news.get("every"), minimum=timedelta(0), maximum=MAX_EVERY)
     if isinstance(every, timedelta) and at >= last + every:
         return f"every {news.get('every')} has passed since the last drill began ({iso(last)})"

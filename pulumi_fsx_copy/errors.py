@@ -1,9 +1,8 @@
 """The errors the provider raises, and the one table that maps AWS's errors onto them.
 
-Every error the provider raises is a :class:`BackupCopyError`; each kind of failure has its own subclass so
-the last line of the engine's error report names a class a user can look up in the README. AWS error codes
-are mapped in :data:`ERROR_TABLE` (botocore-style: a table, not ``if``/``elif`` chains), keyed by
-``(operation, code)`` with ``(None, code)`` as the fallback for any operation.
+Every error is a :class:`BackupCopyError`, one subclass per kind of failure (named in the README), with structured
+fields and an actionable message. :data:`ERROR_TABLE` maps AWS error codes (botocore-style: a table, not
+``if``/``elif`` chains), keyed by ``(operation, code)`` with ``(None, code)`` as any operation's fallback.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .facts import Lifecycle
-from .ownership import OWNER_TAG, Identity, claim_value, tag_map
+from .identity import OWNER_TAG, Identity, tag_map
+from .ownership import claim_value
 from .schema import PROVIDER_KEY, REPLACING_INPUTS
 
 

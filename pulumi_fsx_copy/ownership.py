@@ -1,37 +1,16 @@
-"""Which copy belongs to which record: the ownership protocol, used by create, read, update and delete.
+"""Which copy belongs to which record: the ownership protocol over its owner tag (create, read, update, delete).
 
-The engine's state is the ground truth: a copy is recorded from the moment CopyBackup answers (a failed Create
-hands it over as a resource that failed to initialise, ``serving.record_init_failure``). Tags say the rest, and
-each copy the provider makes carries all three: :data:`IDENTITY_TAG` (``WHO-WHAT``: digests of the resource's
-identity, which holds the stack's random key, and of its replacing inputs), :data:`RESOURCE_TAG` (the identity in
-words) and :data:`OWNER_TAG`, one value written whole at a time: ``lease:HOLDER:STAMP`` (a Create works on it,
-renewed every ``renew``), ``free`` (released), ``claim:CLAIM`` (a state records it; ``CLAIM`` is in its outputs).
-
-* A copy is deleted only by the record whose claim it carries (:func:`deletion`), after its replacement is
-  AVAILABLE; a sweep (orphans, FAILED copies) takes the copy first and reads it again before each retry.
-* An unrecorded copy is taken (adopted or swept) only through :meth:`Ownership.acquire`: free, or a lease no live
-  run holds (stale on AWS's clock, or, under the stack lock with a keyed identity, held by no Create of this
-  process); it writes its lease, waits ``settle`` and reads it back. A claimed copy is never taken.
-* Missing or unreadable owner tag: hands off (never adopted nor swept; the caller warns naming it).
-* Tag reads acted on are bounded in age: one whose answer took over ``settle`` x :data:`READ_AGE_FRACTION` (1/4)
-  is read again, then given up (hands off). 1/4 because a take-over's read (<= settle/4) and write (deadline
-  settle/2) then land within 3/4 of ``settle`` of what was read, before any rival's read-back.
-* Lease stamps are written and judged on AWS's clock (:class:`AwsClock`, the answers' ``Date``), never a machine's.
-
-Assumptions: a TagResource is visible to ListTagsForResource within ``settle``; a stack's state is used from one
-backend at a time. Kept for what was written before this protocol: ``v2`` identities without a key (until the
-record is replaced; :meth:`Identity.replaced_by`), owner kinds ``legacy-recorded``/``legacy-unrecorded`` (the
-``recorded`` tag), states without a ``claim`` output (delete only a copy with no or a legacy owner tag); lease
-stamps of older versions are judged as AWS-clock stamps. The reasoning and the undecidable cases:
-``docs/dev/ownership.md``.
+The owner tag holds ``lease:HOLDER:STAMP`` (a Create works on the copy, renewed), ``free`` or ``claim:CLAIM`` (a
+state records it). A copy is deleted only by the record whose claim it carries (:func:`deletion`); an unrecorded one
+is taken only through :meth:`Ownership.acquire` (free, or a lease no live run holds: stale on AWS's clock,
+:class:`AwsClock`), written, settled and read back; a missing or unreadable owner tag means hands off; tag reads
+are acted on only when fresh (``settle`` x :data:`READ_AGE_FRACTION`). The protocol, its assumptions and why it
+holds: ``docs/dev/ownership.md``; the tag keys and identities: ``identity.py``.
 """
 
 from __future__ import annotations
 
 import contextvars
-import hashlib
-import json
-import re
 import secrets
 import threading
 import time
@@ -41,27 +20,14 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 from .errors import AwsServiceError, BackupCopyError
-from .facts import GONE, MAX_TAG_VALUE_LENGTH, Lifecycle, tag_character_allowed
-
-PROVIDER_TAG_PREFIX = "pulumi-fsx-copy:"
-"""Tag keys the provider owns; refused in the ``tags`` input."""
-IDENTITY_TAG = PROVIDER_TAG_PREFIX + "identity"
-RESOURCE_TAG = PROVIDER_TAG_PREFIX + "resource"
-OWNER_TAG = PROVIDER_TAG_PREFIX + "owner"
-LEGACY_RECORDED_TAG = PROVIDER_TAG_PREFIX + "recorded"
-"""The owner tag of copies made before claims existed (``true`` / ``false``); read, never written."""
-RETAINED_TYPE = "pulumi-fsx-copy:index:RetainedBackupCopies"
-"""The component that recognises its children's copies by their :data:`RESOURCE_TAG` (``retention.py``)."""
-OWNERSHIP_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG, OWNER_TAG)
-"""The tags every copy the provider makes carries: they count against FSx's 50 tags."""
+from .facts import GONE, Lifecycle
+from .identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, RESOURCE_TAG, Identity, tag_map
+from .serving import when_engine_gone
 
 FREE = "free"
-_PER_STACK = "v3"
-_WHO_CHARS = 32
-_WHAT_CHARS = 16
 _NONCE_BYTES = 8
 READ_AGE_FRACTION = 0.25
-"""A tag read is acted on only when its answer came within this fraction of ``settle`` (see the header)."""
+"""A tag read is acted on only when its answer came within this fraction of ``settle`` (``docs/dev/ownership.md``)."""
 READ_ATTEMPTS = 3
 """Reads tried before a step gives up on a fresh enough answer (and keeps hands off)."""
 MIN_SETTLE = 2.0
@@ -71,98 +37,7 @@ DATE_RESOLUTION = 1.0
 """HTTP ``Date`` headers are whole seconds, rounded down."""
 
 
-# -- identity ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who a copy is for (``who``: the resource) and what was asked (``what``: its replacing inputs)."""
-
-    who: str
-    what: str
-    label: str
-    per_stack: bool = False
-    """Whether it holds the stack's key: only runs of this stack (one at a time, by the stack lock) use it."""
-
-    @classmethod
-    def of(cls, identity: str, replacing_inputs: Mapping[str, Any]) -> Identity:
-        material = json.dumps(dict(replacing_inputs), sort_keys=True, default=str)
-        return cls(
-            who=_digest(identity)[:_WHO_CHARS],
-            what=_digest(material)[:_WHAT_CHARS],
-            label=resource_label(identity),
-            per_stack=identity.startswith(f'["{_PER_STACK}",'),
-        )
-
-    @property
-    def tag(self) -> str:
-        """The value of :data:`IDENTITY_TAG`."""
-        return f"{self.who}-{self.what}"
-
-    def made_for(self, backup: Mapping[str, Any]) -> bool:
-        """Whether ``backup`` was made for this resource with these inputs."""
-        return tag_map(backup).get(IDENTITY_TAG) == self.tag
-
-    def of_resource(self, backup: Mapping[str, Any]) -> bool:
-        """Whether ``backup`` was made for this resource, whatever its inputs were."""
-        return tag_map(backup).get(IDENTITY_TAG, "").split("-")[0] == self.who
-
-    def replaced_by(self, backup: Mapping[str, Any]) -> bool:
-        """Whether ``backup`` may be a replacement of this resource's copy: made for it, or (a record written
-        before stack keys) for the same names with the stack's key."""
-        if self.of_resource(backup):
-            return True
-        label = tag_map(backup).get(RESOURCE_TAG, "")
-        return not self.per_stack and label.startswith(_KEYED_LABEL) and _names_of(label) == _names_of(self.label)
-
-
-def resource_identity(
-    organization: str,
-    project: str,
-    stack: str,
-    parent_urn: str | None,
-    type_: str,
-    name: str,
-    stack_key: str | None = None,
-) -> str:
-    """The ``resource_identity`` input: a JSON list, so no two resources can spell the same (names may hold
-    ``/``). With the stack's key (``stack_key``, from its state), ``v3``: no other stack has it; it comes last,
-    so every other item keeps its place and the key its place in a tag that keeps a long label's end. Without,
-    ``v2``: the identity of records written before keys, kept until they are replaced."""
-    names = [organization, project, stack, parent_urn or "", type_, name]
-    if stack_key is None:
-        return json.dumps(["v2", *names], separators=(",", ":"))
-    return json.dumps([_PER_STACK, *names, stack_key], separators=(",", ":"))
-
-
-def recognised_by_tag(identity: str) -> str | None:
-    """The :data:`RESOURCE_TAG` value the program of the resource whose ``resource_identity`` is ``identity``
-    recognises its copy by (a child of :data:`RETAINED_TYPE`), or None."""
-    try:
-        parent_urn = str(json.loads(identity)[4])
-    except (ValueError, TypeError, IndexError, KeyError):
-        return None
-    parts = parent_urn.split("::")
-    parent_type = parts[2].split("$")[-1] if len(parts) > 3 else ""
-    return resource_label(identity) if parent_type == RETAINED_TYPE else None
-
-
-def resource_label(identity: str) -> str:
-    """The value of :data:`RESOURCE_TAG`: ``identity`` within FSx's tag value rules (characters outside
-    ``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]`` become ``/``; the end is kept when it is longer than 256)."""
-    allowed = (ch if tag_character_allowed(ch) else "/" for ch in identity)
-    return "".join(allowed)[-MAX_TAG_VALUE_LENGTH:]
-
-
-_KEYED_LABEL = f"//{_PER_STACK}///"
-_LABEL_VERSION = re.compile(rf"^//(?:v2|{_PER_STACK})///")
-_LABEL_KEY = re.compile(r"///[0-9a-f]+//$")
-
-
-def _names_of(label: str) -> str:
-    """A resource label without its version and stack key: the names alone."""
-    names = _LABEL_VERSION.sub("", label, count=1)
-    return _LABEL_KEY.sub("//", names, count=1) if label.startswith(_KEYED_LABEL) else names
+# -- per call ------------------------------------------------------------------------------------
 
 
 def fresh_token(identity: Identity) -> str:
@@ -237,16 +112,6 @@ def claim_value(claim: str) -> str:
 def ownership_tags(identity: Identity, owner: str) -> dict[str, str]:
     """The ownership tags of a copy made for ``identity``, with ``owner`` as its owner tag's value."""
     return {IDENTITY_TAG: identity.tag, RESOURCE_TAG: identity.label, OWNER_TAG: owner}
-
-
-def without_ownership(tags: Mapping[str, str]) -> dict[str, str]:
-    """``tags`` without the provider's own keys."""
-    return {k: v for k, v in tags.items() if not k.startswith(PROVIDER_TAG_PREFIX)}
-
-
-def tag_map(backup: Mapping[str, Any]) -> dict[str, str]:
-    """A backup's tags (DescribeBackups' ``Tags`` list) as a dict."""
-    return {str(t.get("Key")): str(t.get("Value", "")) for t in backup.get("Tags") or []}
 
 
 # -- decisions -----------------------------------------------------------------------------------
@@ -463,7 +328,12 @@ class HeldLeases:
             return self._cond.wait_for(lambda: not self._leases, timeout=seconds)
 
 
+LEASE_RELEASE_SECONDS = 20.0
+"""Once the engine is gone, how long the process lets cancelled Creates release their leases before it exits."""
 HELD_LEASES = HeldLeases()
+# Each cancelled Create releases its copy's lease (``free``) so that the next `pulumi up` adopts it at once rather
+# than wait for the lease to go stale: let them, within bounds, before the process ends.
+when_engine_gone(lambda: HELD_LEASES.wait_released(LEASE_RELEASE_SECONDS))
 
 
 class Ownership:
@@ -653,10 +523,6 @@ class Ownership:
 
 class _NoFreshRead(Exception):
     """No tag read answered fresh enough to act on."""
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _created(backup: Mapping[str, Any]) -> datetime:

@@ -1,27 +1,10 @@
 """Report a copy's progress to the Pulumi engine, so that ``pulumi up`` shows it next to the resource.
 
-How a status line reaches ``pulumi up`` from this (dynamic) provider process:
-
-* The engine starts every resource plugin with its own gRPC address as the last command-line argument
-  (``provider_plugin.go``: ``newPlugin(..., []string{host.ServerAddr()}, ...)``, after optional
-  ``--logtostderr``, ``-v=N`` and ``--tracing ENDPOINT`` flags).  For Python dynamic providers the
-  ``pulumi-resource-pulumi-python`` shim runs ``python -u -m pulumi.dynamic $@``, so the address is in
-  this process's ``sys.argv`` -- but ``pulumi.dynamic.__main__`` never reads it (pulumi/pulumi#6065),
-  so ``pulumi.log`` is not connected here.  We dial the engine ourselves.
-* ``Engine.Log(LogRequest(severity, message, urn, ephemeral=True))`` is what Go providers send with
-  ``HostClient.LogStatus`` (pulumi-kubernetes' await logic, pulumi-go-provider's ``InfoStatus``): a
-  status message shown in the resource's row ("Info" column) while it is being created, and not
-  repeated in the final output.
-* The request's URN places the message on the right row.  The dynamic provider server receives it in
-  ``CreateRequest.urn`` but calls ``provider.create(props)`` without it; :func:`current_urn` finds it on
-  the serving thread's stack.  Without a URN the message is still sent, as a stack-level status.
-
-Without an engine (no address, unreachable, too slow), or for in-process use, messages go to ``stream``
-(the provider's stderr) instead; the engine copies a dynamic provider's stderr lines into ``pulumi up``'s
-diagnostics.  Reporting never raises and never waits more than ``timeout`` per message; messages are
-rate-limited to one per ``step`` percent (and per lifecycle change) of each copy. Before a copy starts, a
-create that waits (for a copy slot, for its source to become AVAILABLE) says so in its row
-(:meth:`ProgressReporter.waiting`), once per reason.
+:class:`ProgressReporter` dials the engine's address (the plugin's last argument) and sends ephemeral
+``Engine.Log`` status lines on the resource's row (:func:`current_urn`); without an engine, to ``stream``
+(stderr). It never raises, waits at most ``timeout`` per message, and sends one line per ``step`` percent or
+lifecycle change of a copy, and one per reason a create waits before its copy starts.
+How a line reaches ``pulumi up``: ``docs/dev/serving.md``.
 """
 
 from __future__ import annotations

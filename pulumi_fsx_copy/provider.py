@@ -30,9 +30,10 @@ from .diffing import diff_properties, replacement_warnings
 from .errors import AccessDeniedError, BackupCopyError, CopyTimeoutError, CredentialsError, InvalidInputError
 from .facts import IN_PROGRESS
 from .gateway import AwsGateway
+from .identity import recognised_by_tag
 from .keys import known_unusable, require_usable_key
 from .outputs import awaited, claimed, not_ready, outputs, recorded_identity
-from .ownership import LeasePolicy, recognised_by_tag
+from .ownership import LeasePolicy
 from .progress import ProgressReporter
 from .schema import HIDDEN_KEYS, PROVIDER_KEY
 from .serving import can_record_init_failure, diagnostic, record_init_failure

@@ -1,8 +1,8 @@
 """pytest fixtures for tests against the FSx CopyBackup emulator, and for stacks run by the real CLI on it.
 
-pytest loads it through :mod:`pulumi_fsx_copy.pytest_plugin` (a ``pytest11`` entry point) when the testing kit is
-installed. Importing it costs nothing: the emulator (moto,
-from ``pulumi-fsx-copy[testing]``) and the Automation API are imported by the fixtures that use them.
+Registered by :mod:`pulumi_fsx_copy.pytest_plugin` when the testing kit is installed. Importing it costs nothing:
+the emulator (moto, from ``pulumi-fsx-copy[testing]``) and the Automation API are imported by the fixtures that
+use them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """pytest's entry point (``pytest11``) into pulumi-fsx-copy: the testing kit's fixtures, for those who installed it.
 
-``pip install pulumi-fsx-copy`` alone adds nothing to a pytest run: no fixture, no import of the emulator or
-moto. With ``pulumi-fsx-copy[testing]`` (moto importable), the fixtures of
-:mod:`pulumi_fsx_copy.pytest_fixtures` are registered; they import the emulator only when a test uses them.
+Without ``pulumi-fsx-copy[testing]`` it adds nothing to a pytest run (no fixture, no import of moto); with it, it
+registers :mod:`pulumi_fsx_copy.pytest_fixtures`, whose fixtures import the emulator only when a test uses them.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """AWS Region -> partition, from botocore's own endpoint and partition data (no network).
 
-A Region in the ``partitions.json`` botocore ships is decided from that file alone, read directly: importing
-``botocore.loaders`` pulls in urllib3, dateutil and botocore's utilities (about 60 ms), which the first Check
-of every preview and ``up`` would wait for. Any other name (a typo, or a Region known only to botocore's
-loader: its ``endpoints.json``, ``AWS_DATA_PATH``, ``~/.aws/models``) is looked up through the loader.
+A Region in botocore's ``partitions.json`` is decided from that file alone (importing ``botocore.loaders`` would
+cost the first Check of every preview about 60 ms); any other name (a typo, a Region only the loader knows:
+``endpoints.json``, ``AWS_DATA_PATH``, ``~/.aws/models``) is looked up through the loader.
 """
 
 from __future__ import annotations

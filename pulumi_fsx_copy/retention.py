@@ -1,14 +1,10 @@
 """RetainedBackupCopies: the DR Region holds copies of a file system's newest backups, and decides itself when one
-of them may go. The design and the engine facts it rests on are in the README's "Retention" section.
+of them may go.
 
-One :class:`~pulumi_fsx_copy.BackupCopy` child per held copy. The program declares its children from facts it
-learns when it runs, at preview too: the primary Region's backups (what is new) and the DR Region's copies
-(what is held, each named by its provider resource tag). A copy leaves the program, and so the engine deletes
-it, only when ``keep`` newer copies of the file system made by this component are AVAILABLE in the DR Region
-(or are made in this run: the engine deletes only in ``performPostSteps``, after every create has ended and
-only when the program and every step succeeded; each child waits until its copy is AVAILABLE). Nothing about
-the primary retires a copy. A wanted backup with no AVAILABLE copy in the DR Region gets a child of a new
-name, so a copy deleted out of band is made again in the same run; the next run names it from its tag.
+One :class:`~pulumi_fsx_copy.BackupCopy` child per held copy, declared (at preview too) from the primary's
+newest backups and the DR Region's copies (:func:`plan_children`). A copy leaves the program only when ``keep``
+newer copies of this component are AVAILABLE in the DR Region or made in this run; nothing about the primary
+retires a copy. The guarantees: the README's "Retention"; the engine facts they rest on: ``docs/dev/retention.md``.
 """
 
 from __future__ import annotations
@@ -28,6 +24,7 @@ from .awsconfig import AwsSettings
 from .errors import InvalidInputError, RetentionIncompleteError, SourceBackupNotFoundError, StaleBackupsError
 from .facts import Lifecycle, tag_character_allowed
 from .fanout import Destination, _destinations, _merged_tags
+from .identity import RESOURCE_TAG, RETAINED_TYPE
 from .lookup import (
     MAX_COUNT,
     PrimaryBackups,
@@ -37,7 +34,6 @@ from .lookup import (
     primary_backups,
     resolve_region,
 )
-from .ownership import RESOURCE_TAG, RETAINED_TYPE
 from .resource import _TYPE, BackupCopy
 from .tags import short_repr
 

@@ -1,8 +1,8 @@
 """The BackupCopy resource's schema: its inputs, its outputs, and what the provider keeps in the state.
 
 The one source of truth for names, types, defaults, documentation and what a change does: validation,
-diffing and the provider read it at import; the resource class's typed parts (``BackupCopyArgs``, the keyword
-constructor, the output attributes) and the README's inputs and outputs tables are generated from it by
+diffing and the provider read it at import; ``resource_generated.py`` (``BackupCopyArgs``, the keyword constructor,
+the output attributes) and the README's inputs and outputs tables are generated from it by
 ``tools/schema_codegen.py``, and ``tests/unit/test_schema_codegen.py`` fails when they are stale.
 """
 

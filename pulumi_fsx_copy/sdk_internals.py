@@ -1,42 +1,8 @@
 """Everything the provider relies on that the Pulumi SDK and grpc do not promise, in one place.
 
 Each reliance is checked before use and has a fallback, so an SDK or grpc that changes degrades a feature
-and says so, never breaks a copy. ``tests/concurrency``, ``tests/progress`` and ``tests/program`` fail when an
-upgrade stops one of them from applying; ``setup.py`` allows only the ``pulumi`` versions CI has run.
-
-=========================================================  =================  ==========================================
-Reliance                                                   Used by            When it no longer holds
-=========================================================  =================  ==========================================
-``__main__`` is ``pulumi.dynamic.__main__`` in the          serving, progress  treated as "not the provider process":
-dynamic provider process                                                      no wider pool, progress on stderr
-The SDK's ``main()`` holds its ``grpc.Server`` in a local   serving            4 workers, the first Ctrl-C waits for the
-of the main thread's frames; grpc's ``_Server._state``                        copies, errors show tracebacks (one line
-(``thread_pool``, ``lock``, ``generic_handlers``);                            on stderr says so)
-``ThreadPoolExecutor._max_workers`` / ``_threads`` /
-``_thread_name_prefix``
-The SDK's servicer answers an exception of a resource call  serving            a BackupCopyError reaches the engine as
-with ``context.abort(code, text)`` inside its ``except``                      the SDK shows it: its traceback, the
-block (3.272), or lets it through (3.253); its handlers                        message last (3.272), or the message
-are ``grpc.unary_unary`` ones                                                 alone, no class (3.253)
-The SDK's servicer methods hold the engine's request in a   progress           progress without a URN: on stderr, not in
-local named ``request`` (its ``urn``)                                         the resource's row
-The SDK's servicer methods hold the call's gRPC context in  serving            a create that fails after its copy exists
-a local named ``context``, answer a failed call with                          leaves the copy unrecorded (released, for
-``context.abort(StatusCode.UNKNOWN, ...)``; grpc's abort                      the next create to adopt), as before
-keeps trailing metadata set before it                                         ``ErrorResourceInitFailed`` existed
-``pulumi.Output(resources, future, is_known, is_secret)``   resource           none: ``tests/program`` fails at once
-``pulumi.runtime.settings.SETTINGS.monitor`` is one object  stack_key          none: ``tests/program`` fails at once
-per run (the run's resource monitor)
-``pulumi._types.is_input_type`` / ``input_type_to_dict``    aws_options        a component's aws Provider given input
-                                                                              types (``ProviderAssumeRoleArgs``) is
-                                                                              refused, naming the setting
-pulumi-aws's ``Provider._internal_init(self, resource_name, aws_options        the Provider's settings are not recorded:
-opts, **settings)`` receives the settings as keywords                         a BackupCopy given it is refused, naming
-                                                                              the Provider (``tests/program``)
-A resource's ``_providers`` maps a package to the provider  aws_options        a component's aws Provider no longer
-its children inherit (``providers={"aws": ...}``)                             reaches its children's copies:
-                                                                              ``tests/program`` fails at once
-=========================================================  =================  ==========================================
+and says so, never breaks a copy; ``tests/concurrency``, ``tests/progress`` and ``tests/program`` fail when an
+upgrade stops one from applying. The table of reliances, their users and fallbacks: ``docs/dev/serving.md``.
 """
 
 from __future__ import annotations

@@ -1,72 +1,12 @@
-"""Serve the engine from the SDK's provider process: no call waits behind a long copy, and Cancel is heard.
+"""Serve the engine from the SDK's provider process: no call waits behind a long copy, Cancel is heard.
 
-The engine runs this provider in ``python -m pulumi.dynamic`` (``pulumi/dynamic/__main__.py``). Its
-``main()`` serves the engine with ``grpc.server(futures.ThreadPoolExecutor(max_workers=4))``: gRPC's
-synchronous server runs each call on a worker of that pool until the call returns, so four Creates
-waiting on copies (hours in AWS) leave every other call -- a Check, a Diff, a refresh's Read, a tag
-Update, a fifth copy, the engine's Cancel -- queued behind them. Its servicer also answers Cancel with
-nothing, so nothing in the process learns that the user pressed Ctrl-C.
-
-:func:`install` (called by :meth:`BackupCopyProvider.configure`, which the SDK runs on one of that
-pool's workers when the first resource call arrives) fixes both from inside the process:
-
-* **workers**: it finds the gRPC server whose worker pool runs the current thread (among the
-  ``grpc.Server`` objects in the locals of the main thread's frames: ``main()`` holds the SDK's while
-  it serves) and raises that pool's ``_max_workers`` to :data:`MAX_WORKERS`. A
-  ``ThreadPoolExecutor`` starts a thread per submitted call only while none is idle, up to
-  ``_max_workers``, so threads appear only as the engine's concurrency needs them; the engine bounds
-  that (``pulumi up --parallel``, default 4 x CPUs) far below :data:`MAX_WORKERS`.
-* **Cancel**: it puts a generic RPC handler for ``ResourceProvider/Cancel`` first in that server's
-  handlers. It sets :data:`~pulumi_fsx_copy.waiting.ENGINE_CANCEL` (every wait of the provider ends
-  with :class:`~pulumi_fsx_copy.waiting.WaitCancelled`), then calls the SDK's own Cancel handler, so
-  whatever a later SDK does on Cancel still happens.
-
-* **the engine going away**: the engine starts each plugin in a process group of its own, and a killed
-  ``pulumi up`` (SIGKILL, a CI job cancelled) leaves the provider running, waiting on its copies for hours
-  and then claiming them (``pulumi-fsx-copy:recorded=true``), so the next ``up`` could not adopt them and
-  would make a second copy. :func:`install` watches the engine's address (the plugin's last argument,
-  ``host:port`` or ``[v6addr]:port``; a name is tried on each address it resolves to): once it refuses
-  connections :data:`ENGINE_GONE_CHECKS` checks in a row, every wait ends as on Cancel (copies go on in
-  AWS, unclaimed) and the process exits.
-
-  **Only a refused connection means gone.** A port nobody listens on refuses at once (the kernel answers
-  the SYN with a reset): that is what a dead engine leaves. Every other outcome counts as alive and breaks
-  the run of refusals: a connect that times out is what a live but stopped engine gives (SIGSTOP,
-  ``docker pause``, a debugger; its kernel completes handshakes only while its accept backlog has room,
-  then drops SYNs) and what a loaded machine gives; a name that does not resolve is a resolver's problem;
-  "address not available" (``EADDRNOTAVAIL``: no local port or address to connect from) and "host/network
-  unreachable" are this side's or the network's state, not the engine's -- on loopback a dead engine is
-  refused, never unreachable. A dead engine's port refuses on every check, so a doubtful check counted
-  as alive only delays the exit by a check; counted as gone, it would kill the provider of a live engine,
-  abandoning every wait and the engine's calls.
-  Each check closes its connection at once (a FIN: a gRPC server that accepts it reads EOF and drops it
-  quietly). A stopped engine cannot accept them, so they queue in its backlog, one per check, up to the
-  kernel's cap (``somaxconn``); the checks after that time out, which counts as alive, and the engine
-  drops the queued ones when it resumes.
-
-* **one diagnostic per failure**: the SDK answers any exception of a provider call with
-  ``context.abort(UNKNOWN, traceback.format_exc())``, and the engine shows that traceback, frames of our
-  modules first, the message last (a resource's row shows only its first line, ``Traceback (most recent
-  call last):``). :func:`install` puts a generic RPC handler before the SDK's that runs the SDK's own
-  handler of each resource call with a context whose ``abort`` replaces a :class:`BackupCopyError`'s
-  traceback by :func:`diagnostic`: the error's class and its message, what happened and what to do (an
-  SDK that lets the error through gets the same). Any other exception is a bug: it stays as the SDK shows it.
-* **a copy recorded from the moment it exists**: a Create (or an Update or Read) that fails after its copy
-  exists hands the copy to the engine as a resource that failed to initialise: the provider protocol's
-  ``ErrorResourceInitFailed`` detail (its ID, outputs and reasons) on the call's error status, which the
-  engine records with init errors and follows with an Update at the next ``up``. The SDK's servicer
-  cannot send it: :func:`record_init_failure` puts it in the trailing metadata of the call this thread
-  serves (found on the stack, so the first call of a process is served too; the diagnosing handler's
-  wrapped context is passed over for the call's own, further up), with the status code the SDK and the
-  diagnosing handler then answer with (UNKNOWN): grpc-go keeps a status's details only when the codes
-  agree. Its reasons are :func:`diagnostic`'s text, which the engine shows for a resource that failed to
-  initialise.
-
-What it relies on beyond public APIs (the SDK's gRPC server, its worker pool and handlers) is in
-:mod:`pulumi_fsx_copy.sdk_internals`, each reliance checked: when one is missing, :func:`install` changes
-nothing it cannot finish, writes one line on stderr (the engine shows a dynamic provider's stderr) and the
-provider keeps working at the SDK's concurrency. ``tests/concurrency`` fails if an upgrade of the SDK or
-grpc stops either from applying.
+:func:`install` (once per process, from the provider's ``configure``) widens the SDK's 4-worker gRPC pool to
+:data:`MAX_WORKERS`, hears Cancel (:data:`~pulumi_fsx_copy.waiting.ENGINE_CANCEL` ends every wait), shows a
+BackupCopyError as :func:`diagnostic` instead of a traceback, and watches the engine: refused
+:data:`ENGINE_GONE_CHECKS` times in a row (only a refusal means gone), every wait ends, the
+:func:`when_engine_gone` hooks run and the process exits. :func:`record_init_failure` hands a failed call's copy
+to the engine (``ErrorResourceInitFailed``). What cannot apply (:mod:`.sdk_internals`) is said once on stderr and
+the provider serves as the SDK does. How and why: ``docs/dev/serving.md``.
 """
 
 from __future__ import annotations
@@ -89,7 +29,6 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
 from .errors import BackupCopyError
-from .ownership import HELD_LEASES
 from .progress import engine_address_from_argv
 from .sdk_internals import (
     SDK_FAILED_CALL_CODE,
@@ -114,6 +53,7 @@ __all__ = [
     "install",
     "record_init_failure",
     "watch_engine",
+    "when_engine_gone",
 ]
 
 MAX_WORKERS: Final = 256
@@ -131,8 +71,6 @@ ENGINE_CONNECT_SECONDS: Final = 5.0
 refused SYN for about two seconds before it reports the refusal. A timeout counts as alive."""
 ENGINE_GONE_CHECKS: Final = 2
 """Checks in a row (:data:`ENGINE_CHECK_SECONDS` apart) refused on every address after which the engine is gone."""
-LEASE_RELEASE_SECONDS: Final = 20.0
-"""Once the engine is gone, how long the watcher lets cancelled Creates release their leases before exiting."""
 _PREFIX: Final = "pulumi_fsx_copy"
 STATUS_DETAILS_KEY: Final = "grpc-status-details-bin"
 
@@ -155,6 +93,14 @@ class Serving:
 
 _LOCK = threading.Lock()
 _INSTALLED: Serving | None = None
+_ENGINE_GONE_HOOKS: list[Callable[[], object]] = []
+
+
+def when_engine_gone(hook: Callable[[], object]) -> None:
+    """Have ``hook`` run once the engine is gone, on the watcher's thread: after every wait was told to end, before
+    the process exits. A hook bounds its own time; one that raises is reported and the others still run."""
+    with _LOCK:
+        _ENGINE_GONE_HOOKS.append(hook)
 
 
 def install(signal: CancelSignal = ENGINE_CANCEL) -> Serving:
@@ -179,8 +125,8 @@ def install(signal: CancelSignal = ENGINE_CANCEL) -> Serving:
 def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int], object] = os._exit) -> None:
     """Return when the engine at ``address`` is gone, after ending every wait and (by default) the process.
 
-    Gone means: refused on every address :data:`ENGINE_GONE_CHECKS` checks in a row (see the module's
-    docstring for why nothing else counts). An address that cannot be parsed is not watched.
+    Gone means: refused on every address :data:`ENGINE_GONE_CHECKS` checks in a row (why nothing else counts:
+    ``docs/dev/serving.md``). An address that cannot be parsed is not watched.
     """
     try:
         host, port = engine_host_port(address)
@@ -197,9 +143,13 @@ def watch_engine(address: str, signal: CancelSignal, exit_process: Callable[[int
         f"the Pulumi engine at {address} is gone (was `pulumi up` killed?): ending every wait, "
         "the copies go on in AWS unclaimed and the next `pulumi up` adopts them; exiting."
     )
-    # Each cancelled Create releases its copy's lease (``free``) so that the next `pulumi up` adopts it at once
-    # rather than wait for the lease to go stale: let them, within bounds, before the process ends.
-    HELD_LEASES.wait_released(LEASE_RELEASE_SECONDS)
+    with _LOCK:
+        hooks = tuple(_ENGINE_GONE_HOOKS)
+    for hook in hooks:  # e.g. ownership's: cancelled Creates release their leases, so the next `up` adopts at once
+        try:
+            hook()
+        except Exception as error:  # the process exits all the same
+            _say(f"while exiting: {type(error).__name__}: {error}")
     time.sleep(ENGINE_CHECK_SECONDS)  # the cancelled calls answer (to nobody) and the waits end
     exit_process(0)
 

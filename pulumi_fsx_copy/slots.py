@@ -1,14 +1,10 @@
 """Waiting for a free copy slot: FSx allows only a few copies in progress per destination Region (5 by default).
 
-When CopyBackup answers ``ServiceLimitExceeded``, blind exponential backoff either hammers AWS or
-sleeps long past the moment a slot frees. :class:`CopySlots` instead lists the copies in progress in
-the destination Region (one DescribeBackups, shared by every thread of the provider waiting on that
-Region: at most one per poll interval, whatever the number of waiters), follows each with a
-:class:`~pulumi_fsx_copy.waiting.ProgressTracker` across listings, and
-retries when the first of them is predicted to end. A copy this process sees end (its own create saw
-it AVAILABLE, FAILED or DELETED) wakes the waiters of its Region at once, and so does the engine's
-Cancel (the wait then raises :class:`~pulumi_fsx_copy.waiting.WaitCancelled`). A "region" here is a
-destination Region as one set of AWS settings sees it (``AwsGateway.scope``): two accounts' are two.
+On ``ServiceLimitExceeded``, :class:`CopySlots` lists the copies in progress of the destination Region (one
+DescribeBackups per poll interval, shared by every waiter of that Region and AWS settings), predicts when the first
+ends (:class:`~pulumi_fsx_copy.waiting.ProgressTracker`) and retries then, rather than back off blindly. A copy
+this process sees end, and the engine's Cancel (:class:`~pulumi_fsx_copy.waiting.WaitCancelled`), wake the
+Region's waiters at once.
 """
 
 from __future__ import annotations

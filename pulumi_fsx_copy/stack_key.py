@@ -1,11 +1,9 @@
 """The stack's key: a random value made once per stack and kept in its state, part of every copy's identity.
 
-Names cannot tell two stacks apart (two self-managed backends share the organization ``organization``); a
-value only the stack's state holds can. :class:`StackKey` is one small resource per stack, created by the first
-:class:`~pulumi_fsx_copy.BackupCopy` of a run; its Create draws the value, nothing ever changes it, and it
-calls no AWS. A copy of the state (``pulumi stack export`` / ``import``) carries it: the same owner, by design.
-Each run (an Automation API program in a process shared with others included) finds its own through the
-run's resource monitor, never through a module-level value.
+Names cannot tell two stacks apart (two self-managed backends share the organization ``organization``); a value
+only the stack's state holds can. :class:`StackKey` is one small resource per stack (made by the first BackupCopy
+or RestoreDrill of a run, never changed, no AWS call); each run finds its own through the run's resource monitor.
+:func:`declared_identity`: the identity a BackupCopy or RestoreDrill declares.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ import pulumi.dynamic
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 from pulumi.runtime import settings
 
-from .ownership import resource_identity
+from .identity import resource_identity
 from .sdk_internals import without_dependencies
 
 STACK_KEY_NAME = "pulumi-fsx-copy-stack-key"
@@ -69,7 +67,7 @@ def stack_key() -> pulumi.Output[str | None]:
 
 
 def declared_identity(type_: str, resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
-    """Who the resource of ``type_`` named ``resource_name`` belongs to (``ownership.resource_identity``): the stack's
+    """Who the resource of ``type_`` named ``resource_name`` belongs to (``identity.resource_identity``): the stack's
     key (no other stack, same-named ones on other backends included, has it), the organization, project, stack,
     the parent's URN (which holds the whole parent type chain; the engine keeps URNs unique), the type and name,
     as a JSON list, so no two resources spell the same. Unknown in a new stack's preview (the key is made by the

@@ -12,8 +12,8 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy.awsconfig import AwsSettings
 from pulumi_fsx_copy.facts import MAX_TAGS
+from pulumi_fsx_copy.identity import OWNERSHIP_TAG_KEYS, PROVIDER_TAG_PREFIX
 from pulumi_fsx_copy.kms import parse_key_reference
-from pulumi_fsx_copy.ownership import OWNERSHIP_TAG_KEYS, PROVIDER_TAG_PREFIX
 from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
 from pulumi_fsx_copy.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
 from pulumi_fsx_copy.tags import default_tag_digests, short_repr, tag_problems, value_kind

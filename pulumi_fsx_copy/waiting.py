@@ -1,11 +1,10 @@
-"""When to look again: the polling policy for a copy in progress, backoff for retried calls, and the
+"""When to look again: the polling policy for a copy in progress, backoff for retried calls, deadlines, and the
 engine's Cancel, which ends every wait.
 
-The policy and the backoff are pure functions of what has been seen, so they can be measured on a
-simulated clock (see ``bench/``). All durations scale with ``PULUMI_FSX_COPY_TIME_SCALE`` (default 1),
-which lets the demo and tests run against the emulator's seconds-long copies without waiting minutes.
-Every wait sleeps on a :class:`CancelSignal` (:data:`ENGINE_CANCEL` in the provider process, set by
-:mod:`pulumi_fsx_copy.serving` when the engine sends Cancel) and raises :class:`WaitCancelled` once it is set.
+The policy and the backoff are pure functions of what has been seen (measured on a simulated clock in ``bench/``);
+every duration scales with ``PULUMI_FSX_COPY_TIME_SCALE`` (default 1: the demo and tests use less). Every wait
+sleeps on a :class:`CancelSignal` (:data:`ENGINE_CANCEL`, set by ``serving`` on Cancel) and raises
+:class:`WaitCancelled` once it is set.
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
 """An Amazon FSx backup emulator on top of moto, for tests: in-process or as a server.
 
-Drive it with an :class:`Emulator`: :class:`InProcessEmulator` inside ``moto.mock_aws()``, or
-:class:`RemoteEmulator` against ``python -m pulumi_fsx_copy.testing.server`` (which
-:class:`EmulatorServer` starts).  Importing this package changes nothing in moto: the emulator is
-installed by :func:`install`, which :class:`InProcessEmulator`, the server and the pytest fixtures call;
-the :class:`Installation` it returns undoes it (the fixtures and :class:`InProcessEmulator` do so when
-they end).
+Drive it with an :class:`Emulator`: :class:`InProcessEmulator` inside ``moto.mock_aws()``, or :class:`RemoteEmulator`
+against ``python -m pulumi_fsx_copy.testing.server`` (:class:`EmulatorServer`). Importing this package changes
+nothing in moto: :func:`install` does, and the :class:`Installation` it returns undoes it.
 """
 
 import os
@@ -14,9 +11,9 @@ from typing import Final
 from .backups import managed_key_arn
 from .control import Emulator, InProcessEmulator
 from .exceptions import EmulatorError
-from .models import Settings
 from .patch import Installation, install, installed
 from .remote import EmulatorServer, RemoteEmulator
+from .settings import Settings
 
 FAKE_AWS_ENV: Final = {
     "AWS_ACCESS_KEY_ID": "testing",

@@ -1,13 +1,9 @@
-"""Requests checked against botocore's FSx service model, as AWS checks them before acting.
+"""Requests checked against botocore's FSx (and KMS) service model, as AWS checks them before acting.
 
-botocore checks a request client-side (required members, types, ``min``) unless told not to, and checks
-nothing of its ``max`` or ``pattern``; any other client sends whatever it likes.  AWS first reads the
-JSON body -- a member of the wrong JSON type (a string where the model has a boolean, a number or a
-list, ...) or a body that is not a JSON object is a ``SerializationException`` -- then validates it: a
-missing required member, a list or string over its ``max``, a string off its ``pattern`` or enum is a
-``ValidationException``; both before the operation runs, both HTTP 400.  :func:`validate` does the same
-for any FSx (or KMS) operation, from the model's own shapes.  Messages name the member and the constraint, never
-the value (a tag value could be a secret).
+:func:`validate`: a member of the wrong JSON type or a body that is not a JSON object is a
+``SerializationException``; a missing required member, or a value over its ``max`` or off its pattern or enum, a
+``ValidationException``; both HTTP 400, before the operation. Messages name the member and the constraint, never
+the value (a tag value could be a secret). Details: ``docs/dev/emulator.md``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """The controls tests drive the emulator with, each declared once: :class:`Emulator`.
 
-A control is written once, where it acts: the service model's settings (:data:`~.models.MODEL`), the
-seeds and lifecycles it holds (:data:`~.seeds.SEEDS`), the faults (:data:`~.faults.FAULTS`), the call
-counters (:data:`~.counters.COUNTERS`); that method's signature and docstring are the control's.  :class:`Emulator`
-names each in one line; calling it binds the arguments to that signature and hands them to
-:meth:`Emulator._invoke`: :class:`InProcessEmulator` calls the method in this process,
-:class:`~.remote.RemoteEmulator` posts them to a server, which calls it from :data:`CONTROLS`.
+A control is the method where it acts (the model's settings, :data:`~.seeds.SEEDS`, :data:`~.faults.FAULTS`,
+:data:`~.counters.COUNTERS`): its signature and docstring are the control's. :class:`Emulator` names each in one
+line and hands the bound arguments to :meth:`Emulator._invoke`: in this process (:class:`InProcessEmulator`) or
+posted to a server (:class:`~.remote.RemoteEmulator`, served from :data:`CONTROLS`).
 """
 
 from __future__ import annotations

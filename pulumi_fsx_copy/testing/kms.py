@@ -1,21 +1,9 @@
-"""The KMS bits the emulator adds to moto's KMS: the FSx-managed key as AWS has it, and key Regions.
+"""The KMS bits the emulator adds to moto's KMS: the FSx-managed key as AWS has it, key Regions, key and alias rules.
 
-* ``alias/aws/fsx`` resolves to the FSx-managed key of the account and Region in every KMS operation,
-  creating it if FSx has not used it yet (AWS creates an AWS managed key on first use of its alias).
-* An AWS managed key cannot be changed by the account (disabled, enabled, scheduled for deletion, tagged,
-  described anew, given a policy or a rotation): its key policy grants the account only ``kms:Describe*``,
-  ``kms:Get*``, ``kms:List*`` and ``kms:RevokeGrant``, so AWS answers ``AccessDeniedException``.
-* Key states as KMS has them: EnableKey, DisableKey and ScheduleKeyDeletion of a key pending deletion, and
-  CancelKeyDeletion of one that is not, are ``KMSInvalidStateException``; a ``PendingWindowInDays``
-  outside 7-30 is ``ValidationException``.
-* A key or alias ARN names a key of its own Region and account: from another one the key is not found
-  (``NotFoundException``); an ARN that is not a KMS key or alias ARN is ``InvalidArnException``.
-* Aliases follow the KMS model's rules (CreateAlias, UpdateAlias, DeleteAlias, ListAliases): names, the
-  reserved ``alias/aws/`` prefix, which keys an alias may point at, and ListAliases as AWS answers it
-  (predefined AWS aliases without a key, dates, short pages with ``NextMarker``).
-
-:data:`KMS_BACKEND_METHODS` and :data:`KMS_RESPONSE_METHODS` are set on moto's ``KmsBackend`` and
-``KmsResponse`` by :func:`~.patch.install` (and taken away again when it is undone).
+``alias/aws/fsx`` resolves to the account's FSx-managed key (made on first use), which the account cannot change;
+key states, key and alias ARNs of their own Region and account, and aliases follow KMS's model. Each behaviour and
+its test: ``docs/emulator.md``. :data:`KMS_BACKEND_METHODS` and :data:`KMS_RESPONSE_METHODS` are set on moto's
+``KmsBackend`` and ``KmsResponse`` by :func:`~.patch.install`.
 """
 
 from __future__ import annotations

@@ -1,19 +1,9 @@
 """The model of the emulated Amazon FSx backup service: backups, copies, tokens, limits; FSx's behaviour only.
 
-No HTTP here (that is :mod:`pulumi_fsx_copy.testing.responses`).  Backups live in moto's own
-``FSxBackend.backups`` (one backend per account and Region), so moto's reset -- entering a new
-``mock_aws()`` or ``POST /moto-api/reset`` -- forgets them.  What the emulator adds per backend
-(idempotency tokens, volumes, the high-water mark of copies in progress) is kept on the backend
-instance too, for the same reason.  Settings are process-wide and :meth:`FsxCopyModel.reset` restores
-them.  Injected faults (:mod:`.faults`) and call counters (:mod:`.counters`) are not the service's and
-live apart; the model only asks :data:`~.faults.FAULTS` whether a new copy or restore is due to fail.
-
-Backups progress lazily: a backup records when it started and how long it takes; its ``Lifecycle``
-and ``ProgressPercent`` are computed from the clock whenever it is described.  One re-entrant lock
-guards all of the model's state, because moto's server answers each request on its own thread.
-
-What the emulator reproduces, and the choices it makes where AWS's documentation is silent (each
-switchable through :class:`Settings`), are listed in ``docs/emulator.md``.
+State lives on moto's own backends (so moto's reset forgets it), settings process-wide (:meth:`FsxCopyModel.reset`);
+backups progress lazily, computed from the clock when described, under one re-entrant lock. No HTTP
+(:mod:`.responses`), no faults or counters (:mod:`.faults`, :mod:`.counters`). What it reproduces:
+``docs/emulator.md``; design notes: ``docs/dev/emulator.md``.
 """
 
 from __future__ import annotations
@@ -24,17 +14,15 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from typing import Any, Final
 
 from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
 
 from ..regions import partition_of
 from .backups import (
-    COPY_LIMIT,
     FILE_SYSTEM_MEMBERS,
     IN_PROGRESS,
-    OPT_IN_REGIONS,
     PAGE_LIMIT,
     TAG_LIMIT,
     VOLUME_BACKUP_TYPE,
@@ -59,44 +47,7 @@ from .backups import (
 from .exceptions import EmulatorError, FsxError
 from .faults import FAULTS
 from .restores import Restores
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The emulator's switches (``docs/emulator.md`` gives the evidence for each default).
-
-    Timings are seconds; the defaults make clients meet AWS's worst documented case quickly.
-    """
-
-    copy_seconds: float = 1.0
-    """How long a copy stays COPYING."""
-    create_backup_seconds: float = 0.3
-    """How long CreateBackup's backup stays CREATING (a Lustre one: PENDING, CREATING, TRANSFERRING)."""
-    source_release_seconds: float = 0.3
-    """After a copy became AVAILABLE, how long its source still refuses DeleteBackup (BackupBeingCopied)."""
-    page_size: int = 1
-    """The most items one DescribeBackups, ListTagsForResource or KMS ListAliases page holds (short pages)."""
-    reuse_token_after_delete: bool = True
-    """A CopyBackup token reused after its copy was deleted returns that copy, DELETED (False: a new copy)."""
-    delete_while_copying: bool = False
-    """DeleteBackup of a backup not finished yet (PENDING, CREATING, TRANSFERRING, COPYING) goes through
-    (False: BackupInProgress)."""
-    opt_in_regions: tuple[str, ...] = OPT_IN_REGIONS
-    """Regions where cross-Region copies (from or to) are refused with InvalidRegion."""
-    multi_az_unsupported_regions: tuple[str, ...] = ()
-    """Destination Regions that refuse copies of Windows Multi-AZ backups (IncompatibleRegionForMultiAZ)."""
-    backup_while_transferring: bool = False
-    """CreateBackup of a Lustre file system whose last backup is still TRANSFERRING goes through (False:
-    BackupInProgress, as while PENDING or CREATING)."""
-    restore_seconds: float = 0.5
-    """How long a restore (CreateFileSystemFromBackup, CreateVolumeFromBackup) stays CREATING."""
-    delete_seconds: float = 0.3
-    """How long a deleted file system or volume stays DELETING before it is gone."""
-    delete_while_creating: bool = False
-    """DeleteFileSystem/DeleteVolume of a restore still CREATING goes through (False: BadRequest)."""
-    copy_limit: int = COPY_LIMIT
-    """Copies in progress into one Region (per account) before CopyBackup answers ServiceLimitExceeded. FSx's
-    limit is COPY_LIMIT; a benchmark that measures calls without slot waits raises it."""
+from .settings import Settings
 
 
 class FsxCopyModel(Restores):

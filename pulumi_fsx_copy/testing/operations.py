@@ -1,11 +1,8 @@
 """The FSx and KMS operations the emulator serves, declared once, and its answer to any other one.
 
-An operation it does not serve is refused before anything happens, with what AWS's JSON protocol answers
-an operation a service does not know: ``UnknownOperationException``, HTTP 400 -- a client error botocore
-does not retry and the provider's error table leaves to its generic class -- whose message names the
-operation and says it is not emulated (moto alone would raise ``NotImplementedError``, which the emulator
-answered as a retryable ``InternalServerError``, 500: an outage, not "not emulated").  Serving one more
-operation is one more name here (and its handler).
+Any other operation is refused before anything happens as AWS's JSON protocol refuses one a service does not
+know: ``UnknownOperationException``, HTTP 400 (not retried), naming it as not emulated. Serving one more
+operation is one more name here (and its handler). Why not moto's answer: ``docs/dev/emulator.md``.
 """
 
 from __future__ import annotations

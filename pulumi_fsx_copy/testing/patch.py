@@ -1,12 +1,8 @@
 """Installing the emulator into moto, and undoing it.
 
-:func:`install` sets the emulator's methods on four moto classes -- ``FSxBackend`` and ``FSxResponse``
-(the FSx backup operations) and ``KmsBackend`` and ``KmsResponse`` (the FSx-managed key, key Regions, aliases) --
-and returns an :class:`Installation`.  Installations nest: the first one records what each class held
-under every name it sets, the last one to be undone puts exactly that back (the same function objects;
-a name the class did not define is removed again), so after the last ``uninstall`` moto is as it was
-before the first ``install``.  :class:`~.control.InProcessEmulator` and the pytest fixtures undo theirs
-when they end; the server installs for the life of its process.
+:func:`install` sets the emulator's methods on moto's ``FSxBackend``, ``FSxResponse``, ``KmsBackend`` and
+``KmsResponse`` and returns an :class:`Installation`. Installations nest; after the last ``uninstall`` moto is
+exactly as it was before the first ``install`` (``docs/dev/emulator.md``).
 """
 
 from __future__ import annotations

@@ -1,16 +1,9 @@
-"""The HTTP/JSON layer the emulator adds to moto's ``FSxResponse``.
+"""The HTTP/JSON layer the emulator adds to moto's ``FSxResponse`` (:data:`RESPONSE_METHODS`, set by ``install``).
 
-moto dispatches an FSx action to the ``FSxResponse`` method of the same name (``CopyBackup`` ->
-``copy_backup``); :data:`RESPONSE_METHODS` are set on that class by
-:func:`pulumi_fsx_copy.testing.install`.  ``call_action`` wraps every FSx action: it counts the
-call, fails it when a fault was injected, refuses requests the service model forbids
-(:func:`~.checks.validate`), and turns :class:`~.exceptions.FsxError` into an AWS JSON 1.1 error
-(``__type``, ``Message`` and the error shape's members, with the documented HTTP status) so botocore
-raises a ``ClientError`` whose ``response`` carries ``Error.Code`` and e.g. ``Limit``.  (moto's own
-``ServiceException`` serializer answers every shape without an ``httpStatusCode`` with 400, where
-AWS answers FSx's ``fault`` shapes such as ``InternalServerError`` with 500; and injected faults and
-validation happen before moto dispatches, so this layer serializes errors itself.)  Only
-``FSxResponse`` changes, and only when :func:`~pulumi_fsx_copy.testing.install` is called.
+``call_action`` wraps every FSx action: it counts the call, fails it when a fault is due, refuses a request off
+botocore's model (:func:`~.checks.validate`) and answers :class:`~.exceptions.FsxError` as AWS's JSON 1.1 errors do
+(``__type``, ``Message``, the shape's members, the documented HTTP status). Why not moto's serializer:
+``docs/dev/emulator.md``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
-"""Restores of the emulated FSx service: file systems made from backups, ONTAP volumes made from volume
-backups, and the lifecycles DescribeFileSystems, DescribeVolumes, DeleteFileSystem and DeleteVolume show.
+"""Restores of the emulated FSx service: file systems and ONTAP volumes made from backups, and their lifecycles.
 
-:class:`Restores` is a part of :class:`~.models.FsxCopyModel` (which holds the lock, the settings and the
-pager).  A restore is CREATING for ``restore_seconds`` since it was asked for, then AVAILABLE (a volume:
-CREATED) or, when a control said so, FAILED with ``FailureDetails`` (a volume: ``LifecycleTransitionReason``).
-A deleted file system or volume is DELETING for ``delete_seconds``, then gone (FileSystemNotFound,
-VolumeNotFound).  What is kept per backend lives on moto's backend instance, so moto's reset forgets it.
+:class:`Restores`, a part of :class:`~.models.FsxCopyModel`: a restore is CREATING for ``restore_seconds``, then
+AVAILABLE (a volume: CREATED) or, when a control said so, FAILED; a deleted one is DELETING for ``delete_seconds``,
+then gone (FileSystemNotFound, VolumeNotFound). State lives on moto's backends, so moto's reset forgets it.
 """
 
 from __future__ import annotations
@@ -17,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from botocore.model import ListShape, Shape, StructureShape
 from moto.ec2.models import ec2_backends
@@ -45,9 +42,7 @@ from .backups import (
 from .checks import service_model
 from .exceptions import FsxError
 from .faults import FAULTS
-
-if TYPE_CHECKING:
-    from .models import Settings
+from .settings import Settings
 
 _STATE_ATTR: Final = "_pulumi_fsx_copy_restores"
 _SEQUENCE: Final = itertools.count(1)

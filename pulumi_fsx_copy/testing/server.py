@@ -26,10 +26,11 @@ from werkzeug.wrappers import Request, Response
 
 from .control import CONTROLS
 from .faults import NetworkFault
-from .models import MODEL, Settings
+from .models import MODEL
 from .patch import install
 from .remote import CONTROL_PREFIX
 from .responses import NETWORK_FAULT_KEY
+from .settings import Settings
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pulumi_fsx_copy import serving
+from pulumi_fsx_copy import ownership, serving
 from pulumi_fsx_copy.waiting import CancelSignal
 
 CHECK_SECONDS = 0.05
@@ -170,3 +170,24 @@ def test_an_address_that_is_not_host_port_is_not_watched(address: str, capsys: p
     serving.watch_engine(address, signal, exits.append)  # returns at once
     assert not signal.is_set() and exits == []
     assert "not watching the Pulumi engine" in capsys.readouterr().err
+
+
+def test_once_the_engine_is_gone_the_process_lets_its_held_leases_be_released_before_it_exits() -> None:
+    """A cancelled Create releases its copy's lease (``free``) so that the next ``up`` adopts the copy at once:
+    ownership's hook (``serving.when_engine_gone``) keeps the process up until no lease is held, within bounds."""
+    engine = socket.create_server(("127.0.0.1", 0))
+    port = engine.getsockname()[1]
+    engine.close()  # a port nobody listens on: a gone engine
+    lease = ownership.Lease({"BackupId": "backup-0123456789abcdef0"}, "holder", protocol=None)
+    ownership.HELD_LEASES.add(lease)
+    try:
+        watcher = _Watcher(f"127.0.0.1:{port}")
+        deadline = time.monotonic() + GONE_SECONDS
+        while not watcher.signal.is_set() and time.monotonic() < deadline:
+            time.sleep(CHECK_SECONDS)
+        assert watcher.signal.is_set(), "the watcher did not notice that the engine is gone"
+        time.sleep(WATCH_SECONDS)
+        assert watcher.exits == [] and watcher.thread.is_alive(), "the process exited while a lease was held"
+    finally:
+        ownership.HELD_LEASES.discard(lease)
+    watcher.assert_sees_gone()

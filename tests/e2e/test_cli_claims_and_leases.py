@@ -14,7 +14,7 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_fsx_copy import BackupCopy
-from pulumi_fsx_copy.ownership import OWNER_TAG
+from pulumi_fsx_copy.identity import OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.automation import emulator_stack
 from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, tags_of, urn

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from pulumi_fsx_copy.ownership import OWNER_TAG
+from pulumi_fsx_copy.identity import OWNER_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, tags_of
 

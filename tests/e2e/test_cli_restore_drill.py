@@ -1,7 +1,8 @@
 """RestoreDrill through the real CLI, on a clock the tests move (``TEST_CLOCK_ENV``, honoured against the
 emulator only): no restore before a drill is due, exactly one once it is; the restore is timed, kept for its
 window and deleted on the run after; a slow or failed restore fails the run and is still deleted; preview
-makes no AWS call and refuses bad restore settings naming the field; nothing a drill restored is left."""
+makes no AWS call and refuses bad restore settings naming the field; nothing a drill restored is left; the
+restores carry pulumi-aws's default tags, and custom_timeouts bound a drill's waits."""
 
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ from examples.drill.__main__ import main as drill_example
 from pulumi_fsx_copy import RestoreDrill
 from pulumi_fsx_copy.drill import DRILL_TAG_VALUE_PREFIX
 from pulumi_fsx_copy.drill_settings import HELD, TEST_CLOCK_ENV
-from pulumi_fsx_copy.ownership import IDENTITY_TAG
+from pulumi_fsx_copy.facts import MAX_TAGS
+from pulumi_fsx_copy.identity import IDENTITY_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
 from tests.e2e.test_cli_retention import file_system_with_backups, new_backup
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, command, descendants, fsx, urn
+from tests.support.cli import REGION, SOURCE_REGION, FsxStack, command, descendants, fsx, up_in_background, urn
 from tests.support.waits import eventually
 
 DAY = 86400.0
@@ -160,7 +162,8 @@ def test_preview_makes_no_aws_call_and_refuses_bad_restore_settings_naming_the_f
     fsx_stack: FsxStack, fsx_remote: RemoteEmulator
 ) -> None:
     backup_id = fsx_remote.seed_backup(REGION)
-    bad = {"SubnetIds": "subnet-1", "StorageType": "FAST", "Tags": [], "LustreConfiguration": {"Size": 1}}
+    own_tag = [{"Key": IDENTITY_TAG, "Value": "mine"}]
+    bad = {"SubnetIds": "subnet-1", "StorageType": "FAST", "Tags": own_tag, "LustreConfiguration": {"Size": 1}}
     fsx_remote.reset_calls()
     with pytest.raises(auto.CommandError) as refused:
         fsx_stack(drill_program(backup_id, bad, keep_for="9d"), env=at(0)).preview()
@@ -168,7 +171,7 @@ def test_preview_makes_no_aws_call_and_refuses_bad_restore_settings_naming_the_f
     for field in (
         "file_system_settings.SubnetIds",
         "file_system_settings.StorageType 'FAST'",
-        "file_system_settings.Tags",
+        f"file_system_settings.Tags has the key '{IDENTITY_TAG}', which is the drill's own",
         "file_system_settings.LustreConfiguration.Size",
         "keep_for '9d'",
     ):
@@ -225,17 +228,8 @@ def _kill_providers() -> None:
                     os.kill(pid, signal.SIGKILL)
 
 
-def _in_background(stack: auto.Stack) -> tuple[threading.Thread, list[BaseException]]:
-    failed: list[BaseException] = []
-
-    def up() -> None:
-        try:
-            stack.up()
-        except auto.CommandError as err:
-            failed.append(err)
-
-    running = threading.Thread(target=up)
-    running.start()
+def _in_background(stack: auto.Stack) -> tuple[threading.Thread, list[auto.CommandError]]:
+    running, failed = up_in_background(stack)
     eventually(lambda: "CREATING" in file_systems().values(), "the restore started", timeout=120, interval=0.05)
     return running, failed
 
@@ -309,10 +303,13 @@ def test_a_drill_of_an_ontap_volume_backup_restores_a_volume_on_the_svm_and_dele
         pulumi.export("restored_id", drill.restored_id)
         pulumi.export("restore_seconds", drill.restore_seconds)
 
-    first = outputs(fsx_stack(program, env=at(0)).up())
+    config = {"aws:defaultTags": json.dumps({"tags": {"cost-center": "dr-42"}})}
+    first = outputs(fsx_stack(program, env=at(0), config=config).up())
     [restored] = volumes()
     assert first["restored_id"] == restored and volumes()[restored] in ("CREATED", "AVAILABLE")
     assert first["restore_seconds"] >= 0.5
+    [volume] = fsx(REGION).describe_volumes(VolumeIds=[restored])["Volumes"]
+    assert {t["Key"]: t["Value"] for t in volume["Tags"]}["cost-center"] == "dr-42"  # pulumi-aws's default tags
 
     fsx_stack(program, env=at(0.1)).up()  # the 2-hour window is over: deleted
     assert volumes() == {}
@@ -394,3 +391,131 @@ def test_the_example_drills_the_newest_retained_copy_weekly_whatever_new_backups
     week = outputs(fsx_stack(drill_example, config=config, env=at(7.5)).up())
     [again] = file_systems()
     assert week["drilled_backup_id"] != newest_copy and week["restored_file_system_id"] == again
+
+
+def tags_of_file_system(file_system_id: str) -> dict[str, str]:
+    """The tags DescribeFileSystems shows on ``file_system_id``."""
+    [found] = fsx(REGION).describe_file_systems(FileSystemIds=[file_system_id])["FileSystems"]
+    return {t["Key"]: t["Value"] for t in found.get("Tags") or []}
+
+
+def default_tags(tags: dict[str, str]) -> dict[str, str]:
+    """The stack config ``aws:defaultTags`` of ``tags``."""
+    return {"aws:defaultTags": json.dumps({"tags": tags})}
+
+
+def test_every_restore_carries_the_default_tags_under_its_declared_tags_and_a_change_reaches_the_next_restore(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    """pulumi-aws's ``aws:defaultTags`` are on the restore, under the declared ``Tags`` (a declared tag wins) and
+    beside the drill's own; a change of them reaches the next drill's restore, while the one kept for its window
+    keeps the tags it was made with (no change, no call)."""
+    fsx_remote.configure(restore_seconds=0.5)
+    backup_id = fsx_remote.seed_backup(REGION)
+    settings = {**network(fsx_remote), "Tags": [{"Key": "team", "Value": "storage"}]}
+    program = drill_program(backup_id, settings, every="1w", keep_for="1d")
+    first_defaults = default_tags({"team": "dr", "cost-center": "dr-42"})
+
+    first = outputs(fsx_stack(program, env=at(0), config=first_defaults).up())
+    tags = tags_of_file_system(first["restored_id"])
+    assert tags.items() >= {"team": "storage", "cost-center": "dr-42"}.items()  # the declared team wins
+    assert tags[IDENTITY_TAG].startswith(DRILL_TAG_VALUE_PREFIX)
+
+    changed = default_tags({"cost-center": "dr-43", "tier": "1"})
+    inside_window = fsx_stack(program, env=at(0.5), config=changed).up()
+    assert inside_window.summary.resource_changes == {"same": 3}
+    kept = tags_of_file_system(first["restored_id"])
+    assert kept["cost-center"] == "dr-42" and "tier" not in kept
+
+    due = outputs(fsx_stack(program, env=at(7.1), config=changed).up())
+    assert list(file_systems()) == [due["restored_id"]] and due["restored_id"] != first["restored_id"]
+    tags = tags_of_file_system(due["restored_id"])
+    assert tags.items() >= {"team": "storage", "cost-center": "dr-43", "tier": "1"}.items()
+
+
+def test_default_tags_on_the_drills_own_key_or_beyond_fsxs_limit_are_refused_at_preview(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote))
+    fsx_remote.reset_calls()
+    with pytest.raises(auto.CommandError) as clash:
+        fsx_stack(program, env=at(0), config=default_tags({IDENTITY_TAG: "not-a-drill"})).preview()
+    assert f"defaultTags (the stack's aws:* config) has the key '{IDENTITY_TAG}', which is the drill's own" in str(
+        clash.value
+    )
+    assert "not-a-drill" not in str(clash.value)  # never a tag value
+
+    too_many = default_tags({f"tag-{i}": "v" for i in range(MAX_TAGS - 1)})
+    with pytest.raises(auto.CommandError) as refused:
+        fsx_stack(program, env=at(0), config=too_many).preview()
+    assert f"defaultTags (the stack's aws:* config) ({MAX_TAGS - 1})" in str(refused.value)
+    assert f"make {MAX_TAGS + 1} tags on the restore; FSx allows {MAX_TAGS}" in str(refused.value)
+    assert fsx_remote.calls() == 0 and file_systems() == {}
+
+
+def test_custom_timeouts_bound_the_restore_in_create_and_update_and_the_destroys_wait(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    """``custom_timeouts`` create bounds the first drill's restore, update a later drill's, delete the destroy's wait
+    for a restore FSx cannot delete yet, each with ``max_restore_minutes`` (the shorter wins) and named when it
+    set the bound; changing them after a failed drill tries the drill again at once."""
+    fsx_remote.configure(restore_seconds=6.0)
+    backup_id = fsx_remote.seed_backup(REGION)
+
+    def program(**timeouts: str) -> Callable[[], None]:
+        options = pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(**timeouts))
+        return drill_program(backup_id, network(fsx_remote), opts=options)
+
+    started = time.monotonic()
+    with pytest.raises(auto.CommandError, match="RestoreTimeoutError") as create:
+        fsx_stack(program(create="2s"), env=at(0)).up()
+    assert "it took longer than custom_timeouts create (2s, shorter than max_restore_minutes 180)" in str(create.value)
+    assert time.monotonic() - started < 30  # not max_restore_minutes' 3 hours
+    wait_until(lambda: "CREATING" not in file_systems().values())
+
+    fsx_remote.configure(restore_seconds=45.0)  # room for a slow CLI on a busy machine
+    stack = fsx_stack(program(create="2s", update="3s", delete="1s"), env=at(0))
+    with pytest.raises(auto.CommandError, match="RestoreTimeoutError") as update:
+        stack.up()  # deletes the failed drill's restore; the changed custom_timeouts make the drill due again
+    assert "it took longer than custom_timeouts update (3s" in str(update.value)
+    [restored] = file_systems()
+    assert file_systems()[restored] == "CREATING"
+
+    started = time.monotonic()
+    with pytest.raises(auto.CommandError, match="could not delete") as destroy:
+        stack.destroy()  # the recorded delete bound: 1 s, not the restore's 45 s
+    assert restored in str(destroy.value) and time.monotonic() - started < 45
+    wait_until(lambda: "CREATING" not in file_systems().values(), seconds=90)
+    stack.destroy()
+    assert file_systems() == {}
+
+
+def test_allowed_account_ids_excluding_the_account_fail_the_drills_preview(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    backup_id = fsx_remote.seed_backup(REGION)
+    program = drill_program(backup_id, network(fsx_remote))
+    with pytest.raises(auto.CommandError) as refused:
+        fsx_stack(program, env=at(0), config={"aws:allowedAccountIds": '["111111111111"]'}).preview()
+    message = str(refused.value)
+    assert "account 123456789012, which allowedAccountIds (the stack's aws:* config) (111111111111)" in message
+    assert "nothing is restored" in message and "Traceback" not in message
+
+    allowed = fsx_stack(program, env=at(0), config={"aws:allowedAccountIds": '["123456789012"]'}).preview()
+    assert allowed.change_summary == {"create": 3} and file_systems() == {}  # the stack, its key, the drill
+
+
+def test_an_aws_error_repeating_a_default_tag_value_is_withheld(
+    fsx_stack: FsxStack, fsx_remote: RemoteEmulator
+) -> None:
+    """A tag value may be a secret (``pulumi config set --secret aws:defaultTags``): AWS's message is withheld when
+    it repeats one, as for BackupCopy's tags."""
+    backup_id = fsx_remote.seed_backup(REGION)
+    value = "owner-s3cret-4711"
+    fsx_remote.fail_next("CreateFileSystemFromBackup", "BadRequest", message=f"Tag value {value} is not allowed.")
+    stack = fsx_stack(drill_program(backup_id, network(fsx_remote)), env=at(0), config=default_tags({"owner": value}))
+    with pytest.raises(auto.CommandError) as failed:
+        stack.up()
+    assert backup_id in str(failed.value) and value not in str(failed.value)
+    assert file_systems() == {}

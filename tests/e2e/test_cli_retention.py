@@ -18,7 +18,7 @@ from pulumi import automation as auto
 
 from examples.retention.__main__ import main as retention_program
 from pulumi_fsx_copy import RetainedBackupCopies
-from pulumi_fsx_copy.ownership import OWNER_TAG, RESOURCE_TAG
+from pulumi_fsx_copy.identity import OWNER_TAG, RESOURCE_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
 from tests.support.cli import REGION, SOURCE_REGION, MakeStack, fsx

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from pulumi_fsx_copy.ownership import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG, lease_value
+from pulumi_fsx_copy.identity import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG
+from pulumi_fsx_copy.ownership import lease_value
 from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.automation import emulator_stack
@@ -27,6 +28,7 @@ from tests.support.cli import (
     live_copies,
     one_copy,
     tags_of,
+    up_in_background,
 )
 from tests.support.waits import eventually
 
@@ -132,16 +134,7 @@ def test_a_provider_killed_mid_copy_is_resumed_by_the_next_up_within_two_minutes
     fsx_remote.configure(copy_seconds=45.0)
     source = fsx_remote.seed_backup(SOURCE_REGION)
     stack = _same_named_stack(tmp_path / "state", source, fsx_server, time_scale=1.0)
-    failed: list[BaseException] = []
-
-    def up() -> None:
-        try:
-            stack.up()
-        except auto.CommandError as err:
-            failed.append(err)
-
-    running = threading.Thread(target=up)
-    running.start()
+    running, failed = up_in_background(stack)
     try:
         eventually(lambda: bool(live_copies(REGION)), "the copy started", timeout=120, interval=0.05)
         (started,) = live_copies(REGION)

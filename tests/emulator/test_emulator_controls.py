@@ -100,6 +100,7 @@ def test_a_copy_in_progress_can_be_made_to_fail(aws: Aws, source: str) -> None:
 
 
 def test_the_next_copies_can_be_made_to_fail_when_done(aws: Aws, source: str) -> None:
+    aws.emulator.configure(copy_seconds=1.5)  # all three still copying when described, on a busy machine too
     aws.emulator.fail_next_copies("KMS grant revoked", count=2)
 
     copies = [aws.copy(source)["BackupId"] for _ in range(3)]

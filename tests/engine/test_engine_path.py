@@ -11,7 +11,7 @@ import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.ownership import without_ownership
+from pulumi_fsx_copy.identity import without_ownership
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.listing import all_backups, all_tags
 from tests.support import aws

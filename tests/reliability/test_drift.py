@@ -6,7 +6,7 @@ import boto3
 import pytest
 
 from pulumi_fsx_copy import KmsKeyError
-from pulumi_fsx_copy.ownership import without_ownership
+from pulumi_fsx_copy.identity import without_ownership
 from pulumi_fsx_copy.testing import RemoteEmulator
 from tests.support.driver import ProviderError, ProviderProcess
 from tests.support.reliability import (

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from google.protobuf import empty_pb2
 
-from pulumi_fsx_copy.ownership import OWNER_TAG
+from pulumi_fsx_copy.identity import OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from tests.support.driver import ProviderError
 from tests.support.reliability import DR_REGION, copies, fsx, inputs, start_provider

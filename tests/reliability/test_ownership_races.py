@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from pulumi_fsx_copy.copies import CopyRequest
-from pulumi_fsx_copy.ownership import FREE, OWNER_TAG, ownership_tags
+from pulumi_fsx_copy.identity import OWNER_TAG
+from pulumi_fsx_copy.ownership import FREE, ownership_tags
 from pulumi_fsx_copy.provider import from_engine
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from tests.support.driver import ProviderProcess

@@ -8,6 +8,7 @@ us-west-2); the views of the emulator (``live_copies``, ``lifecycle``, ``tags_of
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,18 @@ def command(pid: int) -> str:
 def with_aws_plugin() -> dict[str, str]:
     """The CLI's environment with the stand-in of pulumi-aws's plugin first on PATH."""
     return {"PATH": os.pathsep.join((str(AWS_STANDIN), os.environ.get("PATH", "")))}
+
+
+def up_in_background(stack: auto.Stack) -> tuple[threading.Thread, list[auto.CommandError]]:
+    """``stack.up()`` started on a thread of its own; the list gets its error if it fails."""
+    failed: list[auto.CommandError] = []
+
+    def up() -> None:
+        try:
+            stack.up()
+        except auto.CommandError as err:
+            failed.append(err)
+
+    running = threading.Thread(target=up)
+    running.start()
+    return running, failed

@@ -1,27 +1,40 @@
 """A RestoreDrill's offline facts: durations, restore settings against FSx's model (sensitive members split
-out, never shown), the test clock refused against AWS, and when a drill or a deletion is due."""
+out, never shown), the test clock refused against AWS, when a drill or a deletion is due, the restore's tags
+(declared, pulumi-aws's default tags, the drill's own) and how long a restore may take (custom_timeouts)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pulumi
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
+from pulumi_fsx_copy.aws_options import timeouts_in_minutes
+from pulumi_fsx_copy.drill import OWN_TAG_KEYS, RestoreDrillProvider
 from pulumi_fsx_copy.drill_settings import (
+    CUSTOM_TIMEOUTS,
     HELD,
     MAX_KEEP_FOR,
     TEST_CLOCK_ENV,
+    custom_minutes,
+    declared_tags,
     merge_secrets,
     now,
     parse_duration,
     request_of,
+    restore_tag_problems,
+    restore_tags,
     schedule,
     sensitive_paths,
     settings_problems,
     split_secrets,
     test_clock_problem,
+    wait_limit,
 )
+from pulumi_fsx_copy.errors import InvalidInputError
+from pulumi_fsx_copy.facts import MAX_TAGS
+from pulumi_fsx_copy.identity import IDENTITY_TAG, RESOURCE_TAG
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)
 PASSWORD = "s3cret-Passw0rd"
@@ -77,7 +90,8 @@ def test_bad_settings_name_each_member_and_never_show_a_sensitive_value() -> Non
     bad = {
         "SubnetIds": "subnet-1",
         "StorageType": "FAST",
-        "Tags": [],
+        "ClientRequestToken": "t",
+        "Tags": [{"Key": "team", "Value": 12345}],
         "WindowsConfiguration": {
             "SelfManagedActiveDirectoryConfiguration": {"DomainName": "d", "UserName": "u", "Password": ["x" * 3]}
         },
@@ -86,12 +100,13 @@ def test_bad_settings_name_each_member_and_never_show_a_sensitive_value() -> Non
     for member in (
         "file_system_settings.SubnetIds 'subnet-1' has the wrong type",
         "file_system_settings.StorageType 'FAST' is not one of FSx's values",
-        "file_system_settings.Tags is set by the drill",
+        "file_system_settings.ClientRequestToken is set by the drill",
+        "file_system_settings.Tags[0].Value has the wrong type",
         "file_system_settings.WindowsConfiguration.ThroughputCapacity is required",
         "file_system_settings.WindowsConfiguration.SelfManagedActiveDirectoryConfiguration.Password has the wrong",
     ):
         assert member in problems, member
-    assert "xxx" not in problems
+    assert "xxx" not in problems and "12345" not in problems  # a tag value may be a secret
 
 
 def test_unknown_settings_pass_at_preview() -> None:
@@ -155,3 +170,98 @@ def test_changed_restore_settings_after_a_failed_drill_make_a_drill_due_at_once(
     assert "file_system_settings changed since the failed drill" in str(schedule(failed, fixed, T0).drill)
     assert schedule({**failed, "last_result": "SUCCEEDED"}, fixed, T0).drill is None
     assert schedule(failed, {**INPUTS, "file_system_settings": {"SubnetIds": ["subnet-1"]}}, T0).drill is None
+
+
+def test_a_custom_timeouts_change_after_a_failed_drill_makes_a_drill_due_at_once() -> None:
+    failed = {**RECORD, "last_result": "FAILED", CUSTOM_TIMEOUTS: {"update": 5.0}}
+    longer = {**INPUTS, CUSTOM_TIMEOUTS: {"update": 60.0}}
+    assert "custom_timeouts changed since the failed drill" in str(schedule(failed, longer, T0).drill)
+    assert schedule({**failed, "last_result": "SUCCEEDED"}, longer, T0).drill is None
+
+
+# -- the restore's tags: declared, pulumi-aws's default tags, the drill's own ----------------------------------
+
+OWN = {IDENTITY_TAG: "drill-abc", RESOURCE_TAG: "test/drill"}
+STACK = "the stack's aws:* config"
+
+
+def test_the_restore_carries_the_default_tags_under_the_declared_ones_and_the_drills_own() -> None:
+    declared = declared_tags({"Tags": [{"Key": "team", "Value": "storage"}, {"Key": "app", "Value": "files"}]})
+    tags = {t["Key"]: t["Value"] for t in restore_tags(declared, {"team": "dr", "cost": "42"}, OWN)}
+    assert tags == {"team": "storage", "app": "files", "cost": "42", **OWN}  # declared win; defaults on the rest
+    assert (
+        restore_tag_problems("file_system_settings", declared, {"team": "dr", "cost": "42"}, OWN_TAG_KEYS, STACK) == []
+    )
+    assert set(OWN_TAG_KEYS) == {IDENTITY_TAG, RESOURCE_TAG}
+
+
+def test_a_default_or_declared_tag_on_the_drills_own_keys_is_refused_naming_the_key() -> None:
+    problems = restore_tag_problems(
+        "volume_settings", {RESOURCE_TAG: "mine"}, {IDENTITY_TAG: "theirs"}, OWN_TAG_KEYS, STACK
+    )
+    assert len(problems) == 2
+    assert f"volume_settings.Tags has the key {RESOURCE_TAG!r}, which is the drill's own" in problems[0]
+    assert f"defaultTags (the stack's aws:* config) has the key {IDENTITY_TAG!r}" in problems[1]
+    assert not [p for p in problems if "mine" in p or "theirs" in p]  # never a tag value
+
+
+def test_too_many_tags_together_are_refused_at_preview_naming_the_settings() -> None:
+    declared = {f"d{i}": "v" for i in range(30)}
+    defaults = {f"x{i}": "v" for i in range(MAX_TAGS - 30 - len(OWN_TAG_KEYS))}
+    assert restore_tag_problems("file_system_settings", declared, defaults, OWN_TAG_KEYS, STACK) == []
+    [problem] = restore_tag_problems(
+        "file_system_settings", declared, {**defaults, "one-more": "v"}, OWN_TAG_KEYS, STACK
+    )
+    assert "file_system_settings.Tags (30) and defaultTags (the stack's aws:* config) (19)" in problem
+    assert f"make {MAX_TAGS + 1} tags on the restore; FSx allows {MAX_TAGS}" in problem
+
+
+def test_a_default_tag_fsx_refuses_is_refused_at_preview_naming_the_key() -> None:
+    [problem] = restore_tag_problems("file_system_settings", {}, {"aws:team": "dr"}, OWN_TAG_KEYS, STACK)
+    assert problem.startswith("defaultTags (the stack's aws:* config): tag key 'aws:team' starts with 'aws:'")
+
+
+def _checked(settings: dict[str, object], **inputs: object) -> list[str]:
+    """The drill's check of ``inputs`` with an explicit aws Provider 'west' of ``settings``: the failures."""
+    news = {
+        "backup_id": "backup-0123456789abcdef0",
+        "file_system_settings": {"SubnetIds": ["subnet-0123456789abcdef0"]},
+        "__aws_provider": {"name": "west", "settings": {"region": "us-west-2", **settings}},
+        **inputs,
+    }
+    return [f"{f.property}: {f.reason}" for f in RestoreDrillProvider().check({}, news).failures]
+
+
+def test_the_drills_check_refuses_what_it_cannot_honour_of_the_aws_providers_settings() -> None:
+    assert _checked({"defaultTags": {"tags": {"team": "dr"}}}) == []
+    [clash] = _checked({"defaultTags": {"tags": {IDENTITY_TAG: "x"}}})
+    assert clash.startswith(f"file_system_settings: defaultTags (the aws Provider 'west') has the key {IDENTITY_TAG!r}")
+    [many] = _checked({"defaultTags": {"tags": {f"k{i}": "v" for i in range(MAX_TAGS)}}})
+    assert f"make {MAX_TAGS + 2} tags on the restore" in many
+    [ignored] = _checked({"ignoreTags": {"keys": ["team"]}})  # refused, never silently ignored
+    assert "the aws Provider 'west' setting ignoreTags is not supported" in ignored
+
+
+# -- how long a restore may take: max_restore_minutes and custom_timeouts ----------------------------------------
+
+
+def test_custom_timeouts_bound_the_restore_with_max_restore_minutes_the_shorter_winning() -> None:
+    inputs = {"max_restore_minutes": 30.0, CUSTOM_TIMEOUTS: {"create": 10.0, "update": 90.0, "delete": 2.0}}
+    assert wait_limit(inputs, "create", 180.0) == (
+        10.0,
+        "custom_timeouts create (600s, shorter than max_restore_minutes 30)",
+    )
+    assert wait_limit(inputs, "update", 180.0) == (30.0, "max_restore_minutes (30)")
+    assert wait_limit({CUSTOM_TIMEOUTS: {"update": 90.0}}, "update", 180.0)[0] == 90.0  # under the default 180
+    assert wait_limit({}, "create", 180.0) == (180.0, "max_restore_minutes (180)")
+    assert custom_minutes(inputs, "delete") == 2.0 and custom_minutes({}, "delete") is None
+
+
+def test_a_drills_custom_timeouts_are_read_for_create_update_and_delete_and_a_bad_one_is_refused() -> None:
+    timeouts = pulumi.CustomTimeouts(create="90s", update="2h", delete="15m")
+    operations = ("create", "update", "delete")
+    opts = pulumi.ResourceOptions(custom_timeouts=timeouts)
+    assert timeouts_in_minutes("d", opts, operations, "RestoreDrill") == {"create": 1.5, "update": 120.0, "delete": 15}
+    bad = pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(update="soon"))
+    with pytest.raises(InvalidInputError, match="RestoreDrill 'd': custom_timeouts update='soon' is not a positive"):
+        timeouts_in_minutes("d", bad, operations, "RestoreDrill")

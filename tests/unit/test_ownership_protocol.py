@@ -15,14 +15,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pulumi_fsx_copy.errors import ThrottledError
-from pulumi_fsx_copy.ownership import (
-    FREE,
+from pulumi_fsx_copy.identity import (
     LEGACY_RECORDED_TAG,
     OWNER_TAG,
-    READ_ATTEMPTS,
     RESOURCE_TAG,
     RETAINED_TYPE,
     Identity,
+    recognised_by_tag,
+    resource_identity,
+    resource_label,
+)
+from pulumi_fsx_copy.ownership import (
+    FREE,
+    READ_ATTEMPTS,
     LeaseLost,
     LeasePolicy,
     Ownership,
@@ -33,9 +38,6 @@ from pulumi_fsx_copy.ownership import (
     lease_value,
     owner_of,
     ownership_tags,
-    recognised_by_tag,
-    resource_identity,
-    resource_label,
     unrecorded,
 )
 from pulumi_fsx_copy.tags import tag_problems

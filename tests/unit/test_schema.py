@@ -62,7 +62,7 @@ def test_a_too_long_id_is_told_by_its_length_not_echoed() -> None:
 def test_the_resource_class_follows_the_schema() -> None:
     args = [p for p in inspect.signature(BackupCopyArgs.__init__).parameters if p not in ("__self__", "self")]
     assert tuple(args) == INPUT_ORDER
-    attributes = {name for name, value in vars(BackupCopy).items() if isinstance(value, property)}
+    attributes = {name for name in dir(BackupCopy) if isinstance(inspect.getattr_static(BackupCopy, name), property)}
     assert set(INPUT_ORDER) | set(OUTPUT_NAMES) <= attributes
     assert not (set(HIDDEN_INPUTS) | set(HIDDEN_OUTPUTS)) & attributes
 
