@@ -16,7 +16,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any, TypeVar
 
 import pulumi
@@ -34,6 +34,7 @@ from pulumi.dynamic import (
 from pulumi.runtime.rpc import UNKNOWN
 
 from .awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
+from .backup import Backup
 from .clients import RESOURCE_SETTINGS, AwsClients, check_endpoint_settings, new_session
 from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, Unfinished, cancelled, kept
 from .diffing import diff_properties, replacement_reason
@@ -52,7 +53,7 @@ from .errors import (
 )
 from .facts import IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import AwsGateway
-from .identity import OWNER_TAG, OWNERSHIP_TAG_KEYS, Identity, recognised_by_tag, tag_map
+from .identity import OWNER_TAG, OWNERSHIP_TAG_KEYS, Identity, recognised_by_tag
 from .kms import parse_key_reference
 from .ownership import LeasePolicy, claim_value
 from .progress import ProgressReporter, current_urn
@@ -251,7 +252,7 @@ class BackupCopyProvider(ResourceProvider):
         request = _with_default_tags(request, self._clients.settings if props.get("default_tags") else AwsSettings())
         deadline = Deadline(_wait_minutes(props, "create") * 60)
 
-        def finish(backup: dict[str, Any], claim: str) -> dict[str, Any]:
+        def finish(backup: Backup, claim: str) -> dict[str, Any]:
             outs = self._outputs(request.region, props, backup, managed_keys=declared_tags)
             outs["tags_all"] = {**outs["tags_all"], OWNER_TAG: claim_value(claim)}  # as AWS holds it once claimed
             outs["claim"] = claim
@@ -295,7 +296,7 @@ class BackupCopyProvider(ResourceProvider):
         if identity is not None and props.get("backup_id"):
             for orphan in self._copies.orphans(region, identity, id_, deadline):
                 pulumi.log.warn(
-                    f"copy {orphan['BackupId']} in '{region}' ({orphan.get('Lifecycle')}) was made for this resource "
+                    f"copy {orphan.backup_id} in '{region}' ({orphan.lifecycle}) was made for this resource "
                     "by a run that did not finish, and no state records it: `pulumi destroy` of this resource "
                     "deletes it, or delete it in AWS."
                 )
@@ -305,7 +306,7 @@ class BackupCopyProvider(ResourceProvider):
         base.setdefault("region", region)
         managed = props.get("tags") or {}
         outs = self._outputs(region, base, backup, managed_keys=managed, from_aws=True, known=props)
-        if _awaited(props) and backup.get("Lifecycle") in IN_PROGRESS and PROVIDER_KEY in props:
+        if _awaited(props) and backup.lifecycle in IN_PROGRESS and PROVIDER_KEY in props:
             reason = _not_ready(id_, region, backup)
             if record_init_failure(id_, to_engine({**outs, PROVIDER_KEY: props[PROVIDER_KEY]}), [reason]):
                 raise BackupCopyError(reason, operation="DescribeBackups", region=region, backup_id=id_)
@@ -324,13 +325,13 @@ class BackupCopyProvider(ResourceProvider):
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
         changes = tag_changes(olds.get("tags") or {}, news.get("tags") or {})
         changes = _with_default_tags_changes(changes, olds, news, self._clients.settings)
-        backup = {"BackupId": id_, "ResourceARN": olds.get("arn")}
+        backup = Backup(id_, resource_arn=olds.get("arn"))
         if changes.to_set:
             self._gateway.tag(region, backup, changes.to_set, deadline)
         if changes.to_remove:
             self._gateway.untag(region, backup, changes.to_remove, deadline)
         described = self._gateway.describe_backup(region, id_, deadline)
-        if _awaited(news) and described.get("Lifecycle") in IN_PROGRESS:
+        if _awaited(news) and described.lifecycle in IN_PROGRESS:
             request = CopyRequest.from_inputs({**news, "region": region})
             claim = olds.get("claim")
             try:
@@ -386,7 +387,7 @@ class BackupCopyProvider(ResourceProvider):
         self,
         region: str,
         inputs: Mapping[str, Any],
-        backup: Mapping[str, Any],
+        backup: Backup,
         *,
         managed_keys: Mapping[str, Any],
         from_aws: bool = False,
@@ -575,9 +576,9 @@ def _awaited(props: Mapping[str, Any]) -> bool:
     return props.get("wait_for_available") is not False
 
 
-def _not_ready(backup_id: str, region: str, backup: Mapping[str, Any]) -> str:
+def _not_ready(backup_id: str, region: str, backup: Backup) -> str:
     return (
-        f"copy {backup_id} in '{region}' is {backup.get('Lifecycle')} ({backup.get('ProgressPercent', 0)}%), not "
+        f"copy {backup_id} in '{region}' is {backup.lifecycle} ({backup.progress_percent or 0}%), not "
         "AVAILABLE yet: the stack records it as not ready, the next `pulumi up` waits for it, `pulumi destroy` "
         "deletes it."
     )
@@ -588,7 +589,7 @@ def _recorded_unfinished(
 ) -> BackupCopyError:
     """Hand the claimed copy of ``unfinished`` to the engine as ``record`` (its outputs) with init errors; the
     error to raise, saying what became of the copy."""
-    backup_id = str(unfinished.backup["BackupId"])
+    backup_id = unfinished.backup.backup_id
     record["tags_all"] = {**record["tags_all"], OWNER_TAG: claim_value(unfinished.claim)}
     record["claim"] = unfinished.claim
     record.setdefault("kms_key_state", None)
@@ -618,49 +619,44 @@ def _gone(id_: str, region: str, props: Mapping[str, Any]) -> ReadResult:
     )
 
 
-def _creation_time(backup: Mapping[str, Any]) -> datetime | None:
-    created = backup.get("CreationTime")
-    if isinstance(created, datetime):
-        return created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-    return None
-
-
 def _outputs(
     inputs: Mapping[str, Any],
-    backup: Mapping[str, Any],
+    backup: Backup,
     *,
     managed_keys: Mapping[str, Any],
     from_aws: bool = False,
 ) -> dict[str, Any]:
     """The resource's outputs: its inputs, plus what AWS says of the copy."""
-    tags_all = tag_map(backup)
-    file_system = backup.get("FileSystem") or {}
-    volume = backup.get("Volume") or {}
-    created = _creation_time(backup)
+    tags_all = dict(backup.tags)
+    created = backup.creation_time
+    progress = backup.progress_percent
     outs = {k: v for k, v in inputs.items() if k != PROVIDER_KEY}
     requested = inputs.get("kms_key_id_requested") if from_aws else inputs.get("kms_key_id")
     outs.update(
-        backup_id=backup.get("BackupId"),
-        arn=backup.get("ResourceARN"),
-        lifecycle=backup.get("Lifecycle"),
-        progress_percent=backup.get("ProgressPercent", 100 if backup.get("Lifecycle") == Lifecycle.AVAILABLE else 0),
+        backup_id=backup.backup_id,
+        arn=backup.resource_arn,
+        lifecycle=backup.lifecycle,
+        progress_percent=progress if progress is not None else 100 if backup.lifecycle == Lifecycle.AVAILABLE else 0,
         tags=({k: tags_all[k] for k in managed_keys if k in tags_all} if from_aws else dict(managed_keys)),
         tags_all=tags_all,
-        kms_key_id=backup.get("KmsKeyId"),
+        kms_key_id=backup.kms_key_id,
         kms_key_id_requested=requested or None,
-        file_system_id=file_system.get("FileSystemId") or volume.get("FileSystemId"),
-        file_system_type=file_system.get("FileSystemType"),
-        resource_type=backup.get("ResourceType"),
-        volume_id=volume.get("VolumeId"),
-        type=backup.get("Type"),
-        owner_id=backup.get("OwnerId"),
+        file_system_id=backup.file_system_id,
+        file_system_type=backup.file_system_type,
+        resource_type=backup.resource_type,
+        volume_id=backup.volume_id,
+        type=backup.type,
+        owner_id=backup.owner_id,
         creation_time=created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if created else None,
-        size_in_bytes=backup.get("SizeInBytes"),
+        size_in_bytes=backup.size_in_bytes,
     )
     if from_aws:
-        for key, value in (("source_backup_id", "SourceBackupId"), ("source_region", "SourceBackupRegion")):
+        for key, value in (
+            ("source_backup_id", backup.source_backup_id),
+            ("source_region", backup.source_backup_region),
+        ):
             if not outs.get(key):
-                outs[key] = backup.get(value)
+                outs[key] = value
     return outs
 
 
