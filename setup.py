@@ -9,10 +9,11 @@ TESTING = ["moto[server]>=5.2,<6", "pytest>=8"]
 # The provider relies on internals of the Pulumi SDK that it does not promise (pulumi_fsx_copy/sdk_internals.py):
 # allow only the SDK releases CI proves. `make sdk-matrix` runs the tests that depend on those internals and a
 # lifecycle through the real CLI on the lower bound exactly and on the newest release the range admits (.ci/run's
-# `make test`: the lower bound in its own virtualenv, the newest being the suite's own .venv). The rule for widening it: when PyPI serves a new minor release, raise the upper bound to the next one
-# and run `make sdk-matrix`; merge only when it passes (if it fails, sdk_internals.py adapts first). Keep the
-# lower bound (users upgrade late) unless the oldest can no longer pass; update the versions tested in the
-# README's "Install" either way.
+# `make test`: the lower bound in its own virtualenv, the newest being the suite's own .venv). The rule for
+# widening it: when PyPI serves a new minor release, raise the upper bound to the next one and run
+# `make sdk-matrix`; merge only when it passes (if it fails, sdk_internals.py adapts first). Keep the lower bound
+# (users upgrade late) unless the oldest can no longer pass; update the versions tested in the README's "Install"
+# either way.
 PULUMI_SDK = "pulumi>=3.253,<3.273"
 DEV = [
     *TESTING,

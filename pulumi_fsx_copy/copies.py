@@ -18,6 +18,7 @@ from typing import Any
 
 import pulumi
 
+from .backup import Backup
 from .errors import (
     BackupCopyError,
     BackupInUseError,
@@ -34,10 +35,9 @@ from .errors import (
 )
 from .facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
 from .gateway import UNCANCELLABLE, AwsGateway
-from .identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, PROVIDER_TAG_PREFIX, Identity, tag_map
+from .identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, PROVIDER_TAG_PREFIX, Identity
 from .keys import MANAGED_KEY_ALIAS, KmsKeys
 from .listings import RegionListings
-from .outputs import creation_time
 from .ownership import (
     FREE,
     Lease,
@@ -122,7 +122,7 @@ class CopyRequest:
 class Created:
     """What a Create made: the copy as last described before its claim, the claim, its key's ``KeyState``."""
 
-    backup: dict[str, Any]
+    backup: Backup
     claim: str
     kms_key_state: str | None
 
@@ -143,7 +143,7 @@ class Copies:
     def _ownership_in(self, region: str, secrets: tuple[str, ...], deadline: Deadline) -> Ownership:
         gateway = self.gateway
 
-        def write_owner(backup: Mapping[str, Any], value: str, seconds: float) -> None:
+        def write_owner(backup: Backup, value: str, seconds: float) -> None:
             gateway.tag(region, backup, {OWNER_TAG: value}, Deadline(seconds, UNCANCELLABLE), secrets)
 
         return Ownership(
@@ -177,7 +177,7 @@ class Copies:
                 f"{err} Copy {err.backup_id} in '{request.region}' was left as it was: no state records it, and "
                 "the next `pulumi up` looks at it again."
             ) from None
-        backup_id = str(lease.backup["BackupId"])
+        backup_id = lease.backup.backup_id
         claim = new_claim()
         claimed = False
         try:
@@ -201,10 +201,10 @@ class Copies:
             else:
                 ownership.release(lease)
 
-    def _finish(self, request: CopyRequest, lease: Lease, deadline: Deadline) -> tuple[dict[str, Any], str | None]:
+    def _finish(self, request: CopyRequest, lease: Lease, deadline: Deadline) -> tuple[Backup, str | None]:
         """Wait for the leased copy (unless not asked to), then read its key's state; every step that can fail or
         be cancelled comes before the claim. Raises BackupCopyError (a cancel as CopyCancelledError)."""
-        backup_id = str(lease.backup["BackupId"])
+        backup_id = lease.backup.backup_id
         try:
             if request.wait_for_available:
                 backup = self._wait_until_available(request, lease, deadline)
@@ -212,7 +212,7 @@ class Copies:
                 backup = self.gateway.describe_backup(request.region, backup_id, deadline)
                 lease.backup = backup
             lease.check()
-            return backup, self.keys.state(request.region, backup_id, backup.get("KmsKeyId"))
+            return backup, self.keys.state(request.region, backup_id, backup.kms_key_id)
         except LeaseLost:
             raise self._taken_over(request, backup_id) from None
         except WaitCancelled:
@@ -226,7 +226,7 @@ class Copies:
         except BackupCopyError:
             return False
 
-    def resume(self, request: CopyRequest, backup_id: str, claim: str | None) -> dict[str, Any]:
+    def resume(self, request: CopyRequest, backup_id: str, claim: str | None) -> Backup:
         """Wait (up to ``wait_timeout_minutes``) for a recorded copy that is not AVAILABLE yet (a Create that failed
         after it existed).
 
@@ -236,7 +236,7 @@ class Copies:
         """
         deadline = Deadline(request.wait_timeout_minutes * 60)
         backup = self.gateway.describe_backup(request.region, backup_id, deadline)
-        if deletion(tag_map(backup), claim).allowed is False or claim is None:
+        if deletion(backup.tags, claim).allowed is False or claim is None:
             raise OwnershipConflictError(
                 f"copy {backup_id} in '{request.region}' does not carry the claim this stack recorded for it, so "
                 "this run does not wait for it. Nothing was changed.",
@@ -259,7 +259,7 @@ class Copies:
         copies = self.listings.copies(request.region, deadline, who=request.identity.who)
         _warn_ambiguous(request.region, copies, request.identity, keep=None)
         for failed in unrecorded(copies, request.identity, any_inputs=False):
-            if failed.get("Lifecycle") == Lifecycle.FAILED and self._released(failed):
+            if failed.lifecycle == Lifecycle.FAILED and self._released(failed):
                 self._sweep(ownership, request.region, failed, deadline)
         candidates = [b for b in unrecorded(copies, request.identity, any_inputs=False) if is_live(b)]
         for candidate in candidates:
@@ -271,7 +271,7 @@ class Copies:
                 continue  # gone since the run's listing nominated it
             if lease is not None:
                 try:
-                    lease.backup = self.gateway.describe_backup(request.region, str(candidate["BackupId"]), deadline)
+                    lease.backup = self.gateway.describe_backup(request.region, candidate.backup_id, deadline)
                     self._restore_tags(request, lease.backup, deadline)
                 except BaseException:
                     ownership.release(lease)
@@ -299,7 +299,7 @@ class Copies:
             backup = self._copy_backup(request, token, tags, deadline)
         finally:
             self.listings.made(request.region, request.identity.who)
-        backup_id = str(backup["BackupId"])
+        backup_id = backup.backup_id
         problem = self._token_problem(request, backup, deadline)
         # acquire reads the tags as they are now
         lease = None if problem else ownership.acquire(backup, stack_locked=request.identity.per_stack)
@@ -312,11 +312,11 @@ class Copies:
             )
         return lease
 
-    def _token_problem(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> str | None:
+    def _token_problem(self, request: CopyRequest, backup: Backup, deadline: Deadline) -> str | None:
         """Why the copy a user's token names may not be this Create's (None: it may, if no run holds it)."""
-        backup_id = backup["BackupId"]
-        if backup.get("Lifecycle") in GONE:
-            return f"names copy {backup_id}, which is {backup.get('Lifecycle')}"
+        backup_id = backup.backup_id
+        if backup.lifecycle in GONE:
+            return f"names copy {backup_id}, which is {backup.lifecycle}"
         # Its tags as they are now: CopyBackup's answer may predate a later run's lease or claim.
         now = self.gateway.list_tags(request.region, backup, deadline)
         if now.get(IDENTITY_TAG) != request.identity.tag:
@@ -328,9 +328,7 @@ class Copies:
             )
         return None
 
-    def _copy_backup(
-        self, request: CopyRequest, token: str, tags: Mapping[str, str], deadline: Deadline
-    ) -> dict[str, Any]:
+    def _copy_backup(self, request: CopyRequest, token: str, tags: Mapping[str, str], deadline: Deadline) -> Backup:
         body: dict[str, Any] = {
             "ClientRequestToken": token,
             "SourceBackupId": request.source_backup_id,
@@ -356,7 +354,7 @@ class Copies:
             source = self.gateway.describe_backup(request.source_region, request.source_backup_id, deadline)
         except BackupCopyError:
             return None  # cannot tell: AWS's own answer stands
-        copied = {k for k in tag_map(source) if not k.lower().startswith("aws:")}
+        copied = {k for k in source.tags if not k.lower().startswith("aws:")}
         total = len(copied | set(tags))
         if total <= MAX_TAGS:
             return None
@@ -370,28 +368,28 @@ class Copies:
             **request.context("CopyBackup").fields("BadRequest"),
         )
 
-    def _matches(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> bool:
+    def _matches(self, request: CopyRequest, backup: Backup, deadline: Deadline) -> bool:
         """Whether AWS's own description of ``backup`` is a copy of what ``request`` asks (tags aside)."""
-        if backup.get("SourceBackupId") not in (None, request.source_backup_id):
+        if backup.source_backup_id not in (None, request.source_backup_id):
             return False
-        if backup.get("SourceBackupRegion") not in (None, request.source_region):
+        if backup.source_backup_region not in (None, request.source_region):
             return False
-        context = request.context("DescribeKey", str(backup.get("BackupId")))
+        context = request.context("DescribeKey", backup.backup_id)
         try:
             arn = self.keys.arn(request.region, request.kms_key_id or MANAGED_KEY_ALIAS, deadline, context)
         except (BackupCopyError, KeyError):
             return False  # cannot tell: make a new copy rather than adopt one encrypted with another key
-        return backup.get("KmsKeyId") in (None, arn)
+        return backup.kms_key_id in (None, arn)
 
-    def _restore_tags(self, request: CopyRequest, backup: Mapping[str, Any], deadline: Deadline) -> None:
+    def _restore_tags(self, request: CopyRequest, backup: Backup, deadline: Deadline) -> None:
         """An adopted copy gets exactly the declared tags: an earlier run's tags that are neither declared nor
         copied from the source are removed (they may hold a secret the current program no longer declares)."""
-        current = {k: v for k, v in tag_map(backup).items() if not k.startswith((PROVIDER_TAG_PREFIX, AWS_TAG_PREFIX))}
+        current = {k: v for k, v in backup.tags.items() if not k.startswith((PROVIDER_TAG_PREFIX, AWS_TAG_PREFIX))}
         current.pop(LEGACY_RECORDED_TAG, None)
         copied: dict[str, str] = {}
         if request.copy_tags and any(k not in request.tags for k in current):
             source = self.gateway.describe_backup(request.source_region, request.source_backup_id, deadline)
-            copied = tag_map(source)
+            copied = dict(source.tags)
         leftovers = sorted(k for k, v in current.items() if k not in request.tags and copied.get(k) != v)
         if leftovers:
             self.gateway.untag(request.region, backup, leftovers, deadline)
@@ -401,7 +399,7 @@ class Copies:
 
     def _claim(self, request: CopyRequest, ownership: Ownership, lease: Lease, claim: str) -> bool:
         """Claim the copy; Cancel is not heard from here until the claim is confirmed."""
-        backup_id = str(lease.backup["BackupId"])
+        backup_id = lease.backup.backup_id
         try:
             claimed = ownership.claim(lease, claim)
         except BackupCopyError as err:
@@ -423,30 +421,30 @@ class Copies:
             **request.context("TagResource", backup_id).fields(None),
         )
 
-    def _wait_until_available(self, request: CopyRequest, lease: Lease, deadline: Deadline) -> dict[str, Any]:
+    def _wait_until_available(self, request: CopyRequest, lease: Lease, deadline: Deadline) -> Backup:
         """Poll the leased copy until AVAILABLE; a FAILED one (this run's, by its lease) is deleted."""
         return self._wait(request, lease, deadline, delete_failed=True)
 
     def _wait(
         self, request: CopyRequest, held: Lease | _Described, deadline: Deadline, *, delete_failed: bool
-    ) -> dict[str, Any]:
+    ) -> Backup:
         """Poll until AVAILABLE, keeping the last description in ``held.backup``. A FAILED copy raises
         CopyFailedError (deleted first when ``delete_failed``); a copy that looks gone is described again before
         it is given up (DescribeBackups may miss a new copy)."""
-        backup = dict(held.backup)
-        backup_id = str(backup["BackupId"])
+        backup = held.backup
+        backup_id = backup.backup_id
         context = request.context("DescribeBackups", backup_id)
-        started = creation_time(backup) or datetime.now(timezone.utc)
+        started = backup.creation_time or datetime.now(timezone.utc)
         tracker = self.gateway.poll.tracker()
         while True:
-            lifecycle = backup.get("Lifecycle")
-            self.progress.report(current_urn(), backup_id, lifecycle, backup.get("ProgressPercent"), request.region)
+            lifecycle = backup.lifecycle
+            self.progress.report(current_urn(), backup_id, lifecycle, backup.progress_percent, request.region)
             if lifecycle in ENDED:
                 self.gateway.copy_ended(request.region, backup_id)
             if lifecycle == Lifecycle.AVAILABLE:
                 return backup
             if lifecycle == Lifecycle.FAILED:
-                message = (backup.get("FailureDetails") or {}).get("Message") or "no reason given"
+                message = backup.failure_message or "no reason given"
                 if not delete_failed:
                     raise CopyFailedError(
                         f"copy {backup_id} of {request.route} FAILED: {message}.", **context.fields(None)
@@ -466,23 +464,23 @@ class Copies:
                 )
             if deadline.expired():
                 raise CopyTimeoutError(
-                    f"copy {backup_id} of {request.route} is still {lifecycle} ({backup.get('ProgressPercent', 0)}%) "
+                    f"copy {backup_id} of {request.route} is still {lifecycle} ({_percent(backup)}%) "
                     f"after {deadline.seconds / 60:g} minutes (wait_timeout_minutes); raise wait_timeout_minutes for "
                     "large backups.",
                     **context.fields(None),
                 )
             elapsed = (datetime.now(timezone.utc) - started).total_seconds()
-            tracker.observe(elapsed, backup.get("ProgressPercent"))
+            tracker.observe(elapsed, backup.progress_percent)
             deadline.sleep(tracker.next_delay(elapsed))
             held.check()
             found = self.gateway.find_backup(request.region, backup_id, deadline, context)
-            backup = found if found is not None else {"BackupId": backup_id, "Lifecycle": Lifecycle.DELETED.value}
+            backup = found if found is not None else Backup(backup_id, lifecycle=Lifecycle.DELETED.value)
             if found is not None:
                 held.backup = found
 
     # -- read and delete ---------------------------------------------------------------------------
 
-    def orphans(self, region: str, identity: Identity, keep: str, deadline: Deadline) -> list[dict[str, Any]]:
+    def orphans(self, region: str, identity: Identity, keep: str, deadline: Deadline) -> list[Backup]:
         """This resource's copies that no state records and no run holds (``keep`` aside), by the run's listing
         (:mod:`~pulumi_fsx_copy.listings`): candidates, each taken (its tags read now) before any sweep."""
         copies = self.listings.copies(region, deadline, who=identity.who)
@@ -490,17 +488,17 @@ class Copies:
         return [
             b
             for b in unrecorded(copies, identity, any_inputs=True)
-            if str(b.get("BackupId")) != keep and is_live(b) and self._released(b)
+            if b.backup_id != keep and is_live(b) and self._released(b)
         ]
 
-    def retag(self, region: str, backup: Mapping[str, Any], changes: TagChanges, deadline: Deadline) -> None:
+    def retag(self, region: str, backup: Backup, changes: TagChanges, deadline: Deadline) -> None:
         """Set and remove the tags of a recorded copy as ``changes`` says."""
         if changes.to_set:
             self.gateway.tag(region, backup, changes.to_set, deadline)
         if changes.to_remove:
             self.gateway.untag(region, backup, changes.to_remove, deadline)
 
-    def read(self, region: str, backup_id: str, identity: Identity | None, deadline: Deadline) -> dict[str, Any] | None:
+    def read(self, region: str, backup_id: str, identity: Identity | None, deadline: Deadline) -> Backup | None:
         """The recorded copy as AWS describes it now (None when it is gone); with the resource's ``identity``, then a
         warning naming each of its copies that no state records (``orphans``)."""
         backup = self.gateway.find_backup(region, backup_id, deadline)
@@ -508,22 +506,22 @@ class Copies:
             return backup
         for orphan in self.orphans(region, identity, backup_id, deadline):
             pulumi.log.warn(
-                f"copy {orphan['BackupId']} in '{region}' ({orphan.get('Lifecycle')}) was made for this resource "
+                f"copy {orphan.backup_id} in '{region}' ({orphan.lifecycle}) was made for this resource "
                 "by a run that did not finish, and no state records it: `pulumi destroy` of this resource "
                 "deletes it, or delete it in AWS."
             )
         return backup
 
-    def _released(self, backup: Mapping[str, Any]) -> bool:
+    def _released(self, backup: Backup) -> bool:
         """Whether no run holds ``backup`` by its listed tags: released, or a lease stale on AWS's clock. Only a
         filter: a sweep takes the copy (fresh reads) before it deletes it."""
-        owner = owner_of(tag_map(backup))
+        owner = owner_of(backup.tags)
         return owner.kind != "lease" or self.policy.stale_on(owner, self.gateway.clock.now())
 
-    def _sweep(self, ownership: Ownership, region: str, backup: Mapping[str, Any], deadline: Deadline) -> bool:
+    def _sweep(self, ownership: Ownership, region: str, backup: Backup, deadline: Deadline) -> bool:
         """Delete a copy no state records, having taken it first (lease written, settled, read back) and read its
         owner tag again before each retry of the deletion; False when another run holds it (left alone)."""
-        backup_id = str(backup["BackupId"])
+        backup_id = backup.backup_id
         try:
             lease = ownership.acquire(backup)
         except CopyNotFoundError:
@@ -559,7 +557,7 @@ class Copies:
         ``recognised_by``: the resource tag its program recognises it by (see ``ownership.deletion``)."""
         found = self.gateway.find_backup(region, backup_id, deadline)
         if found is not None:
-            verdict = deletion(tag_map(found), claim, recognised_by=recognised_by)
+            verdict = deletion(found.tags, claim, recognised_by=recognised_by)
             if verdict.allowed:
                 if identity is not None:
                     self._await_replacement(region, found, identity, deadline)
@@ -573,31 +571,31 @@ class Copies:
             return
         ownership = self._ownership_in(region, (), deadline)
         for orphan in self.orphans(region, identity, backup_id, deadline):
-            orphan_id = str(orphan["BackupId"])
+            orphan_id = orphan.backup_id
             pulumi.log.info(f"deleting copy {orphan_id} in '{region}': this resource's, recorded by no state")
             self._sweep(ownership, region, orphan, deadline)
 
-    def _await_replacement(self, region: str, old: Mapping[str, Any], identity: Identity, deadline: Deadline) -> None:
+    def _await_replacement(self, region: str, old: Backup, identity: Identity, deadline: Deadline) -> None:
         """Return once ``old`` may go: no copy of this resource made after it by another record (a replacement),
         or one of those AVAILABLE. While the replacements are in progress, wait for them; when they all ended
         otherwise (FAILED, deleted), or the wait ran out, raise and keep ``old``: the DR Region never loses its
         last usable copy of a replaced resource (``wait_for_available=False``, a replacement that failed)."""
-        old_id = str(old["BackupId"])
-        made = creation_time(old) or datetime.min.replace(tzinfo=timezone.utc)
+        old_id = old.backup_id
+        made = old.creation_time or datetime.min.replace(tzinfo=timezone.utc)
         nominated = [  # by a listing begun after every copy this process made there: a replacement is in it
             b
             for b in self.listings.copies(region, deadline)
-            if identity.replaced_by(b) and str(b.get("BackupId")) != old_id and (creation_time(b) or made) >= made
+            if identity.replaced_by(b.tags) and b.backup_id != old_id and (b.creation_time or made) >= made
         ]
-        described = [self.gateway.find_backup(region, str(b["BackupId"]), deadline) for b in nominated]
-        newer = [b for b in described if b is not None and owner_of(tag_map(b)).kind == "claim"]
+        described = [self.gateway.find_backup(region, b.backup_id, deadline) for b in nominated]
+        newer = [b for b in described if b is not None and owner_of(b.tags).kind == "claim"]
         tracker = self.gateway.poll.tracker()
         started = time.monotonic()
         while newer:
-            if any(b.get("Lifecycle") == Lifecycle.AVAILABLE for b in newer):
+            if any(b.lifecycle == Lifecycle.AVAILABLE for b in newer):
                 return
-            waiting = [b for b in newer if b.get("Lifecycle") in IN_PROGRESS]
-            names = ", ".join(f"{b.get('BackupId')} ({b.get('Lifecycle')})" for b in newer)
+            waiting = [b for b in newer if b.lifecycle in IN_PROGRESS]
+            names = ", ".join(f"{b.backup_id} ({b.lifecycle})" for b in newer)
             fate = (
                 f"Copy {old_id} in '{region}' was not deleted, so the Region keeps a usable copy of this resource; it "
                 "stays in the stack, and the next `pulumi up` or `pulumi destroy` deletes it once a copy that "
@@ -616,9 +614,9 @@ class Copies:
                     **context.fields(None),
                 )
             elapsed = time.monotonic() - started
-            tracker.observe(elapsed, max(int(b.get("ProgressPercent") or 0) for b in waiting))
+            tracker.observe(elapsed, max(b.progress_percent or 0 for b in waiting))
             deadline.sleep(tracker.next_delay(elapsed))
-            described = [self.gateway.find_backup(region, str(b["BackupId"]), deadline) for b in newer]
+            described = [self.gateway.find_backup(region, b.backup_id, deadline) for b in newer]
             newer = [b for b in described if b is not None]
 
 
@@ -643,16 +641,16 @@ class Unfinished(Exception):
     """A Create (or a resumed wait) failed with ``error`` once its copy existed, and the copy carries ``claim``:
     the provider hands ``backup`` (as last described) to the engine to record, then raises ``error``."""
 
-    def __init__(self, error: BackupCopyError, backup: Mapping[str, Any], claim: str) -> None:
+    def __init__(self, error: BackupCopyError, backup: Backup, claim: str) -> None:
         super().__init__(str(error))
         self.error = error
-        self.backup = dict(backup)
+        self.backup = backup
         self.claim = claim
 
     def error_for(self, region: str, *, recorded: bool) -> BackupCopyError:
         """``error`` saying what became of the claimed copy: the engine recorded it as not ready (``recorded``), or
         it carries a claim no state records."""
-        backup_id = str(self.backup["BackupId"])
+        backup_id = self.backup.backup_id
         if recorded:
             return kept(self.error, backup_id, region, recorded=True)
         return self.error.with_message(
@@ -665,8 +663,8 @@ class Unfinished(Exception):
 class _Described:
     """A recorded copy waited on without a lease: its last description."""
 
-    def __init__(self, backup: Mapping[str, Any]) -> None:
-        self.backup = dict(backup)
+    def __init__(self, backup: Backup) -> None:
+        self.backup = backup
 
     def check(self) -> None:
         """Nothing to check: the copy's claim is recorded."""
@@ -724,13 +722,18 @@ def kept(error: BackupCopyError, backup_id: str, region: str, *, recorded: bool)
     return error.with_message(f"{error} {fate}")
 
 
-def _warn_ambiguous(region: str, copies: list[dict[str, Any]], identity: Identity, keep: str | None) -> None:
+def _warn_ambiguous(region: str, copies: list[Backup], identity: Identity, keep: str | None) -> None:
     """A warning naming each copy of this resource whose owner tag is missing or unreadable (``keep`` aside)."""
     for backup in ambiguous(copies, identity):
-        if str(backup.get("BackupId")) == keep:
+        if backup.backup_id == keep:
             continue
         pulumi.log.warn(
-            f"copy {backup.get('BackupId')} in '{region}' was made for this resource, but its {OWNER_TAG} tag is "
+            f"copy {backup.backup_id} in '{region}' was made for this resource, but its {OWNER_TAG} tag is "
             "missing or unreadable (changed outside Pulumi), so nothing tells whether a stack records it: it is "
             "neither adopted nor deleted. Restore the tag, or delete the copy in AWS if no stack holds it."
         )
+
+
+def _percent(backup: Backup) -> int:
+    """``ProgressPercent``, 0 when AWS gave none."""
+    return backup.progress_percent if backup.progress_percent is not None else 0

@@ -1,25 +1,26 @@
-"""The AWS gateway: every FSx and KMS call the provider makes, one method per operation, and the one retry policy.
+"""The AWS gateway: every FSx and KMS call, one method per operation, the one retry policy and :meth:`AwsGateway.pages`.
 
-Each method builds the error context of its operation (so a failure names the operation, Region and backup,
-and never shows a tag value it sent), makes the call through :meth:`AwsGateway.call`, and returns plain
-dicts. The retry policy is a few small checkers, as botocore's ``retries/standard.py`` composes them, apart
-from the sleeping: an error AWS may answer differently later is retried; transient ones (throttling, 5xx,
-an unreachable endpoint) at most :data:`MAX_TRANSIENT_RETRIES` times in a row; waits AWS asks for (the copy
-quota, a source not ready, a busy backup) until the deadline; the copy quota sleeps until a copy in
-progress is predicted to end (:mod:`pulumi_fsx_copy.slots`).
+Each method builds its operation's error context (a failure never shows a tag value it sent), calls through
+:meth:`AwsGateway.call`, and answers a backup as a :class:`~pulumi_fsx_copy.backup.Backup`. Small checkers decide
+whether to retry (:data:`RETRY_CHECKER`, as botocore's ``retries/standard.py`` composes them); the sleeping is
+apart, always the deadline's, so Cancel ends it (a full copy quota waits for a slot: :mod:`pulumi_fsx_copy.slots`).
+The provider and the program's look-ups (:meth:`AwsGateway.for_settings`) both call AWS through it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .awsconfig import AwsSettings
+from .backup import Backup
 from .clients import AwsClients
 from .errors import (
     AwsServiceError,
@@ -37,7 +38,7 @@ from .errors import (
 from .facts import Lifecycle
 from .ownership import AwsClock, TagRead
 from .slots import CopySlots
-from .waiting import Backoff, CancelSignal, Deadline, PollPolicy
+from .waiting import Backoff, CancelSignal, Deadline, PollPolicy, time_scale
 
 T = TypeVar("T")
 Waiting = Callable[[BackupCopyError], None]
@@ -57,37 +58,88 @@ UNCANCELLABLE = CancelSignal()
 """Never set: the deadline of a step that must finish once begun (a claim, a release)."""
 
 
-def _transient(error: BackupCopyError) -> bool:
-    return isinstance(error, _TRANSIENT_ERRORS)
+Page = Mapping[str, Any]
+"""One answer of a paginated operation (``NextToken`` when more follow)."""
 
 
-class RetryState:
-    """What a retry decision needs: attempts so far and transient failures in a row."""
+# -- the retry checkers (whether to retry; the sleeping is the gateway's) -----------------------------
 
-    def __init__(self) -> None:
-        self.attempt = 0
-        self.transient = 0
 
-    def record(self, error: BackupCopyError) -> None:
-        self.transient = self.transient + 1 if _transient(error) else 0
+@dataclass
+class RetryContext:
+    """What a retry decision needs: the failure, mapped, and the call's history."""
 
-    def may_retry(self, exc: BaseException, operation: str) -> bool:
-        """The checkers: retryable by the error table, and within the transient budget."""
-        if isinstance(exc, BackupCopyError) or not is_retryable(exc, operation):
-            return False
-        return self.transient <= MAX_TRANSIENT_RETRIES
+    operation: str
+    attempt: int = 0
+    """Retries made so far."""
+    transient: int = 0
+    """Transient failures in a row, this one included."""
+    exc: BaseException | None = None
+    """What the call raised last (botocore's exception, or a BackupCopyError)."""
+
+    def failed(self, exc: BaseException, error: BackupCopyError) -> None:
+        """The call failed with ``exc`` (``error``: as the error table maps it)."""
+        self.exc = exc
+        self.transient = self.transient + 1 if isinstance(error, _TRANSIENT_ERRORS) else 0
+
+
+class RetryChecker(Protocol):
+    def is_retryable(self, context: RetryContext) -> bool:
+        """Whether the failure of ``context`` may be retried."""
+
+
+class RetryableByTable:
+    """The error table says calling again may succeed (a BackupCopyError of our own never is)."""
+
+    def is_retryable(self, context: RetryContext) -> bool:
+        exc = context.exc
+        return exc is not None and not isinstance(exc, BackupCopyError) and is_retryable(exc, context.operation)
+
+
+@dataclass(frozen=True)
+class TransientBudget:
+    """At most ``retries`` transient failures in a row are retried."""
+
+    retries: int = MAX_TRANSIENT_RETRIES
+
+    def is_retryable(self, context: RetryContext) -> bool:
+        return context.transient <= self.retries
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Retry only when every checker says so."""
+
+    checkers: tuple[RetryChecker, ...]
+
+    def is_retryable(self, context: RetryContext) -> bool:
+        return all(checker.is_retryable(context) for checker in self.checkers)
+
+
+RETRY_CHECKER: RetryChecker = AllOf((RetryableByTable(), TransientBudget()))
+"""The one retry policy's decision: retryable by the error table, within the transient budget."""
 
 
 class AwsGateway:
-    """FSx and KMS for the provider: every call, its error context and its retries."""
+    """FSx and KMS for the provider and the program's look-ups: every call, its error context and its retries."""
 
-    def __init__(self, clients: AwsClients, poll: PollPolicy, backoff: Backoff) -> None:
+    def __init__(
+        self, clients: AwsClients, poll: PollPolicy, backoff: Backoff, checker: RetryChecker = RETRY_CHECKER
+    ) -> None:
         self.clients = clients
+        self.checker = checker
         self.poll = poll
         self.backoff = backoff
         self.slots = CopySlots(poll, backoff)
         self.clock = AwsClock()
         """AWS's clock, as every answer's ``Date`` tells it (lease stamps and ages are judged on it)."""
+
+    @classmethod
+    def for_settings(cls, settings: AwsSettings) -> AwsGateway:
+        """A gateway with clients of ``settings`` and the policies scaled by ``PULUMI_FSX_COPY_TIME_SCALE`` (the
+        program process's look-ups)."""
+        scale = time_scale()
+        return cls(AwsClients(settings), PollPolicy().scaled(scale), Backoff().scaled(scale))
 
     def scope(self, region: str) -> Hashable:
         """``region`` as the AWS settings in force see it: another account's (or endpoint's) Region is another."""
@@ -110,7 +162,7 @@ class AwsGateway:
         """Make one AWS call, retrying what may succeed later, and map what fails to a BackupCopyError.
         ``waiting`` hears each error retried, before the wait; ``before_retry`` runs before each retry
         (whatever it raises ends the call)."""
-        state = RetryState()
+        state = RetryContext(context.operation)
         while True:
             try:
                 result = call()
@@ -120,8 +172,8 @@ class AwsGateway:
                 if isinstance(exc, ClientError):
                     self._observe_clock(exc.response)
                 error = map_error(exc, context, retried=state.attempt)
-                state.record(error)
-                if not state.may_retry(exc, context.operation):
+                state.failed(exc, error)
+                if not self.checker.is_retryable(state):
                     raise error from None
                 if waiting is not None:
                     waiting(error)
@@ -130,6 +182,19 @@ class AwsGateway:
                 state.attempt += 1
             if before_retry is not None:
                 before_retry()
+
+    def pages(
+        self, context: ErrorContext, deadline: Deadline, method: Callable[..., Page], request: Mapping[str, Any]
+    ) -> Iterator[Page]:
+        """Every page of a paginated operation (``method`` with ``request``), following ``NextToken``; each
+        page is one :meth:`call`, retried on its own."""
+        token: str | None = None
+        while True:
+            page = self.call(context, deadline, partial(method, **request, **({"NextToken": token} if token else {})))
+            yield page
+            token = page.get("NextToken")
+            if not token:
+                return
 
     def _observe_clock(self, answer: object) -> None:
         """Tell :attr:`clock` the ``Date`` of an answer (botocore's ``ResponseMetadata.HTTPHeaders``)."""
@@ -154,7 +219,7 @@ class AwsGateway:
 
     def describe_backup(
         self, region: str, backup_id: str, deadline: Deadline, context: ErrorContext | None = None
-    ) -> dict[str, Any]:
+    ) -> Backup:
         """One backup (CopyNotFoundError when AWS has none by that ID)."""
         context = context or ErrorContext(operation="DescribeBackups", region=region, backup_id=backup_id)
         fsx = self.clients.fsx(region)
@@ -164,11 +229,11 @@ class AwsGateway:
             raise CopyNotFoundError(
                 f"backup {backup_id} was not found in '{region}'.", **context.fields("BackupNotFound")
             )
-        return dict(backups[0])
+        return Backup.from_aws(backups[0])
 
     def find_backup(
         self, region: str, backup_id: str, deadline: Deadline, context: ErrorContext | None = None
-    ) -> dict[str, Any] | None:
+    ) -> Backup | None:
         """One backup, or None once AWS has reported it missing (or DELETED) :data:`MISSING_CONFIRMATIONS` more times:
         forgetting a backup that exists leaks it, and DescribeBackups may briefly miss a new one."""
         context = context or ErrorContext(operation="DescribeBackups", region=region, backup_id=backup_id)
@@ -179,71 +244,64 @@ class AwsGateway:
                 backup = self.describe_backup(region, backup_id, deadline, context)
             except CopyNotFoundError:
                 continue
-            return None if backup.get("Lifecycle") == Lifecycle.DELETED else backup
+            return None if backup.lifecycle == Lifecycle.DELETED else backup
         return None
 
-    def list_copies(self, region: str, deadline: Deadline) -> list[dict[str, Any]]:
+    def list_copies(self, region: str, deadline: Deadline) -> list[Backup]:
         """Every copy in ``region`` (DescribeBackups filtered to USER_INITIATED, every page, each page retried
         on its own). A page answering "not found" means a backup went away while listed: list again."""
         context = ErrorContext(operation="DescribeBackups", region=region, backup_id="the Region's copies")
-        fsx = self.clients.fsx(region)
+        request = {"Filters": [dict(f) for f in COPY_FILTER]}
         for restart in range(LISTING_RESTARTS + 1):
-            backups: list[dict[str, Any]] = []
-            token: str | None = None
             try:
-                while True:
-                    request: dict[str, Any] = {"Filters": [dict(f) for f in COPY_FILTER]}
-                    if token:
-                        request["NextToken"] = token
-                    page = self.call(context, deadline, partial(fsx.describe_backups, **request))
-                    backups.extend(dict(b) for b in page.get("Backups") or [])
-                    token = page.get("NextToken")
-                    if not token:
-                        return backups
+                return self.list_backups(context, deadline, region, request)
             except CopyNotFoundError:
                 if restart == LISTING_RESTARTS:
                     raise
                 deadline.sleep(self.backoff.delay(restart))
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def list_backups(
+        self, context: ErrorContext, deadline: Deadline, region: str, request: Mapping[str, Any]
+    ) -> list[Backup]:
+        """DescribeBackups with ``request`` in ``region``: every page (:meth:`pages`)."""
+        fsx = self.clients.fsx(region)
+        pages = self.pages(context, deadline, fsx.describe_backups, request)
+        return [Backup.from_aws(b) for page in pages for b in page.get("Backups") or []]
+
     def copy_backup(
         self, context: ErrorContext, deadline: Deadline, request: Mapping[str, Any], waiting: Waiting | None = None
-    ) -> dict[str, Any]:
+    ) -> Backup:
         """CopyBackup, retried with the same token (so a lost answer does not make a second copy); ``waiting``
         hears why it waits (a copy slot, the source)."""
         fsx = self.clients.fsx(context.region)
-        return dict(self.call(context, deadline, partial(fsx.copy_backup, **request), waiting)["Backup"])
+        return Backup.from_aws(self.call(context, deadline, partial(fsx.copy_backup, **request), waiting)["Backup"])
 
-    def list_tags(self, region: str, backup: Mapping[str, Any], deadline: Deadline) -> dict[str, str]:
+    def list_tags(self, region: str, backup: Backup, deadline: Deadline) -> dict[str, str]:
         """A backup's tags now (ListTagsForResource, every page)."""
         return self.read_tags(region, backup, deadline).tags
 
-    def read_tags(self, region: str, backup: Mapping[str, Any], deadline: Deadline) -> TagRead:
+    def read_tags(self, region: str, backup: Backup, deadline: Deadline) -> TagRead:
         """A backup's tags now (ListTagsForResource, every page), with how long the answer took and AWS's time
         of its first page (the oldest a page may be)."""
-        context = ErrorContext(operation="ListTagsForResource", region=region, backup_id=str(backup["BackupId"]))
+        context = ErrorContext(operation="ListTagsForResource", region=region, backup_id=backup.backup_id)
         fsx = self.clients.fsx(region)
         tags: dict[str, str] = {}
-        token: str | None = None
         asked = time.monotonic()
         aws_time: float | None = None
-        while True:
-            request: dict[str, Any] = {"ResourceARN": str(backup["ResourceARN"])}
-            if token:
-                request["NextToken"] = token
-            page = self.call(context, deadline, partial(fsx.list_tags_for_resource, **request))
+        request = {"ResourceARN": str(backup.resource_arn)}
+        for page in self.pages(context, deadline, fsx.list_tags_for_resource, request):
             if aws_time is None:
                 aws_time = self.clock.now()
             tags.update({str(t["Key"]): str(t.get("Value", "")) for t in page.get("Tags") or []})
-            token = page.get("NextToken")
-            if not token:
-                received = time.monotonic()
-                return TagRead(tags, aws_time, took=received - asked, received=received)
+        assert aws_time is not None  # pages() yields at least one page
+        received = time.monotonic()
+        return TagRead(tags, aws_time, took=received - asked, received=received)
 
     def tag(
         self,
         region: str,
-        backup: Mapping[str, Any],
+        backup: Backup,
         tags: Mapping[str, str],
         deadline: Deadline,
         secrets: Sequence[str] = (),
@@ -252,18 +310,18 @@ class AwsGateway:
         context = ErrorContext(
             operation="TagResource",
             region=region,
-            backup_id=str(backup["BackupId"]),
+            backup_id=backup.backup_id,
             secrets=(*tags.values(), *secrets),
         )
         pairs = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
         fsx = self.clients.fsx(region)
-        arn = str(backup["ResourceARN"])
+        arn = str(backup.resource_arn)
         self.call(context, deadline, lambda: fsx.tag_resource(ResourceARN=arn, Tags=pairs))
 
-    def untag(self, region: str, backup: Mapping[str, Any], keys: Sequence[str], deadline: Deadline) -> None:
-        context = ErrorContext(operation="UntagResource", region=region, backup_id=str(backup["BackupId"]))
+    def untag(self, region: str, backup: Backup, keys: Sequence[str], deadline: Deadline) -> None:
+        context = ErrorContext(operation="UntagResource", region=region, backup_id=backup.backup_id)
         fsx = self.clients.fsx(region)
-        arn = str(backup["ResourceARN"])
+        arn = str(backup.resource_arn)
         self.call(context, deadline, lambda: fsx.untag_resource(ResourceARN=arn, TagKeys=list(keys)))
 
     def delete_backup(
@@ -285,7 +343,7 @@ class AwsGateway:
                 if deadline.expired():
                     raise AwsServiceError(
                         f"DeleteBackup answered that backup {backup_id} does not exist in '{region}', but "
-                        f"DescribeBackups still lists it ({found.get('Lifecycle')}). Re-run `pulumi destroy`; "
+                        f"DescribeBackups still lists it ({found.lifecycle}). Re-run `pulumi destroy`; "
                         "if it persists, delete the backup in the FSx console.",
                         **context.fields(None),
                     ) from None
@@ -298,11 +356,11 @@ class AwsGateway:
                 backup = self.describe_backup(region, backup_id, deadline)
             except CopyNotFoundError:
                 return
-            if backup.get("Lifecycle") == Lifecycle.DELETED:
+            if backup.lifecycle == Lifecycle.DELETED:
                 return
             if not deadline.sleep(self.poll.min_delay):
                 raise BackupInUseError(
-                    f"backup {backup_id} in '{region}' is still {backup.get('Lifecycle')} after "
+                    f"backup {backup_id} in '{region}' is still {backup.lifecycle} after "
                     f"{deadline.seconds / 60:g} minutes. Re-run `pulumi destroy` to go on waiting.",
                     **context.fields(None),
                 )
@@ -347,14 +405,7 @@ class AwsGateway:
         fsx = self.clients.fsx(region)
         describe = fsx.describe_file_systems if kind == "file_system" else fsx.describe_volumes
         key = "FileSystems" if kind == "file_system" else "Volumes"
-        found: list[dict[str, Any]] = []
-        token: str | None = None
-        while True:
-            page = self.call(context, deadline, partial(describe, **({"NextToken": token} if token else {})))
-            found.extend(dict(item) for item in page.get(key) or [])
-            token = page.get("NextToken")
-            if not token:
-                return found
+        return [dict(item) for page in self.pages(context, deadline, describe, {}) for item in page.get(key) or []]
 
     def delete_restored(
         self, region: str, kind: str, resource_id: str, options: Mapping[str, Any], deadline: Deadline

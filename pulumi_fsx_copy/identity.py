@@ -61,20 +61,20 @@ class Identity:
         """The value of :data:`IDENTITY_TAG`."""
         return f"{self.who}-{self.what}"
 
-    def made_for(self, backup: Mapping[str, Any]) -> bool:
-        """Whether ``backup`` was made for this resource with these inputs."""
-        return tag_map(backup).get(IDENTITY_TAG) == self.tag
+    def made_for(self, tags: Mapping[str, str]) -> bool:
+        """Whether the copy with ``tags`` was made for this resource with these inputs."""
+        return tags.get(IDENTITY_TAG) == self.tag
 
-    def of_resource(self, backup: Mapping[str, Any]) -> bool:
-        """Whether ``backup`` was made for this resource, whatever its inputs were."""
-        return tag_map(backup).get(IDENTITY_TAG, "").split("-")[0] == self.who
+    def of_resource(self, tags: Mapping[str, str]) -> bool:
+        """Whether the copy with ``tags`` was made for this resource, whatever its inputs were."""
+        return tags.get(IDENTITY_TAG, "").split("-")[0] == self.who
 
-    def replaced_by(self, backup: Mapping[str, Any]) -> bool:
-        """Whether ``backup`` may be a replacement of this resource's copy: made for it, or (a record written
-        before stack keys) for the same names with the stack's key."""
-        if self.of_resource(backup):
+    def replaced_by(self, tags: Mapping[str, str]) -> bool:
+        """Whether the copy with ``tags`` may be a replacement of this resource's copy: made for it, or (a record
+        written before stack keys) for the same names with the stack's key."""
+        if self.of_resource(tags):
             return True
-        label = tag_map(backup).get(RESOURCE_TAG, "")
+        label = tags.get(RESOURCE_TAG, "")
         return not self.per_stack and label.startswith(_KEYED_LABEL) and _names_of(label) == _names_of(self.label)
 
 
@@ -130,11 +130,6 @@ def _names_of(label: str) -> str:
 def without_ownership(tags: Mapping[str, str]) -> dict[str, str]:
     """``tags`` without the provider's own keys."""
     return {k: v for k, v in tags.items() if not k.startswith(PROVIDER_TAG_PREFIX)}
-
-
-def tag_map(backup: Mapping[str, Any]) -> dict[str, str]:
-    """A backup's tags (DescribeBackups' ``Tags`` list) as a dict."""
-    return {str(t.get("Key")): str(t.get("Value", "")) for t in backup.get("Tags") or []}
 
 
 def _digest(text: str) -> str:

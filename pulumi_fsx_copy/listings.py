@@ -23,11 +23,11 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
 
+from .backup import Backup
 from .waiting import Deadline
 
-Lister = Callable[[str, Deadline], list[dict[str, Any]]]
+Lister = Callable[[str, Deadline], list[Backup]]
 """Lists a Region's copies now (``AwsGateway.list_copies``)."""
 Scope = Callable[[str], Hashable]
 """A Region as the AWS settings in force see it (``AwsGateway.scope``)."""
@@ -40,7 +40,7 @@ class _Listing:
     started: float
     """This process's monotonic clock when the listing began."""
     done: threading.Event = field(default_factory=threading.Event)
-    copies: list[dict[str, Any]] | None = None
+    copies: list[Backup] | None = None
 
 
 class RegionListings:
@@ -60,7 +60,7 @@ class RegionListings:
         with self._lock:
             self._made[(scope, who)] = self._made[(scope, None)] = now
 
-    def copies(self, region: str, deadline: Deadline, *, who: str | None = None) -> list[dict[str, Any]]:
+    def copies(self, region: str, deadline: Deadline, *, who: str | None = None) -> list[Backup]:
         """The copies in ``region`` as a listing of this run shows them: the run's shared one, or (when this process
         made a copy for ``who`` since, or any copy when ``who`` is None) one begun after that, shared too. Raises
         what the listing raised (each caller then lists on its own, no failure is kept)."""
@@ -78,15 +78,15 @@ class RegionListings:
             while not listing.done.wait(_WAKE_SECONDS):
                 deadline.cancel.check()
             if listing.copies is not None:
-                return [dict(b) for b in listing.copies]
+                return list(listing.copies)
 
     def _last_made(self, scope: Hashable) -> float:
         return self._made.get((scope, None), -math.inf)
 
-    def _list(self, scope: Hashable, listing: _Listing, region: str, deadline: Deadline) -> list[dict[str, Any]]:
+    def _list(self, scope: Hashable, listing: _Listing, region: str, deadline: Deadline) -> list[Backup]:
         try:
             listing.copies = self._lister(region, deadline)
-            return [dict(b) for b in listing.copies]
+            return list(listing.copies)
         except BaseException:
             with self._lock:
                 if self._listings.get(scope) is listing:

@@ -3,7 +3,8 @@
 A look-up, like a pulumi-aws data source: it calls AWS when the program runs, at ``pulumi preview`` too (the
 provider makes no AWS call at preview; this does, so that the preview shows which copies are planned). It
 reads ``DescribeBackups`` in the source Region filtered by ``file-system-id`` or ``volume-id`` (backup types
-are chosen from the answer), every page, each page retried on its own when AWS throttles or fails. Credentials
+are chosen from the answer), every page, through the provider's gateway (``AwsGateway.pages``: each page retried
+on its own under the one retry policy, every wait the deadline's). Credentials
 and endpoints are the stack's pulumi-aws settings as the provider takes them (``aws:profile``, static keys,
 ``aws:assumeRoles``, ``aws:endpoints``; ``awsconfig``), on botocore's standard chain; the Region defaults to
 the stack's ``aws:region``.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,20 +23,20 @@ import pulumi
 
 from .aws_options import program_settings
 from .awsconfig import AwsSettings
-from .clients import AwsClients
+from .backup import Backup
 from .errors import (
+    CopyNotFoundError,
     ErrorContext,
     InvalidInputError,
     RegionError,
     SourceBackupNotFoundError,
     UnsupportedCopyError,
-    is_retryable,
-    map_error,
 )
 from .facts import Lifecycle
+from .gateway import AwsGateway
 from .regions import is_known_region, suggest_region
 from .tags import short_repr
-from .waiting import time_scale
+from .waiting import Deadline
 
 BACKUP_TYPES = ("AUTOMATIC", "USER_INITIATED", "AWS_BACKUP")
 """FSx's backup types (botocore's FSx model, shape ``BackupType``)."""
@@ -44,8 +44,8 @@ MAX_COUNT = 100
 """The most backups one look-up returns (a DR Region holding more copies of one file system is a mistake)."""
 _FILE_SYSTEM_ID = re.compile(r"fs-[0-9a-f]{8,21}")
 _VOLUME_ID = re.compile(r"fsvol-[0-9a-f]{17}")
-_ATTEMPTS = 5
-_FIRST_DELAY = 1.0
+LOOKUP_SECONDS = 300.0
+"""One listing (every page, every retry) gives AWS this long."""
 _UNCOPYABLE_STORAGE = {
     "INTELLIGENT_TIERING": "it is a backup of a file system on the Intelligent-Tiering storage class, which FSx "
     "cannot copy (FSx user guides, 'Copying backups': backup copy limitations)",
@@ -160,28 +160,28 @@ def primary_backups(
     _check_count(count)
     where = resolve_region(region, "region")
     filters: list[dict[str, Any]] = [{"Name": name, "Values": [value]}]
-    client = AwsClients(settings or program_settings()).fsx(where)
+    gateway = AwsGateway.for_settings(settings or program_settings())
     subject = f"{name.replace('-', '_')} {value}"
     gone = False
     try:
-        listed = _every_page(client, where, filters, subject=subject)
+        listed = _every_page(gateway, where, filters, subject=subject)
     except SourceBackupNotFoundError as error:
         if not allow_gone or error.code not in ("FileSystemNotFound", "VolumeNotFound"):
             raise
         gone = True
-        listed = [b for b in _every_page(client, where, [], subject=subject) if _of(b, name, value)]
+        listed = [b for b in _every_page(gateway, where, [], subject=subject) if _of(b, name, value)]
     found = [
         backup
         for backup in listed
-        if backup.get("Lifecycle") == Lifecycle.AVAILABLE
-        and not backup.get("SourceBackupId")
-        and (types is None or backup.get("Type") in types)
+        if backup.lifecycle == Lifecycle.AVAILABLE
+        and not backup.source_backup_id
+        and (types is None or backup.type in types)
     ]
-    found.sort(key=lambda b: (_created(b), str(b["BackupId"])), reverse=True)
+    found.sort(key=lambda b: (_created(b), b.backup_id), reverse=True)
     newest = [_source_backup(backup, where) for backup in found[:count]]
-    for backup, raw in zip(newest, found, strict=False):
-        _refuse_uncopyable(backup, raw)
-    return PrimaryBackups(newest, {str(b["BackupId"]): _created(b) for b in found}, gone)
+    for backup, described in zip(newest, found, strict=False):
+        _refuse_uncopyable(backup, described)
+    return PrimaryBackups(newest, {b.backup_id: _created(b) for b in found}, gone)
 
 
 @dataclass(frozen=True)
@@ -210,28 +210,26 @@ def copies_in_region(
     file system and volume), matched on ``FileSystem``/``Volume`` and ``SourceBackupRegion``. Any failure
     raises (mapped), after the retries. ``settings``: as for :func:`primary_backups`."""
     name, value = _subject(file_system_id, volume_id)
-    client = AwsClients(settings or program_settings()).fsx(region)
-    listed = _every_page(client, region, [], subject=f"the copies in '{region}'")
+    gateway = AwsGateway.for_settings(settings or program_settings())
+    listed = _every_page(gateway, region, [], subject=f"the copies in '{region}'")
     return [
         RegionCopy(
-            backup_id=str(backup["BackupId"]),
-            source_backup_id=str(backup["SourceBackupId"]),
-            lifecycle=str(backup.get("Lifecycle", "")),
+            backup_id=backup.backup_id,
+            source_backup_id=backup.source_backup_id,
+            lifecycle=backup.lifecycle or "",
             creation_time=_created(backup),
-            tags={str(t["Key"]): str(t.get("Value", "")) for t in backup.get("Tags") or ()},
-            file_system_type=(backup.get("FileSystem") or {}).get("FileSystemType"),
+            tags=dict(backup.tags),
+            file_system_type=backup.file_system_type,
         )
         for backup in listed
-        if backup.get("SourceBackupId")
-        and backup.get("SourceBackupRegion") == source_region
-        and _of(backup, name, value)
+        if backup.source_backup_id and backup.source_backup_region == source_region and _of(backup, name, value)
     ]
 
 
-def _of(backup: dict[str, Any], name: str, value: str) -> bool:
+def _of(backup: Backup, name: str, value: str) -> bool:
     if name == "volume-id":
-        return (backup.get("Volume") or {}).get("VolumeId") == value
-    return (backup.get("FileSystem") or {}).get("FileSystemId") == value
+        return backup.volume_id == value
+    return backup.described_file_system_id == value
 
 
 def newest_backups_output(
@@ -310,69 +308,45 @@ def _check_count(count: object) -> None:
         raise InvalidInputError(f"count {short_repr(count)} must be a whole number from 1 to {MAX_COUNT}")
 
 
-def _every_page(client: Any, region: str, filters: list[dict[str, Any]], *, subject: str) -> list[dict[str, Any]]:
-    backups: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        request: dict[str, Any] = {
-            **({"Filters": filters} if filters else {}),
-            **({"NextToken": token} if token else {}),
-        }
-        page = _call(client, request, region, subject)
-        backups.extend(page.get("Backups", []))
-        token = page.get("NextToken")
-        if not token:
-            return backups
-
-
-def _call(client: Any, request: dict[str, Any], region: str, subject: str) -> dict[str, Any]:
+def _every_page(gateway: AwsGateway, region: str, filters: list[dict[str, Any]], *, subject: str) -> list[Backup]:
+    """DescribeBackups in ``region`` (with ``filters``), every page; SourceBackupNotFoundError naming ``subject``
+    when FSx knows no such file system or volume."""
     context = ErrorContext(operation="DescribeBackups", region=region)
-    delay = _FIRST_DELAY * time_scale()
-    for attempt in range(1, _ATTEMPTS + 1):
-        try:
-            return dict(client.describe_backups(**request))
-        except Exception as exc:  # botocore's errors are mapped; anything else is re-raised by map_error
-            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-            if code in ("FileSystemNotFound", "VolumeNotFound"):
-                raise SourceBackupNotFoundError(
-                    f"{subject} names nothing FSx knows in '{region}' ({code}). Check it and the Region of the "
-                    "backups (region / source_region, default aws:region).",
-                    code=code,
-                    operation="DescribeBackups",
-                    region=region,
-                ) from None
-            if attempt < _ATTEMPTS and is_retryable(exc, "DescribeBackups"):
-                time.sleep(delay)
-                delay *= 2
-                continue
-            raise map_error(exc, context, retried=attempt - 1) from None
-    raise AssertionError("unreachable")  # pragma: no cover
+    request = {"Filters": filters} if filters else {}
+    try:
+        return gateway.list_backups(context, Deadline(LOOKUP_SECONDS), region, request)
+    except CopyNotFoundError as error:
+        if error.code not in ("FileSystemNotFound", "VolumeNotFound"):
+            raise
+        raise SourceBackupNotFoundError(
+            f"{subject} names nothing FSx knows in '{region}' ({error.code}). Check it and the Region of the "
+            "backups (region / source_region, default aws:region).",
+            code=error.code,
+            operation="DescribeBackups",
+            region=region,
+        ) from None
 
 
-def _created(backup: dict[str, Any]) -> datetime:
-    value = backup["CreationTime"]
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return datetime.fromtimestamp(float(value), timezone.utc)
+def _created(backup: Backup) -> datetime:
+    if backup.creation_time is None:
+        raise KeyError("CreationTime")  # FSx's model requires it
+    return backup.creation_time
 
 
-def _source_backup(backup: dict[str, Any], region: str) -> SourceBackup:
-    file_system = backup.get("FileSystem") or {}
-    volume = backup.get("Volume") or {}
+def _source_backup(backup: Backup, region: str) -> SourceBackup:
     return SourceBackup(
-        backup_id=str(backup["BackupId"]),
+        backup_id=backup.backup_id,
         creation_time=_created(backup),
-        backup_type=str(backup.get("Type", "")),
+        backup_type=backup.type or "",
         region=region,
-        file_system_id=file_system.get("FileSystemId") or volume.get("FileSystemId"),
-        file_system_type=file_system.get("FileSystemType"),
-        volume_id=volume.get("VolumeId"),
+        file_system_id=backup.file_system_id,
+        file_system_type=backup.file_system_type,
+        volume_id=backup.volume_id,
     )
 
 
-def _refuse_uncopyable(backup: SourceBackup, raw: dict[str, Any]) -> None:
-    storage = (raw.get("FileSystem") or {}).get("StorageType")
-    why = _UNCOPYABLE_STORAGE.get(str(storage))
+def _refuse_uncopyable(backup: SourceBackup, described: Backup) -> None:
+    why = _UNCOPYABLE_STORAGE.get(str(described.storage_type))
     if why is not None:
         raise UnsupportedCopyError(
             f"backup {backup.backup_id} in '{backup.region}' cannot be copied: {why}. Protect this file system "

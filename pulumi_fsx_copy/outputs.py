@@ -4,18 +4,19 @@ looked up by ``keys``); the identity and claim they record."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any
 
+from .backup import Backup
 from .facts import Lifecycle
-from .identity import OWNER_TAG, Identity, tag_map
+from .identity import OWNER_TAG, Identity
 from .ownership import claim_value
 from .schema import PROVIDER_KEY, REPLACING_INPUTS
 
 
 def outputs(
     inputs: Mapping[str, Any],
-    backup: Mapping[str, Any],
+    backup: Backup,
     *,
     managed_keys: Mapping[str, Any],
     kms_key_state: str | None,
@@ -26,35 +27,37 @@ def outputs(
     ``from_aws`` (a read): ``tags`` are the copy's values of ``managed_keys``, and the source is AWS's where the
     inputs do not say it; otherwise ``tags`` are ``managed_keys`` (the declared tags).
     """
-    tags_all = tag_map(backup)
-    file_system = backup.get("FileSystem") or {}
-    volume = backup.get("Volume") or {}
-    created = creation_time(backup)
+    tags_all = dict(backup.tags)
+    created = backup.creation_time
+    progress = backup.progress_percent
     outs = {k: v for k, v in inputs.items() if k != PROVIDER_KEY}
     requested = inputs.get("kms_key_id_requested") if from_aws else inputs.get("kms_key_id")
     outs.update(
-        backup_id=backup.get("BackupId"),
-        arn=backup.get("ResourceARN"),
-        lifecycle=backup.get("Lifecycle"),
-        progress_percent=backup.get("ProgressPercent", 100 if backup.get("Lifecycle") == Lifecycle.AVAILABLE else 0),
+        backup_id=backup.backup_id,
+        arn=backup.resource_arn,
+        lifecycle=backup.lifecycle,
+        progress_percent=progress if progress is not None else 100 if backup.lifecycle == Lifecycle.AVAILABLE else 0,
         tags=({k: tags_all[k] for k in managed_keys if k in tags_all} if from_aws else dict(managed_keys)),
         tags_all=tags_all,
-        kms_key_id=backup.get("KmsKeyId"),
+        kms_key_id=backup.kms_key_id,
         kms_key_id_requested=requested or None,
-        file_system_id=file_system.get("FileSystemId") or volume.get("FileSystemId"),
-        file_system_type=file_system.get("FileSystemType"),
-        resource_type=backup.get("ResourceType"),
-        volume_id=volume.get("VolumeId"),
-        type=backup.get("Type"),
-        owner_id=backup.get("OwnerId"),
+        file_system_id=backup.file_system_id,
+        file_system_type=backup.file_system_type,
+        resource_type=backup.resource_type,
+        volume_id=backup.volume_id,
+        type=backup.type,
+        owner_id=backup.owner_id,
         creation_time=created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if created else None,
-        size_in_bytes=backup.get("SizeInBytes"),
+        size_in_bytes=backup.size_in_bytes,
         kms_key_state=kms_key_state,
     )
     if from_aws:
-        for key, value in (("source_backup_id", "SourceBackupId"), ("source_region", "SourceBackupRegion")):
+        for key, value in (
+            ("source_backup_id", backup.source_backup_id),
+            ("source_region", backup.source_backup_region),
+        ):
             if not outs.get(key):
-                outs[key] = backup.get(value)
+                outs[key] = value
     return outs
 
 
@@ -76,18 +79,10 @@ def awaited(props: Mapping[str, Any]) -> bool:
     return props.get("wait_for_available") is not False
 
 
-def not_ready(backup_id: str, region: str, backup: Mapping[str, Any]) -> str:
+def not_ready(backup_id: str, region: str, backup: Backup) -> str:
     """Why a refresh records a copy that is not AVAILABLE yet as not ready."""
     return (
-        f"copy {backup_id} in '{region}' is {backup.get('Lifecycle')} ({backup.get('ProgressPercent', 0)}%), not "
+        f"copy {backup_id} in '{region}' is {backup.lifecycle} ({backup.progress_percent or 0}%), not "
         "AVAILABLE yet: the stack records it as not ready, the next `pulumi up` waits for it, `pulumi destroy` "
         "deletes it."
     )
-
-
-def creation_time(backup: Mapping[str, Any]) -> datetime | None:
-    """When AWS made ``backup`` (its ``CreationTime``, in UTC when AWS gave no zone); None when not given."""
-    created = backup.get("CreationTime")
-    if isinstance(created, datetime):
-        return created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-    return None

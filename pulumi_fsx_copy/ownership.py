@@ -17,11 +17,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Literal
 
+from .backup import Backup
 from .errors import AwsServiceError, BackupCopyError
 from .facts import GONE, Lifecycle
-from .identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, RESOURCE_TAG, Identity, tag_map
+from .identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, RESOURCE_TAG, Identity
 from .serving import when_engine_gone
 
 FREE = "free"
@@ -35,6 +36,8 @@ MIN_SETTLE = 2.0
 it, and one on a busy machine (the tests' emulator, pages of one tag) takes a few hundred milliseconds."""
 DATE_RESOLUTION = 1.0
 """HTTP ``Date`` headers are whole seconds, rounded down."""
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+"""The creation time of a backup AWS gave none (sorted last)."""
 
 
 # -- per call ------------------------------------------------------------------------------------
@@ -186,27 +189,23 @@ def deletion(tags: Mapping[str, str], recorded_claim: str | None, *, recognised_
     return Deletion(False, f"its owner tag says {owner.raw!r}, not the claim this state recorded")
 
 
-def unrecorded(backups: Iterable[Mapping[str, Any]], identity: Identity, *, any_inputs: bool) -> list[dict[str, Any]]:
+def unrecorded(backups: Iterable[Backup], identity: Identity, *, any_inputs: bool) -> list[Backup]:
     """The copies of this resource (with these inputs, unless ``any_inputs``) that no state records and no
     run holds, by their tags: the orphans a destroy removes, and the candidates a Create may adopt."""
     match = identity.of_resource if any_inputs else identity.made_for
-    found = [
-        dict(b)
-        for b in backups
-        if match(b) and not owner_of(tag_map(b)).recorded and not owner_of(tag_map(b)).ambiguous
-    ]
-    found.sort(key=lambda b: (b.get("Lifecycle") == Lifecycle.AVAILABLE, _created(b)), reverse=True)
+    found = [b for b in backups if match(b.tags) and not owner_of(b.tags).recorded and not owner_of(b.tags).ambiguous]
+    found.sort(key=lambda b: (b.lifecycle == Lifecycle.AVAILABLE, b.creation_time or _NEVER), reverse=True)
     return found
 
 
-def ambiguous(backups: Iterable[Mapping[str, Any]], identity: Identity) -> list[dict[str, Any]]:
+def ambiguous(backups: Iterable[Backup], identity: Identity) -> list[Backup]:
     """The live copies made for this resource whose owner tag is missing or unreadable: never adopted nor
     swept, since nothing tells whether a state records them."""
-    return [dict(b) for b in backups if identity.of_resource(b) and is_live(b) and owner_of(tag_map(b)).ambiguous]
+    return [b for b in backups if identity.of_resource(b.tags) and is_live(b) and owner_of(b.tags).ambiguous]
 
 
-def is_live(backup: Mapping[str, Any]) -> bool:
-    return backup.get("Lifecycle") not in GONE
+def is_live(backup: Backup) -> bool:
+    return backup.lifecycle not in GONE
 
 
 # -- the protocol's steps ------------------------------------------------------------------------
@@ -252,9 +251,9 @@ class AwsClock:
         return time.monotonic() + offset
 
 
-TagReader = Callable[[Mapping[str, Any]], TagRead]
+TagReader = Callable[[Backup], TagRead]
 """Reads a copy's tags now (ListTagsForResource); AWS failures raise a BackupCopyError."""
-TagWriter = Callable[[Mapping[str, Any], str, float], None]
+TagWriter = Callable[[Backup, str, float], None]
 """Writes a copy's owner tag (TagResource, one attempt within the given seconds)."""
 
 
@@ -265,8 +264,8 @@ class LeaseLost(Exception):
 class Lease:
     """This Create's hold on one copy; renewed in the background while held."""
 
-    def __init__(self, backup: Mapping[str, Any], holder: str, protocol: Ownership) -> None:
-        self.backup = dict(backup)
+    def __init__(self, backup: Backup, holder: str, protocol: Ownership) -> None:
+        self.backup = backup
         self.holder = holder
         self._protocol = protocol
         self._stop = threading.Event()
@@ -360,13 +359,13 @@ class Ownership:
         holder = secrets.token_hex(_NONCE_BYTES)
         return holder, lease_value(holder, self.clock.now())
 
-    def hold(self, backup: Mapping[str, Any], holder: str) -> Lease:
+    def hold(self, backup: Backup, holder: str) -> Lease:
         """A lease this Create already holds (it made the copy with its lease tag), now renewed."""
         lease = Lease(backup, holder, self)
         lease.start_renewing()
         return lease
 
-    def acquire(self, backup: Mapping[str, Any], *, stack_locked: bool = False) -> Lease | None:
+    def acquire(self, backup: Backup, *, stack_locked: bool = False) -> Lease | None:
         """Take over the lease of an unrecorded copy when no live run holds it; None when one does, when the
         copy got recorded meanwhile, or when no read answered fresh enough (hands off). A lease is waited on
         until it is stale on AWS's clock; with ``stack_locked`` (the copy's identity holds the stack's key, and
@@ -465,12 +464,12 @@ class Ownership:
                 f"ListTagsForResource did not answer within {self.policy.fresh_read:g} s in {READ_ATTEMPTS} "
                 "tries, so the claim could not be confirmed.",
                 operation="ListTagsForResource",
-                backup_id=str(lease.backup.get("BackupId")),
+                backup_id=lease.backup.backup_id,
             ) from None
 
     def _write_and_confirm(
         self,
-        backup: Mapping[str, Any],
+        backup: Backup,
         value: str,
         before: str | None,
         seconds: float | None = None,
@@ -500,13 +499,13 @@ class Ownership:
             raise failure
         return False
 
-    def _owner_tag(self, backup: Mapping[str, Any]) -> str | None:
+    def _owner_tag(self, backup: Backup) -> str | None:
         read = self._fresh(backup)
         if read is None:
             raise _NoFreshRead()
         return read.tags.get(OWNER_TAG)
 
-    def _fresh(self, backup: Mapping[str, Any]) -> TagRead | None:
+    def _fresh(self, backup: Backup) -> TagRead | None:
         """The copy's tags by an answer that took at most ``policy.fresh_read`` seconds (an older one may predate
         another run's write that landed since); None when none of :data:`READ_ATTEMPTS` did."""
         for _ in range(READ_ATTEMPTS):
@@ -523,10 +522,3 @@ class Ownership:
 
 class _NoFreshRead(Exception):
     """No tag read answered fresh enough to act on."""
-
-
-def _created(backup: Mapping[str, Any]) -> datetime:
-    created = backup.get("CreationTime")
-    if isinstance(created, datetime):
-        return created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-    return datetime.min.replace(tzinfo=timezone.utc)

@@ -24,6 +24,7 @@ from pulumi.dynamic import (
 from pulumi.runtime.rpc import UNKNOWN
 
 from .awsconfig import CONFIG_KEYS, from_stack_config
+from .backup import Backup
 from .clients import AwsClients, check_endpoint_settings
 from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, Unfinished, deletion_errors, not_found_by_get
 from .diffing import diff_properties, replacement_warnings
@@ -201,7 +202,7 @@ class BackupCopyProvider(ResourceProvider):
             record = outputs(props, unfinished.backup, managed_keys=declared_tags, kms_key_state=None)
             raise _recorded_unfinished(request.region, props, record, unfinished) from None
         outs = outputs(props, created.backup, managed_keys=declared_tags, kms_key_state=created.kms_key_state)
-        return CreateResult(str(created.backup["BackupId"]), claimed(outs, created.claim))
+        return CreateResult(created.backup.backup_id, claimed(outs, created.claim))
 
     @_in_engine_keys
     @_with_resource_settings
@@ -220,10 +221,10 @@ class BackupCopyProvider(ResourceProvider):
             return ReadResult("", {})  # a refresh drops a copy that is gone
         if backup is None:
             raise not_found_by_get(id_, region)
-        state = self._copies.keys.state(region, id_, backup.get("KmsKeyId"), props)
+        state = self._copies.keys.state(region, id_, backup.kms_key_id, props)
         base = {"region": region, **props}
         outs = outputs(base, backup, managed_keys=props.get("tags") or {}, kms_key_state=state, from_aws=True)
-        if awaited(props) and backup.get("Lifecycle") in IN_PROGRESS and PROVIDER_KEY in props:
+        if awaited(props) and backup.lifecycle in IN_PROGRESS and PROVIDER_KEY in props:
             reason = not_ready(id_, region, backup)
             if record_init_failure(id_, to_engine({**outs, PROVIDER_KEY: props[PROVIDER_KEY]}), [reason]):
                 raise BackupCopyError(reason, operation="DescribeBackups", region=region, backup_id=id_)
@@ -240,9 +241,9 @@ class BackupCopyProvider(ResourceProvider):
         region = str(olds.get("region") or news["region"])
         deadline = Deadline(CALL_TIMEOUT_SECONDS)
         changes = managed_tag_changes(olds, news, self._clients.settings)
-        self._copies.retag(region, {"BackupId": id_, "ResourceARN": olds.get("arn")}, changes, deadline)
+        self._copies.retag(region, Backup(id_, resource_arn=olds.get("arn")), changes, deadline)
         described = self._gateway.describe_backup(region, id_, deadline)
-        if awaited(news) and described.get("Lifecycle") in IN_PROGRESS:
+        if awaited(news) and described.lifecycle in IN_PROGRESS:
             request = CopyRequest.from_inputs({**news, "region": region})
             claim = olds.get("claim")
             try:
@@ -251,7 +252,7 @@ class BackupCopyProvider(ResourceProvider):
                 state = olds.get("kms_key_state")
                 record = outputs(news, unfinished.backup, managed_keys=request.tags, kms_key_state=state)
                 raise _recorded_unfinished(region, news, record, unfinished) from None
-        state = self._copies.keys.state(region, id_, described.get("KmsKeyId"), olds)
+        state = self._copies.keys.state(region, id_, described.kms_key_id, olds)
         outs = outputs(news, described, managed_keys=news.get("tags") or {}, kms_key_state=state)
         outs["claim"] = olds.get("claim")
         require_usable_key(region, id_, outs.get("kms_key_id"), state)
@@ -289,6 +290,6 @@ def _recorded_unfinished(
     error to raise, saying what became of the copy."""
     engine_record = to_engine({**claimed(record, unfinished.claim), PROVIDER_KEY: inputs.get(PROVIDER_KEY)})
     error = unfinished.error_for(region, recorded=True)
-    if record_init_failure(str(unfinished.backup["BackupId"]), engine_record, [diagnostic(error) or str(error)]):
+    if record_init_failure(unfinished.backup.backup_id, engine_record, [diagnostic(error) or str(error)]):
         return error
     return unfinished.error_for(region, recorded=False)

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from datetime import datetime, timezone
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
 
+from .backup import Backup
 from .errors import BackupCopyError
 from .facts import IN_PROGRESS
 from .waiting import ENGINE_CANCEL, Backoff, CancelSignal, Deadline, PollPolicy, ProgressTracker
 
-Lister = Callable[[], Iterable[Mapping[str, Any]]]
+Lister = Callable[[], Iterable[Backup]]
 """Lists the backups of one Region (DescribeBackups, every page); AWS failures raise a BackupCopyError."""
 
 
@@ -98,7 +97,7 @@ class CopySlots:
                 return list(state.trackers.values())
             state.listing = True
         try:
-            backups: list[Mapping[str, Any]] | None = list(lister())
+            backups: list[Backup] | None = list(lister())
         except BackupCopyError:
             # AWS would not list (throttled, denied...): no copy to go by, so the wait falls back on
             # exponential backoff before CopyBackup is tried again. Anything else is a bug and propagates.
@@ -113,16 +112,16 @@ class CopySlots:
             self._cond.notify_all()
             return list(state.trackers.values())
 
-    def _observe(self, state: _Region, backups: Iterable[Mapping[str, Any]]) -> None:
+    def _observe(self, state: _Region, backups: Iterable[Backup]) -> None:
         now = time.time()
         seen: dict[str, tuple[float, ProgressTracker]] = {}
         for backup in backups:
-            if backup.get("Lifecycle") not in IN_PROGRESS or not backup.get("SourceBackupId"):
+            if backup.lifecycle not in IN_PROGRESS or not backup.source_backup_id:
                 continue
-            backup_id = str(backup.get("BackupId"))
-            created = _epoch(backup.get("CreationTime"), now)
+            backup_id = backup.backup_id
+            created = backup.creation_time.timestamp() if backup.creation_time else now
             _, tracker = state.trackers.get(backup_id) or (created, self._policy.tracker())
-            tracker.observe(now - created, backup.get("ProgressPercent"))
+            tracker.observe(now - created, backup.progress_percent)
             seen[backup_id] = (created, tracker)
         state.trackers = seen
 
@@ -143,11 +142,3 @@ class CopySlots:
                     break
                 self._cond.wait(left)
         return True
-
-
-def _epoch(value: Any, default: float) -> float:
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).timestamp()
-    if isinstance(value, (int, float)):
-        return float(value)
-    return default

@@ -13,11 +13,5 @@ def all_backups(fsx: Any, **kwargs: Any) -> list[dict[str, Any]]:
 
 def all_tags(fsx: Any, arn: str) -> dict[str, str]:
     """Every tag of resource ``arn`` (ListTagsForResource, all pages) as a dict."""
-    tags: dict[str, str] = {}
-    kwargs: dict[str, Any] = {}
-    while True:
-        page = fsx.list_tags_for_resource(ResourceARN=arn, **kwargs)
-        tags.update({tag["Key"]: tag["Value"] for tag in page.get("Tags") or []})
-        if not page.get("NextToken"):
-            return tags
-        kwargs["NextToken"] = page["NextToken"]
+    pages = fsx.get_paginator("list_tags_for_resource").paginate(ResourceARN=arn)
+    return {tag["Key"]: tag["Value"] for page in pages for tag in page.get("Tags") or []}

@@ -15,6 +15,7 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from pulumi_fsx_copy import serving
+from pulumi_fsx_copy.backup import Backup
 from pulumi_fsx_copy.slots import CopySlots
 from pulumi_fsx_copy.waiting import Backoff, CancelSignal, Deadline, PollPolicy, WaitCancelled
 
@@ -52,8 +53,9 @@ def test_a_slot_wait_ends_when_the_engine_cancels() -> None:
     signal = CancelSignal()
     slots = CopySlots(PollPolicy(), Backoff(), cancel=signal)
 
-    def lister() -> list[dict[str, object]]:
-        return [{"BackupId": "backup-1", "SourceBackupId": "backup-0", "Lifecycle": "COPYING", "ProgressPercent": 1}]
+    def lister() -> list[Backup]:
+        answer = {"BackupId": "backup-1", "SourceBackupId": "backup-0", "Lifecycle": "COPYING", "ProgressPercent": 1}
+        return [Backup.from_aws(answer)]
 
     error = _raised_when_cancelled(
         lambda: slots.wait_for_slot("us-west-2", 0, lister, Deadline(3600, cancel=signal)), signal

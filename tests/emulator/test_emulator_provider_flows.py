@@ -45,5 +45,5 @@ def test_the_copy_slot_listing_follows_short_pages(aws: Aws, provider: BackupCop
 
     listed = provider._gateway.list_copies(DEST, Deadline(60))
 
-    assert [backup["BackupId"] for backup in listed] == copies
-    assert {backup["Lifecycle"] for backup in listed} == {"COPYING"}
+    assert [backup.backup_id for backup in listed] == copies
+    assert {backup.lifecycle for backup in listed} == {"COPYING"}

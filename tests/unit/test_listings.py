@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
 import pytest
 
 from pulumi_fsx_copy.awsconfig import AwsSettings
+from pulumi_fsx_copy.backup import Backup
 from pulumi_fsx_copy.clients import RESOURCE_SETTINGS, AwsClients
 from pulumi_fsx_copy.errors import ThrottledError
 from pulumi_fsx_copy.gateway import AwsGateway
@@ -24,7 +24,7 @@ class Region:
 
     def __init__(self, seconds: float = 0.0) -> None:
         self.seconds = seconds
-        self.copies: list[dict[str, Any]] = [{"BackupId": "backup-0"}]
+        self.copies: list[Backup] = [Backup("backup-0")]
         self.listings: dict[tuple[str, str], int] = {}
         self.settings = "account-a"
         self.fail = 0
@@ -32,14 +32,14 @@ class Region:
     def scope(self, region: str) -> tuple[str, str]:
         return (self.settings, region)
 
-    def list(self, region: str, deadline: Deadline) -> list[dict[str, Any]]:
+    def list(self, region: str, deadline: Deadline) -> list[Backup]:
         key = self.scope(region)
         self.listings[key] = self.listings.get(key, 0) + 1
         time.sleep(self.seconds)
         if self.fail:
             self.fail -= 1
             raise ThrottledError("Rate exceeded", operation="DescribeBackups", region=region)
-        return [dict(b) for b in self.copies]
+        return list(self.copies)
 
 
 def test_concurrent_callers_share_one_listing_in_flight() -> None:
@@ -77,7 +77,7 @@ def test_a_copy_made_by_this_process_is_seen_by_who_needs_it() -> None:
     region = Region()
     listings = RegionListings(region.list, region.scope)
     listings.copies(REGION, Deadline(30), who="a")
-    region.copies.append({"BackupId": "backup-1"})
+    region.copies.append(Backup("backup-1"))
     listings.made(REGION, "a")
 
     assert len(listings.copies(REGION, Deadline(30), who="b")) == 1, "another resource's create needs no new listing"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pulumi_fsx_copy.backup import Backup
 from pulumi_fsx_copy.errors import ThrottledError
 from pulumi_fsx_copy.identity import (
     LEGACY_RECORDED_TAG,
@@ -77,7 +77,7 @@ def test_same_names_with_another_stack_key_are_another_owner() -> None:
     before_keys = Identity.of(resource_identity(*names), INPUTS)
     assert len({mine.who, theirs.who, before_keys.who}) == 3
     assert mine.per_stack and theirs.per_stack and not before_keys.per_stack
-    assert not mine.of_resource(_backup("backup-0123456789abcdef1", "COPYING", None, identity=theirs))
+    assert not mine.of_resource(_backup("backup-0123456789abcdef1", "COPYING", None, identity=theirs).tags)
     assert resource_label(resource_identity(*names, stack_key="a1" * 16)).endswith("///copy///" + "a1" * 16 + "//")
 
 
@@ -88,9 +88,9 @@ def test_a_record_written_before_keys_is_replaced_by_its_stacks_keyed_copy_only(
     old = Identity.of(resource_identity(*names), INPUTS)
     new = Identity.of(resource_identity(*names, stack_key="a1" * 16), INPUTS)
     other = Identity.of(resource_identity(*names[:-1], "other", stack_key="a1" * 16), INPUTS)
-    assert old.replaced_by(_backup("backup-0123456789abcdef1", "COPYING", None, identity=new))
-    assert not old.replaced_by(_backup("backup-0123456789abcdef2", "COPYING", None, identity=other))
-    assert not new.replaced_by(_backup("backup-0123456789abcdef3", "COPYING", None, identity=old))
+    assert old.replaced_by(_backup("backup-0123456789abcdef1", "COPYING", None, identity=new).tags)
+    assert not old.replaced_by(_backup("backup-0123456789abcdef2", "COPYING", None, identity=other).tags)
+    assert not new.replaced_by(_backup("backup-0123456789abcdef3", "COPYING", None, identity=old).tags)
 
 
 def test_tokens_are_fresh_valid_and_short() -> None:
@@ -150,19 +150,19 @@ def test_a_retained_copy_without_its_resource_tag_is_never_deleted_by_its_record
     assert recognised_by_tag("not json") is None
 
 
-def _backup(
-    backup_id: str, lifecycle: str, owner: str | None, identity: Identity = ME, minute: int = 0
-) -> dict[str, Any]:
+def _backup(backup_id: str, lifecycle: str, owner: str | None, identity: Identity = ME, minute: int = 0) -> Backup:
     tags = ownership_tags(identity, owner or FREE)
     if owner is None:
         del tags[OWNER_TAG]
-    return {
-        "BackupId": backup_id,
-        "ResourceARN": f"arn:aws:fsx:us-west-2:123456789012:backup/{backup_id}",
-        "Lifecycle": lifecycle,
-        "CreationTime": datetime(2024, 1, 1, 0, minute, tzinfo=timezone.utc),
-        "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
-    }
+    return Backup.from_aws(
+        {
+            "BackupId": backup_id,
+            "ResourceARN": f"arn:aws:fsx:us-west-2:123456789012:backup/{backup_id}",
+            "Lifecycle": lifecycle,
+            "CreationTime": datetime(2024, 1, 1, 0, minute, tzinfo=timezone.utc),
+            "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
+        }
+    )
 
 
 def test_only_unrecorded_copies_of_this_resource_are_candidates_available_first() -> None:
@@ -175,8 +175,8 @@ def test_only_unrecorded_copies_of_this_resource_are_candidates_available_first(
         _backup("backup-other", "AVAILABLE", FREE, identity=other),
         _backup("backup-moved", "AVAILABLE", FREE, identity=moved),
     ]
-    assert [b["BackupId"] for b in unrecorded(backups, ME, any_inputs=False)] == ["backup-available", "backup-copying"]
-    assert {b["BackupId"] for b in unrecorded(backups, ME, any_inputs=True)} == {
+    assert [b.backup_id for b in unrecorded(backups, ME, any_inputs=False)] == ["backup-available", "backup-copying"]
+    assert {b.backup_id for b in unrecorded(backups, ME, any_inputs=True)} == {
         "backup-available",
         "backup-copying",
         "backup-moved",
@@ -198,7 +198,7 @@ class TagStore:
         self.aws_ahead = 0.0
         self.lock = threading.Lock()
 
-    def read(self, _backup: Mapping[str, Any]) -> TagRead:
+    def read(self, _backup: Backup) -> TagRead:
         """The tags as AWS holds them, by an answer that took ``answer_seconds`` and came when AWS's clock
         read ``time.time() + aws_ahead`` (AWS's clock ahead of this machine's by ``aws_ahead``)."""
         with self.lock:
@@ -206,7 +206,7 @@ class TagStore:
             took = self.answer_seconds.pop(0) if self.answer_seconds else 0.0
         return TagRead(tags, time.time() + self.aws_ahead, took=took)
 
-    def write(self, _backup: Mapping[str, Any], value: str, _seconds: float) -> None:
+    def write(self, _backup: Backup, value: str, _seconds: float) -> None:
         if self.fail_writes:
             self.fail_writes -= 1
             raise ThrottledError("throttled", code="ThrottlingException", operation="TagResource")

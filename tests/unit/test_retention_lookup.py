@@ -14,9 +14,11 @@ from pulumi_fsx_copy import (
     InvalidInputError,
     RegionError,
     SourceBackupNotFoundError,
+    ThrottledError,
     UnsupportedCopyError,
     newest_backups,
 )
+from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
 from pulumi_fsx_copy.lookup import copies_in_region, primary_backups
 from pulumi_fsx_copy.testing import InProcessEmulator
 
@@ -98,6 +100,17 @@ def test_a_throttled_page_is_retried_and_access_denied_is_mapped(fsx_emulator: I
 
     fsx_emulator.fail_next("DescribeBackups", "AccessDeniedException", message="not allowed")
     with pytest.raises(AccessDeniedError, match="DescribeBackups"):
+        newest_backups(file_system_id=file_system_id, region=REGION)
+
+
+def test_the_look_up_retries_as_the_provider_does(fsx_emulator: InProcessEmulator) -> None:
+    """The gateway's one retry policy: a page throttled MAX_TRANSIENT_RETRIES times in a row is still read."""
+    file_system_id, made = backups_of_one_file_system(fsx_emulator, 1)
+    fsx_emulator.fail_next("DescribeBackups", "ThrottlingException", count=MAX_TRANSIENT_RETRIES)
+    assert [b.backup_id for b in newest_backups(file_system_id=file_system_id, region=REGION)] == made
+
+    fsx_emulator.fail_next("DescribeBackups", "ThrottlingException", count=MAX_TRANSIENT_RETRIES + 1)
+    with pytest.raises(ThrottledError, match=f"after {MAX_TRANSIENT_RETRIES} retries.*DescribeBackups"):
         newest_backups(file_system_id=file_system_id, region=REGION)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_fsx_copy.backup import Backup
 from pulumi_fsx_copy.errors import AccessDeniedError
 from pulumi_fsx_copy.slots import CopySlots
 from pulumi_fsx_copy.waiting import Backoff, Deadline, PollPolicy
@@ -20,25 +21,28 @@ def slots() -> CopySlots:
     return CopySlots(PollPolicy().scaled(SCALE), Backoff().scaled(SCALE))
 
 
-def copy(backup_id: str, progress: int, age: float = 0.05) -> dict[str, Any]:
-    return {
-        "BackupId": backup_id,
-        "Lifecycle": "COPYING",
-        "SourceBackupId": "backup-source",
-        "ProgressPercent": progress,
-        "CreationTime": time.time() - age,
-    }
+def copy(backup_id: str, progress: int, age: float = 0.05, **changes: Any) -> Backup:
+    return Backup.from_aws(
+        {
+            "BackupId": backup_id,
+            "Lifecycle": "COPYING",
+            "SourceBackupId": "backup-source",
+            "ProgressPercent": progress,
+            "CreationTime": time.time() - age,
+            **changes,
+        }
+    )
 
 
 class Lister:
     """Answers the listings given, repeating the last one; counts calls."""
 
-    def __init__(self, *listings: list[dict[str, Any]]) -> None:
+    def __init__(self, *listings: list[Backup]) -> None:
         self.listings = list(listings)
         self.calls = 0
         self.lock = threading.Lock()
 
-    def __call__(self) -> list[dict[str, Any]]:
+    def __call__(self) -> list[Backup]:
         with self.lock:
             self.calls += 1
             return self.listings.pop(0) if len(self.listings) > 1 else self.listings[0]
@@ -52,8 +56,8 @@ def test_returns_when_a_listing_shows_a_copy_ended() -> None:
 
 
 def test_ignores_backups_that_hold_no_slot() -> None:
-    done = {**copy("backup-a", 100), "Lifecycle": "AVAILABLE"}
-    not_a_copy = {**copy("backup-b", 10), "SourceBackupId": None}
+    done = copy("backup-a", 100, Lifecycle="AVAILABLE")
+    not_a_copy = copy("backup-b", 10, SourceBackupId=None)
     lister = Lister([done, not_a_copy])
     start = time.monotonic()
     # Nothing to go by: falls back on (scaled) backoff, then returns to retry.
@@ -62,14 +66,14 @@ def test_ignores_backups_that_hold_no_slot() -> None:
 
 
 def test_a_failing_listing_falls_back_on_backoff() -> None:
-    def broken() -> list[dict[str, Any]]:
+    def broken() -> list[Backup]:
         raise AccessDeniedError("no DescribeBackups permission", code="AccessDeniedException")
 
     assert slots().wait_for_slot(REGION, 3, broken, Deadline(30))
 
 
 def test_a_bug_in_the_listing_is_not_taken_for_an_empty_region() -> None:
-    def buggy() -> list[dict[str, Any]]:
+    def buggy() -> list[Backup]:
         raise TypeError("unhashable type: 'dict'")
 
     with pytest.raises(TypeError, match="unhashable"):
@@ -102,7 +106,7 @@ def test_threads_share_one_listing() -> None:
     gate = threading.Event()
     calls = 0
 
-    def slow_lister() -> list[dict[str, Any]]:
+    def slow_lister() -> list[Backup]:
         nonlocal calls
         calls += 1
         gate.wait(5)
