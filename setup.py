@@ -6,7 +6,7 @@ from setuptools import find_packages, setup
 
 TESTING = ["moto[server]>=5.2,<6", "pytest>=8"]
 """The testing kit: the FSx emulator on moto, and pytest, which runs its fixtures (the pytest11 entry point)."""
-# The provider relies on internals of the Pulumi SDK that it does not promise (pulumi_fsx_copy/sdk_internals.py):
+# The provider relies on internals of the Pulumi SDK that it does not promise (pulumi_fsx_copy/engine/sdk_internals.py):
 # allow only the SDK releases CI proves. `make sdk-matrix` runs the tests that depend on those internals and a
 # lifecycle through the real CLI on the lower bound exactly and on the newest release the range admits (.ci/run's
 # `make test`: the lower bound in its own virtualenv, the newest being the suite's own .venv). The rule for

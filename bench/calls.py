@@ -26,7 +26,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from pulumi_fsx_copy.ownership import LeasePolicy
+from pulumi_fsx_copy.aws.ownership import LeasePolicy
 from pulumi_fsx_copy.testing.backups import PAGE_LIMIT
 
 from .common import DR_REGION, SOURCE_REGION, Result, copy_inputs, emulator_server, provider_env
@@ -44,7 +44,7 @@ def _label(seconds: float) -> str:
 
 def one_copy(server: Any, duration: float, real: float) -> dict[str, Any]:
     """Create one copy of ``duration`` (played in ``real`` seconds); the emulator's call counts and timing."""
-    from tests.support.driver import ProviderProcess
+    from devkit.driver import ProviderProcess
 
     emulator = server.emulator
     emulator.reset()  # a Region with no other backup: the listing is one call

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.aws import DR_REGION, SOURCE_REGION, provider_env, set_fake_aws_env
-from tests.support.inputs import inputs
+from devkit.aws import DR_REGION, SOURCE_REGION, provider_env, set_fake_aws_env
+from devkit.inputs import inputs
 
 __all__ = [
     "DR_REGION",

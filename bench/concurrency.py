@@ -30,7 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from tests.support.views import in_progress, live_copy_ids
+from devkit.views import in_progress, live_copy_ids
 
 from .common import SOURCE_REGION, Result, copy_inputs, emulator_server, provider_env
 
@@ -75,7 +75,7 @@ def _settled(regions: Sequence[str], at_least: int) -> int:
 
 
 def _process(url: str, scale: float, baseline: str | None) -> Any:
-    from tests.support.driver import ProviderProcess
+    from devkit.driver import ProviderProcess
 
     # `python -m` puts its working directory first on sys.path: run a baseline from its own directory.
     return ProviderProcess(
@@ -153,7 +153,7 @@ def _cancel_grpc(baseline: str | None) -> dict[str, float]:
     """Cancel (as the engine sends it on the first Ctrl-C) while 3 creates wait; then a new process resumes."""
     from google.protobuf import empty_pb2
 
-    from tests.support.driver import ProviderError
+    from devkit.driver import ProviderError
 
     with emulator_server(copy_seconds=CANCEL_T) as server:
         emulator = server.emulator

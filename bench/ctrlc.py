@@ -26,8 +26,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.support.cli import command, descendants
-from tests.support.views import in_progress, live_copies
+from devkit.cli import command, descendants
+from devkit.views import in_progress, live_copies
 
 from . import up_runner
 from .common import SOURCE_REGION, Result, emulator_server, median

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from tests.support.views import in_progress, live_copies
+from devkit.views import in_progress, live_copies
 
 from .common import SOURCE_REGION, Result, copy_inputs, emulator_server, provider_env
 
@@ -72,7 +72,7 @@ def _settle(expected_in_progress: int) -> None:
 
 
 def measure(quick: bool) -> dict[str, Any]:
-    from tests.support.driver import ProviderProcess
+    from devkit.driver import ProviderProcess
 
     figures: dict[str, Any] = {}
     with emulator_server(copy_seconds=0.2) as server:

@@ -29,8 +29,8 @@ class _CountingKms(http.server.BaseHTTPRequestHandler):
 
 
 def run(results: list[Result], *, quick: bool) -> None:
+    from devkit.driver import ProviderProcess
     from pulumi_fsx_copy.testing import managed_key_arn  # noqa: F401  (the emulator makes it on demand)
-    from tests.support.driver import ProviderProcess
 
     kms_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingKms)
     threading.Thread(target=kms_server.serve_forever, daemon=True).start()
@@ -127,8 +127,8 @@ def _call_latencies(results: list[Result], section: str, *, calls: int) -> None:
     included), BackupCopyProvider against the no-op provider of the CLI benchmark given the same properties:
     the difference is what the provider's own logic adds to each call of a preview."""
     from bench.noop import NoopProvider
+    from devkit.driver import ProviderProcess, provider_input
     from pulumi_fsx_copy import BackupCopyProvider
-    from tests.support.driver import ProviderProcess, provider_input
 
     medians: dict[str, tuple[float, float]] = {}
     with emulator_server() as server:

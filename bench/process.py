@@ -51,7 +51,7 @@ def _peak_rss_kib(pid: int) -> float:
 
 
 def run(results: list[Result], *, quick: bool) -> None:
-    from tests.support.driver import ProviderProcess
+    from devkit.driver import ProviderProcess
 
     runs = 3 if quick else 7
     section = "4 process"

@@ -6,8 +6,8 @@ from .common import Result
 
 
 def run(results: list[Result], *, quick: bool) -> None:
+    from devkit.driver import Secret, provider_input
     from pulumi_fsx_copy import BackupCopyProvider
-    from tests.support.driver import Secret, provider_input
 
     serialized = provider_input(BackupCopyProvider())
     text = serialized.value if isinstance(serialized, Secret) else serialized

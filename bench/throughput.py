@@ -1,7 +1,7 @@
 """Figure 2: throughput under FSx's limit of 5 copies in progress per destination Region.
 
 20 creates into one Region go to one provider process at once (the engine's parallelism; the provider
-process serves them all at once, see ``pulumi_fsx_copy/serving.py``; the SDK alone served 4). Copies
+process serves them all at once, see ``pulumi_fsx_copy/engine/serving.py``; the SDK alone served 4). Copies
 take ``T`` = 5 s on the emulator; the provider runs with ``PULUMI_FSX_COPY_TIME_SCALE`` = 0.01, so
 every delay it uses is that of a copy lasting T / 0.01 = 500 s, and the goals, which are multiples of T,
 scale the same way.
@@ -22,7 +22,7 @@ LIMIT = 5
 
 
 def _batch(wait: bool) -> dict[str, float]:
-    from tests.support.driver import ProviderError, ProviderProcess
+    from devkit.driver import ProviderError, ProviderProcess
 
     with emulator_server(copy_seconds=COPY_SECONDS) as server:
         emulator = server.emulator

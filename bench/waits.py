@@ -1,7 +1,7 @@
 """Figure 1: the waiting policy -- DescribeBackups calls and detection latency, against Terraform's FSx
 waiter and a fixed 5 s poll.
 
-Simulated clock: the provider's :class:`~pulumi_fsx_copy.waiting.PollPolicy` is a pure function of the
+Simulated clock: the provider's :class:`~pulumi_fsx_copy.engine.waiting.PollPolicy` is a pure function of the
 elapsed time and the ``ProgressPercent`` values seen, so a copy of any length is replayed in microseconds.
 AWS reports progress as an integer percent; the shapes below are what the policy must cope with.
 
@@ -49,7 +49,7 @@ def reported(shape: Shape, t: float, duration: float) -> int:
 
 def simulate_provider(duration: float, shape: Shape) -> tuple[int, float]:
     """(DescribeBackups calls, detection latency) of the provider's policy; CopyBackup's answer is 0 %."""
-    from pulumi_fsx_copy.waiting import PollPolicy
+    from pulumi_fsx_copy.engine.waiting import PollPolicy
 
     tracker = PollPolicy().tracker()
     tracker.observe(0.0, 0)
@@ -210,7 +210,7 @@ def real(results: list[Result], durations: tuple[float, ...]) -> None:
     """Copies of ``durations`` seconds, for real, on the emulator server; unscaled provider timing."""
     import boto3
 
-    from tests.support.driver import ProviderProcess
+    from devkit.driver import ProviderProcess
 
     regions = {"provider": DR_REGION, "terraform": "eu-west-1", "fixed 5 s": "ap-southeast-2"}
     with emulator_server(copy_seconds=durations[0]) as server:

@@ -29,7 +29,7 @@ from pulumi import automation as auto
 from examples.dr.__main__ import main as dr_program
 from examples.drill.__main__ import main as drill_program
 from examples.retention.__main__ import main as retention_program
-from pulumi_fsx_copy.drill_settings import TEST_CLOCK_ENV
+from pulumi_fsx_copy.rules.drill_settings import TEST_CLOCK_ENV
 from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
 from pulumi_fsx_copy.testing import EmulatorServer
 from pulumi_fsx_copy.testing.automation import FAKE_CREDENTIALS, EventLog, changed_inputs, emulator_stack

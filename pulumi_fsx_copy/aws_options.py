@@ -22,7 +22,9 @@ from typing import Any
 
 import pulumi
 
-from .awsconfig import (
+from .engine.sdk_internals import input_type_fields
+from .errors import InvalidInputError
+from .rules.awsconfig import (
     CONFIG_KEYS,
     STACK_PREFIX,
     STATIC_KEYS,
@@ -31,8 +33,6 @@ from .awsconfig import (
     from_stack_config,
     go_duration_seconds,
 )
-from .errors import InvalidInputError
-from .sdk_internals import input_type_fields
 
 RECORD = "_pulumi_fsx_copy_aws_settings"
 """The attribute of a pulumi-aws ``Provider`` object holding the settings it was given (pulumi-aws names)."""

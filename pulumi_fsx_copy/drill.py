@@ -32,10 +32,16 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .aws.clients import RESOURCE_SETTINGS, AwsClients, check_endpoint_settings
+from .aws.gateway import UNCANCELLABLE, AwsGateway
 from .aws_options import record_aws_providers, take_aws_provider, timeouts_in_minutes
-from .awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
-from .clients import RESOURCE_SETTINGS, AwsClients, check_endpoint_settings
-from .drill_settings import (
+from .engine.progress import ProgressReporter, current_urn
+from .engine.serving import diagnostic, record_init_failure
+from .engine.serving import install as serve_engine
+from .engine.waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
+from .errors import BackupCopyError, RestoreFailedError, RestoreNotFoundError, RestoreTimeoutError
+from .rules.awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
+from .rules.drill_settings import (
     CUSTOM_TIMEOUTS,
     HELD,
     MAX_EVERY,
@@ -58,17 +64,11 @@ from .drill_settings import (
     test_clock_problem,
     wait_limit,
 )
-from .errors import BackupCopyError, RestoreFailedError, RestoreNotFoundError, RestoreTimeoutError
-from .gateway import UNCANCELLABLE, AwsGateway
-from .identity import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
-from .progress import ProgressReporter, current_urn
-from .regions import is_known_region, suggest_region
-from .serving import diagnostic, record_init_failure
-from .serving import install as serve_engine
+from .rules.identity import IDENTITY_TAG, RESOURCE_TAG, Identity, resource_label
+from .rules.regions import is_known_region, suggest_region
+from .rules.unknowns import is_unknown, with_unknown_sentinel
+from .rules.validation import backup_id_problem
 from .stack_key import declared_identity
-from .unknowns import is_unknown, with_unknown_sentinel
-from .validation import backup_id_problem
-from .waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 
 record_aws_providers()
 
@@ -110,7 +110,7 @@ HISTORY = (
 OWN_TAG_KEYS = (IDENTITY_TAG, RESOURCE_TAG)
 """The tags every restore carries (:func:`_ownership_tags`): neither a declared nor a default tag overrides them."""
 DRILL_TAG_VALUE_PREFIX = "drill-"
-""":data:`~pulumi_fsx_copy.identity.IDENTITY_TAG` of a restore is ``drill-WHO`` (never a copy's ``WHO-WHAT``)."""
+""":data:`~pulumi_fsx_copy.rules.identity.IDENTITY_TAG` of a restore is ``drill-WHO`` (never a copy's ``WHO-WHAT``)."""
 POLL_SECONDS = 15.0
 """How often a restore is described: ``restore_seconds`` is at most this much (times the time scale) late."""
 DELETE_SECONDS = 120.0

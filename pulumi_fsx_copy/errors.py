@@ -25,7 +25,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from .facts import AWS_TAG_PREFIX, MAX_TAGS, OPERATIONS, iam_actions
+from .rules.facts import AWS_TAG_PREFIX, MAX_TAGS, OPERATIONS, iam_actions
 
 
 class BackupCopyError(Exception):

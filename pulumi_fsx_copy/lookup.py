@@ -21,9 +21,10 @@ from typing import Any
 
 import pulumi
 
+from .aws.backup import Backup
+from .aws.gateway import AwsGateway
 from .aws_options import program_settings
-from .awsconfig import AwsSettings
-from .backup import Backup
+from .engine.waiting import Deadline
 from .errors import (
     CopyNotFoundError,
     ErrorContext,
@@ -32,11 +33,10 @@ from .errors import (
     SourceBackupNotFoundError,
     UnsupportedCopyError,
 )
-from .facts import Lifecycle
-from .gateway import AwsGateway
-from .regions import is_known_region, suggest_region
-from .tags import short_repr
-from .waiting import Deadline
+from .rules.awsconfig import AwsSettings
+from .rules.facts import Lifecycle
+from .rules.regions import is_known_region, suggest_region
+from .rules.tags import short_repr
 
 BACKUP_TYPES = ("AUTOMATIC", "USER_INITIATED", "AWS_BACKUP")
 """FSx's backup types (botocore's FSx model, shape ``BackupType``)."""

@@ -1,5 +1,5 @@
 """BackupCopyProvider: the dynamic provider behind :class:`pulumi_fsx_copy.BackupCopy`. It only translates between
-the engine and the copy's life in AWS (:mod:`pulumi_fsx_copy.copies`): hidden inputs and outputs are ``__``-keyed in
+the engine and the copy's life in AWS (:mod:`pulumi_fsx_copy.aws.copies`): hidden inputs and outputs are ``__``-keyed in
 the engine's bags, plain-named inside. Pickled by reference (no client or credential reaches the state); one
 instance serves every engine call at once, so it keeps no per-call state."""
 
@@ -23,27 +23,27 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from .awsconfig import CONFIG_KEYS, from_stack_config
-from .backup import Backup
-from .clients import AwsClients, check_endpoint_settings
-from .copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, Unfinished, deletion_errors, not_found_by_get
-from .diffing import diff_properties, replacement_warnings
+from .aws.backup import Backup
+from .aws.clients import AwsClients, check_endpoint_settings
+from .aws.copies import CALL_TIMEOUT_SECONDS, Copies, CopyRequest, Unfinished, deletion_errors, not_found_by_get
+from .aws.gateway import AwsGateway
+from .aws.keys import known_unusable, require_usable_key
+from .aws.outputs import awaited, claimed, not_ready, outputs, recorded_identity
+from .aws.ownership import LeasePolicy
+from .engine.progress import ProgressReporter
+from .engine.serving import can_record_init_failure, diagnostic, record_init_failure
+from .engine.serving import install as serve_engine
+from .engine.waiting import Backoff, Deadline, PollPolicy, time_scale
 from .errors import AccessDeniedError, BackupCopyError, CopyTimeoutError, CredentialsError, InvalidInputError
-from .facts import IN_PROGRESS
-from .gateway import AwsGateway
-from .identity import recognised_by_tag
-from .keys import known_unusable, require_usable_key
-from .outputs import awaited, claimed, not_ready, outputs, recorded_identity
-from .ownership import LeasePolicy
-from .progress import ProgressReporter
-from .schema import HIDDEN_KEYS, PROVIDER_KEY
-from .serving import can_record_init_failure, diagnostic, record_init_failure
-from .serving import install as serve_engine
-from .tags import managed_tag_changes
-from .timeouts import custom_timeout_note, wait_minutes
-from .unknowns import with_unknown_sentinel
-from .validation import backup_id_problem, check_aws_settings, check_properties, resolve_undeclared_region
-from .waiting import Backoff, Deadline, PollPolicy, time_scale
+from .rules.awsconfig import CONFIG_KEYS, from_stack_config
+from .rules.diffing import diff_properties, replacement_warnings
+from .rules.facts import IN_PROGRESS
+from .rules.identity import recognised_by_tag
+from .rules.schema import HIDDEN_KEYS, PROVIDER_KEY
+from .rules.tags import managed_tag_changes
+from .rules.timeouts import custom_timeout_note, wait_minutes
+from .rules.unknowns import with_unknown_sentinel
+from .rules.validation import backup_id_problem, check_aws_settings, check_properties, resolve_undeclared_region
 
 _Operation = TypeVar("_Operation", bound=Callable[..., Any])
 

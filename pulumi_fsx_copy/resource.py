@@ -14,9 +14,9 @@ from .aws_options import record_aws_providers, take_aws_provider, timeouts_in_mi
 from .errors import InvalidInputError
 from .provider import BackupCopyProvider
 from .resource_generated import BackupCopyArgs, BackupCopyBase
-from .schema import HIDDEN_KEYS, INPUT_ORDER, OUTPUT_NAMES
+from .rules.schema import HIDDEN_KEYS, INPUT_ORDER, OUTPUT_NAMES
+from .rules.validation import backup_id_problem
 from .stack_key import declared_identity
-from .validation import backup_id_problem
 
 __all__ = ["BackupCopy", "BackupCopyArgs"]  # BackupCopyArgs: its historical home, kept
 

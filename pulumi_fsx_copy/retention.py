@@ -20,11 +20,8 @@ from typing import Any, TypeVar
 import pulumi
 
 from .aws_options import program_settings
-from .awsconfig import AwsSettings
 from .errors import InvalidInputError, RetentionIncompleteError, SourceBackupNotFoundError, StaleBackupsError
-from .facts import Lifecycle, tag_character_allowed
 from .fanout import Destination, _destinations, _merged_tags
-from .identity import RESOURCE_TAG, RETAINED_TYPE
 from .lookup import (
     MAX_COUNT,
     PrimaryBackups,
@@ -35,7 +32,10 @@ from .lookup import (
     resolve_region,
 )
 from .resource import _TYPE, BackupCopy
-from .tags import short_repr
+from .rules.awsconfig import AwsSettings
+from .rules.facts import Lifecycle, tag_character_allowed
+from .rules.identity import RESOURCE_TAG, RETAINED_TYPE
+from .rules.tags import short_repr
 
 T = TypeVar("T")
 

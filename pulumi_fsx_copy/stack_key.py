@@ -17,8 +17,8 @@ import pulumi.dynamic
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 from pulumi.runtime import settings
 
-from .identity import resource_identity
-from .sdk_internals import without_dependencies
+from .engine.sdk_internals import without_dependencies
+from .rules.identity import resource_identity
 
 STACK_KEY_NAME = "pulumi-fsx-copy-stack-key"
 """The name of the stack's one :class:`StackKey` resource."""

@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.support.aws import SOURCE_REGION
+from devkit.aws import SOURCE_REGION
 
 # Property tests check behaviour, never speed: on a slow, shared machine no example may fail on a deadline
 # or on how long input generation took. Tests that give their own settings inherit these defaults.

@@ -1,4 +1,4 @@
-"""Generate the schema's typed and documented forms from ``pulumi_fsx_copy/schema.py``.
+"""Generate the schema's typed and documented forms from ``pulumi_fsx_copy/rules/schema.py``.
 
 ``python tools/schema_codegen.py`` writes ``pulumi_fsx_copy/resource_generated.py`` whole (``BackupCopyArgs``, and
 ``BackupCopyBase``: the keyword form of the constructor and the typed output attributes, which ``resource.py``'s
@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 def _load_schema() -> ModuleType:
     """``schema.py`` alone (it imports only the standard library): the package may not import while the
     generated module is missing."""
-    spec = importlib.util.spec_from_file_location("_schema", REPO / "pulumi_fsx_copy" / "schema.py")
+    spec = importlib.util.spec_from_file_location("_schema", REPO / "pulumi_fsx_copy" / "rules" / "schema.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up

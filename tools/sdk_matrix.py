@@ -23,7 +23,7 @@ TESTS = (
     "tests/e2e/test_cli_lifecycle.py::test_up_then_tags_in_place_then_destroy",
     "tests/e2e/test_cli_diagnostics.py",
 )
-"""What depends on SDK internals (pulumi_fsx_copy/sdk_internals.py), and one lifecycle through the real CLI."""
+"""What depends on SDK internals (pulumi_fsx_copy/engine/sdk_internals.py), and one lifecycle through the real CLI."""
 
 
 def sdk_range() -> str:

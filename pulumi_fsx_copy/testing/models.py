@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from moto.fsx.models import FileSystem, FSxBackend, fsx_backends
 
-from ..regions import partition_of
+from ..rules.regions import partition_of
 from .backups import (
     FILE_SYSTEM_MEMBERS,
     IN_PROGRESS,

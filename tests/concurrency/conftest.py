@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from devkit.aws import provider_env
+from devkit.driver import ProviderProcess
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from tests.support.aws import provider_env
 from tests.support.concurrency import DR_REGIONS, HANG_SECONDS, PROJECT, STACK
-from tests.support.driver import ProviderProcess
 
 
 @pytest.fixture

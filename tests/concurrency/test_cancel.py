@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from devkit.driver import ProviderError, ProviderProcess
 from pulumi_fsx_copy.testing import RemoteEmulator
 from tests.support.concurrency import (
     DR_REGIONS,
@@ -17,7 +18,6 @@ from tests.support.concurrency import (
     live_copies,
     outcome,
 )
-from tests.support.driver import ProviderError, ProviderProcess
 
 Start = Callable[..., ProviderProcess]
 REGION = DR_REGIONS[0]

@@ -14,10 +14,10 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from pulumi_fsx_copy import serving
-from pulumi_fsx_copy.backup import Backup
-from pulumi_fsx_copy.slots import CopySlots
-from pulumi_fsx_copy.waiting import Backoff, CancelSignal, Deadline, PollPolicy, WaitCancelled
+from pulumi_fsx_copy.aws.backup import Backup
+from pulumi_fsx_copy.aws.slots import CopySlots
+from pulumi_fsx_copy.engine import serving
+from pulumi_fsx_copy.engine.waiting import Backoff, CancelSignal, Deadline, PollPolicy, WaitCancelled
 
 HANG_SECONDS = 60.0
 

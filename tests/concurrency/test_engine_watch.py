@@ -16,8 +16,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pulumi_fsx_copy import ownership, serving
-from pulumi_fsx_copy.waiting import CancelSignal
+from pulumi_fsx_copy.aws import ownership
+from pulumi_fsx_copy.engine import serving
+from pulumi_fsx_copy.engine.waiting import CancelSignal
 
 CHECK_SECONDS = 0.05
 CONNECT_SECONDS = 0.2

@@ -2,7 +2,7 @@
 
 Each test drives the real ``python -m pulumi.dynamic`` process over gRPC, as the engine does, with many
 calls in flight at once (the engine's ``--parallel``). They fail if an SDK or grpc upgrade makes
-``pulumi_fsx_copy.serving`` stop applying: the SDK's own server serves 4 calls at a time.
+``pulumi_fsx_copy.engine.serving`` stop applying: the SDK's own server serves 4 calls at a time.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from devkit.driver import ProviderError, ProviderProcess
 from pulumi_fsx_copy.testing import RemoteEmulator
 from tests.support.concurrency import (
     DR_REGIONS,
@@ -24,7 +25,6 @@ from tests.support.concurrency import (
     live_copies,
     outcome,
 )
-from tests.support.driver import ProviderError, ProviderProcess
 
 Start = Callable[..., ProviderProcess]
 

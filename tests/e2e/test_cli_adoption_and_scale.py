@@ -6,9 +6,9 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, FsxStack, fsx, lifecycle, live_copies
 from pulumi_fsx_copy import BackupCopy, Destination, MultiRegionBackupCopy
 from pulumi_fsx_copy.testing import RemoteEmulator
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, fsx, lifecycle, live_copies
 
 
 def test_get_reads_a_copy_and_destroy_leaves_it(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> None:

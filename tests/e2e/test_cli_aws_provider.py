@@ -16,10 +16,10 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, MakeStack, fsx, live_copies, tags_of, with_aws_plugin
 from pulumi_fsx_copy import BackupCopy, RetainedBackupCopies
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, MakeStack, fsx, live_copies, tags_of, with_aws_plugin
 
 ROLE = "arn:aws:iam::123456789012:role/dr-deployer"
 """A role in the emulator's default account (moto serves an assumed role's calls from the role's account)."""

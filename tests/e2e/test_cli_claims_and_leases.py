@@ -13,11 +13,11 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, tags_of, urn
 from pulumi_fsx_copy import BackupCopy
-from pulumi_fsx_copy.identity import OWNER_TAG
+from pulumi_fsx_copy.rules.identity import OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.automation import emulator_stack
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, tags_of, urn
 
 SECRET = "s3cr3t-Leftover-Value"
 

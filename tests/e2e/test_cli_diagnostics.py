@@ -8,10 +8,10 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_fsx_copy.facts import MAX_COPIES_IN_PROGRESS
+from devkit.cli import REGION, SOURCE_REGION, FsxStack, copies_program, live_copies, one_copy, urn
+from pulumi_fsx_copy.rules.facts import MAX_COPIES_IN_PROGRESS
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, copies_program, live_copies, one_copy, urn
 from tests.support.waits import eventually
 
 

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pulumi
 
-from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import (
+from devkit.cli import (
     REGION,
     SOURCE_REGION,
     FsxStack,
@@ -27,6 +25,8 @@ from tests.support.cli import (
     one_copy,
     urn,
 )
+from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from pulumi_fsx_copy.testing.automation import EventLog
 from tests.support.waits import eventually
 
 SECRET_VALUE = "s3cr3t-cost-centre-4711"

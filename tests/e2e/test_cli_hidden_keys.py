@@ -12,11 +12,11 @@ from typing import Any
 import pulumi
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, MakeStack, live_copies, with_aws_plugin
 from pulumi_fsx_copy import BackupCopy
-from pulumi_fsx_copy.schema import HIDDEN_INPUTS, HIDDEN_KEYS, HIDDEN_OUTPUTS
+from pulumi_fsx_copy.rules.schema import HIDDEN_INPUTS, HIDDEN_KEYS, HIDDEN_OUTPUTS
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, MakeStack, live_copies, with_aws_plugin
 
 HIDDEN = (*HIDDEN_INPUTS, *HIDDEN_OUTPUTS)
 

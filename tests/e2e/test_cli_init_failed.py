@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from pulumi_fsx_copy.identity import OWNER_TAG
+from devkit.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, tags_of
+from pulumi_fsx_copy.rules.identity import OWNER_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, tags_of
 
 TIMES_OUT = 0.05
 """wait_timeout_minutes (3 s) shorter than the emulated copy."""

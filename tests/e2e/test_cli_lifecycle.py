@@ -6,11 +6,7 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from examples.dr.__main__ import main as dr_program
-from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
-from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.testing.automation import EventLog, changed_inputs
-from tests.support.cli import (
+from devkit.cli import (
     REGION,
     SOURCE_REGION,
     STACK_PROJECT,
@@ -23,6 +19,10 @@ from tests.support.cli import (
     tags_of,
     urn,
 )
+from examples.dr.__main__ import main as dr_program
+from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
+from pulumi_fsx_copy.testing import RemoteEmulator
+from pulumi_fsx_copy.testing.automation import EventLog, changed_inputs
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # how the engine shows an unknown value in step events
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pulumi
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy
 from pulumi_fsx_copy import BackupCopy
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy
 
 
 class _Site(pulumi.ComponentResource):

@@ -20,10 +20,10 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, MakeStack, kms, lifecycle, live_copies, one_copy
 from pulumi_fsx_copy import BackupCopy
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, MakeStack, kms, lifecycle, live_copies, one_copy
 
 DOWN = "http://127.0.0.1:9"
 """An endpoint URL nothing listens on: connections are refused at once."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pulumi
 
+from devkit.cli import REGION, SOURCE_REGION, FsxStack, fsx, lifecycle
 from pulumi_fsx_copy import BackupCopy
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.backups import PAGE_LIMIT
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, fsx, lifecycle
 
 COPIES = 5
 """FSx's limit of copies in progress: no create waits for a copy slot (a wait lists the Region for its counts)."""

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, urn
 from pulumi_fsx_copy.testing import RemoteEmulator
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, lifecycle, live_copies, one_copy, urn
 
 
 def _held_then_not_waited_for(fsx_stack: FsxStack, fsx_remote: RemoteEmulator) -> tuple[Callable[[], None], str]:

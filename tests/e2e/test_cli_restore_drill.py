@@ -20,16 +20,16 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, FsxStack, command, descendants, fsx, up_in_background, urn
 from examples.drill.__main__ import main as drill_example
 from pulumi_fsx_copy import RestoreDrill
 from pulumi_fsx_copy.drill import DRILL_TAG_VALUE_PREFIX
-from pulumi_fsx_copy.drill_settings import HELD, TEST_CLOCK_ENV
-from pulumi_fsx_copy.facts import MAX_TAGS
-from pulumi_fsx_copy.identity import IDENTITY_TAG
+from pulumi_fsx_copy.rules.drill_settings import HELD, TEST_CLOCK_ENV
+from pulumi_fsx_copy.rules.facts import MAX_TAGS
+from pulumi_fsx_copy.rules.identity import IDENTITY_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
 from tests.e2e.test_cli_retention import file_system_with_backups, new_backup
-from tests.support.cli import REGION, SOURCE_REGION, FsxStack, command, descendants, fsx, up_in_background, urn
 from tests.support.waits import eventually
 
 DAY = 86400.0

@@ -16,12 +16,12 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from devkit.cli import REGION, SOURCE_REGION, MakeStack, fsx
 from examples.retention.__main__ import main as retention_program
 from pulumi_fsx_copy import RetainedBackupCopies
-from pulumi_fsx_copy.identity import OWNER_TAG, RESOURCE_TAG
+from pulumi_fsx_copy.rules.identity import OWNER_TAG, RESOURCE_TAG
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.automation import EventLog
-from tests.support.cli import REGION, SOURCE_REGION, MakeStack, fsx
 
 KEEP = 3
 _CHILD = re.compile(r"dr-(backup-[0-9a-f]{17})(?:-\d{8}T\d{12}Z-[0-9a-f]{8})?")

@@ -13,12 +13,7 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from pulumi_fsx_copy.identity import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG
-from pulumi_fsx_copy.ownership import lease_value
-from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
-from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from pulumi_fsx_copy.testing.automation import emulator_stack
-from tests.support.cli import (
+from devkit.cli import (
     REGION,
     SOURCE_REGION,
     command,
@@ -30,6 +25,11 @@ from tests.support.cli import (
     tags_of,
     up_in_background,
 )
+from pulumi_fsx_copy.aws.ownership import lease_value
+from pulumi_fsx_copy.rules.identity import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG
+from pulumi_fsx_copy.stack_key import STACK_KEY_NAME
+from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
+from pulumi_fsx_copy.testing.automation import emulator_stack
 from tests.support.waits import eventually
 
 

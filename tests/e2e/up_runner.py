@@ -7,9 +7,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from devkit.cli import copies_program
 from pulumi_fsx_copy.pytest_fixtures import STACK_CONFIG, STACK_PROJECT
 from pulumi_fsx_copy.testing.automation import emulator_stack
-from tests.support.cli import copies_program
 
 if __name__ == "__main__":
     state_dir, emulator_url, *sources = sys.argv[1:]

@@ -7,7 +7,7 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.waiting import Deadline
+from pulumi_fsx_copy.engine.waiting import Deadline
 from tests.support.emulator import DEST, SOURCE, Aws
 
 

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
+from devkit import aws
+from devkit import inputs as bags
+from devkit.aws import DR_REGION, SOURCE_REGION, fsx, provider_env
+from devkit.driver import ProviderError, ProviderProcess, Secret, provider_input
+from devkit.inputs import NAME
 from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.identity import without_ownership
+from pulumi_fsx_copy.rules.identity import without_ownership
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
 from pulumi_fsx_copy.testing.listing import all_backups, all_tags
-from tests.support import aws
-from tests.support import inputs as bags
-from tests.support.aws import DR_REGION, SOURCE_REGION, fsx, provider_env
-from tests.support.driver import ProviderError, ProviderProcess, Secret, provider_input
-from tests.support.inputs import NAME
 
 pytestmark = pytest.mark.fsx_source_regions(SOURCE_REGION, tags={"team": "storage"})
 

@@ -15,7 +15,7 @@ if str(HERE) not in sys.path:
 
 from toy_provider import ToyProvider  # noqa: E402
 
-from tests.support.driver import ProviderProcess, Secret, provider_input  # noqa: E402
+from devkit.driver import ProviderProcess, Secret, provider_input  # noqa: E402
 
 
 @pytest.fixture

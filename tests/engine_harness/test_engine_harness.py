@@ -14,7 +14,7 @@ import pytest
 from pulumi.runtime import rpc
 from toy_provider import ToyProvider
 
-from tests.support.driver import (
+from devkit.driver import (
     EngineError,
     ProviderError,
     ProviderProcess,

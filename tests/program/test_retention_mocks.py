@@ -21,10 +21,10 @@ from pulumi_fsx_copy import (
     SourceBackupNotFoundError,
     StaleBackupsError,
 )
-from pulumi_fsx_copy.identity import OWNER_TAG, RESOURCE_TAG, resource_identity, resource_label
 from pulumi_fsx_copy.lookup import PrimaryBackups, RegionCopy
 from pulumi_fsx_copy.resource import _TYPE
 from pulumi_fsx_copy.retention import child_name_of, fresh_child_name, plan_children
+from pulumi_fsx_copy.rules.identity import OWNER_TAG, RESOURCE_TAG, resource_identity, resource_label
 from tests.support.program import RecordingMocks, run_with_mocks
 
 FS = "fs-0123456789abcdef0"

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
-from pulumi_fsx_copy.errors import CopyLimitExceededError, SourceBackupUnavailableError
-from pulumi_fsx_copy.progress import (
+from pulumi_fsx_copy.engine.progress import (
     ENGINE_ADDRESS_ENV,
     ProgressReporter,
     current_urn,
@@ -21,6 +20,7 @@ from pulumi_fsx_copy.progress import (
     format_message,
     waiting_message,
 )
+from pulumi_fsx_copy.errors import CopyLimitExceededError, SourceBackupUnavailableError
 from tests.support.fake_engine import FakeEngine, unused_address
 
 URN = "urn:pulumi:prod::dr::pulumi-python:dynamic/fsx:BackupCopy::dr-copy"

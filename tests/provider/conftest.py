@@ -9,10 +9,10 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
+from devkit.aws import DR_REGION, SOURCE_REGION
+from devkit.inputs import inputs
 from pulumi_fsx_copy import BackupCopyProvider
 from pulumi_fsx_copy.testing import InProcessEmulator
-from tests.support.aws import DR_REGION, SOURCE_REGION
-from tests.support.inputs import inputs
 
 
 @pytest.fixture

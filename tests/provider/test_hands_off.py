@@ -13,8 +13,8 @@ import pulumi
 import pytest
 
 from pulumi_fsx_copy import BackupCopyProvider, CopyTimeoutError
-from pulumi_fsx_copy.identity import OWNER_TAG
-from pulumi_fsx_copy.ownership import FREE, lease_value
+from pulumi_fsx_copy.aws.ownership import FREE, lease_value
+from pulumi_fsx_copy.rules.identity import OWNER_TAG
 from pulumi_fsx_copy.testing import InProcessEmulator
 from tests.support.provider import DR_REGION, copies_in
 

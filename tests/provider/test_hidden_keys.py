@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.schema import HIDDEN_KEYS
+from pulumi_fsx_copy.rules.schema import HIDDEN_KEYS
 from tests.support.provider import DR_REGION, copies_in
 
 Props = Callable[..., dict[str, Any]]

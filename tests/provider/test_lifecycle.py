@@ -18,7 +18,7 @@ from pulumi_fsx_copy import (
     KmsKeyError,
     SourceBackupNotFoundError,
 )
-from pulumi_fsx_copy.identity import OWNER_TAG, RESOURCE_TAG, resource_identity, without_ownership
+from pulumi_fsx_copy.rules.identity import OWNER_TAG, RESOURCE_TAG, resource_identity, without_ownership
 from pulumi_fsx_copy.testing import InProcessEmulator
 from tests.support.provider import DR_REGION, SOURCE_REGION, copies_in, on_copy_started
 

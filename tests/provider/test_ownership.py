@@ -20,8 +20,8 @@ from pulumi_fsx_copy import (
     KmsKeyError,
     ThrottledError,
 )
-from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
-from pulumi_fsx_copy.identity import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG
+from pulumi_fsx_copy.aws.gateway import MAX_TRANSIENT_RETRIES
+from pulumi_fsx_copy.rules.identity import IDENTITY_TAG, OWNER_TAG, RESOURCE_TAG
 from pulumi_fsx_copy.testing import InProcessEmulator
 from tests.support.provider import DR_REGION, copies_in, on_copy_started
 

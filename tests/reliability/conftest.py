@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from devkit.driver import ProviderProcess
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from tests.support.driver import ProviderProcess
 from tests.support.reliability import DR_REGION, Cases, Ledger, start_provider
 
 HERE = Path(__file__).resolve().parent

@@ -15,10 +15,10 @@ from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
+from devkit.driver import ProviderError, ProviderProcess
 from pulumi_fsx_copy import BackupCopyProvider
-from pulumi_fsx_copy.schema import INPUT_NAMES, INPUT_ORDER, OUTPUT_NAMES
+from pulumi_fsx_copy.rules.schema import INPUT_NAMES, INPUT_ORDER, OUTPUT_NAMES
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from tests.support.driver import ProviderError, ProviderProcess
 from tests.support.reliability import DR_REGION, Cases, inputs, start_provider
 
 pytestmark = pytest.mark.scenario(

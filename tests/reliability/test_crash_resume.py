@@ -10,9 +10,9 @@ from typing import Any
 import grpc
 import pytest
 
+from devkit.driver import ProviderError, ProviderProcess
 from pulumi_fsx_copy import CopyTimeoutError
 from pulumi_fsx_copy.testing import RemoteEmulator
-from tests.support.driver import ProviderError, ProviderProcess
 from tests.support.reliability import (
     DR_REGION,
     SOURCE_REGION,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import boto3
 import pytest
 
+from devkit.driver import ProviderError, ProviderProcess
 from pulumi_fsx_copy import KmsKeyError
-from pulumi_fsx_copy.identity import without_ownership
+from pulumi_fsx_copy.rules.identity import without_ownership
 from pulumi_fsx_copy.testing import RemoteEmulator
-from tests.support.driver import ProviderError, ProviderProcess
 from tests.support.reliability import (
     DR_REGION,
     Ledger,

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from devkit.driver import ProviderError, ProviderProcess
 from pulumi_fsx_copy import EndpointUnreachableError
-from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
+from pulumi_fsx_copy.aws.gateway import MAX_TRANSIENT_RETRIES
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from tests.support.driver import ProviderError, ProviderProcess
 from tests.support.reliability import (
     DR_REGION,
     NETWORK_KINDS,

@@ -9,9 +9,9 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.driver import ProviderProcess
 from pulumi_fsx_copy.testing import RemoteEmulator
 from pulumi_fsx_copy.testing.backups import COPY_LIMIT
-from tests.support.driver import ProviderProcess
 from tests.support.reliability import DR_REGION, SOURCE_REGION, Cases, Ledger, checked, inputs, live_copy_ids
 
 # Run alone (`make check`, `make test`): 18 creates at once make the emulator server's answers slow on a busy

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from google.protobuf import empty_pb2
 
-from pulumi_fsx_copy.identity import OWNER_TAG
+from devkit.driver import ProviderError
+from pulumi_fsx_copy.rules.identity import OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from tests.support.driver import ProviderError
 from tests.support.reliability import DR_REGION, copies, fsx, inputs, start_provider
 from tests.support.waits import eventually
 

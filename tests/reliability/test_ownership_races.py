@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from pulumi_fsx_copy.copies import CopyRequest
-from pulumi_fsx_copy.identity import OWNER_TAG
-from pulumi_fsx_copy.ownership import FREE, ownership_tags
+from devkit.driver import ProviderProcess
+from devkit.views import lifecycle, tags_of
+from pulumi_fsx_copy.aws.copies import CopyRequest
+from pulumi_fsx_copy.aws.ownership import FREE, ownership_tags
 from pulumi_fsx_copy.provider import from_engine
+from pulumi_fsx_copy.rules.identity import OWNER_TAG
 from pulumi_fsx_copy.testing import EmulatorServer, RemoteEmulator
-from tests.support.driver import ProviderProcess
 from tests.support.reliability import DR_REGION, SOURCE_REGION, checked, copies, fsx, inputs, start_provider
-from tests.support.views import lifecycle, tags_of
 from tests.support.waits import eventually
 
 pytestmark = pytest.mark.scenario(

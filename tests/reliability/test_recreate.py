@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from devkit.driver import ProviderError, ProviderProcess
 from pulumi_fsx_copy import CopyFailedError
 from pulumi_fsx_copy.testing import RemoteEmulator
-from tests.support.driver import ProviderError, ProviderProcess
 from tests.support.reliability import (
     DR_REGION,
     Ledger,

@@ -13,10 +13,10 @@ import pytest
 from pulumi.dynamic import CheckFailure, ConfigureRequest
 from pulumi.dynamic.config import Config
 
+from devkit.driver import ProviderError, Secret, provider_input
 from pulumi_fsx_copy import BackupCopy, BackupCopyProvider
+from pulumi_fsx_copy.rules.validation import failed_input
 from pulumi_fsx_copy.testing import RemoteEmulator
-from pulumi_fsx_copy.validation import failed_input
-from tests.support.driver import ProviderError, Secret, provider_input
 from tests.support.reliability import DR_REGION, checked, inputs
 
 pytestmark = pytest.mark.scenario(

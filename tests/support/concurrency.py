@@ -8,10 +8,11 @@ from typing import Any
 
 from google.protobuf import empty_pb2
 
-from . import inputs as _inputs
-from .aws import SOURCE_REGION
-from .driver import ProviderError, ProviderProcess
-from .views import in_progress, live_copies
+from devkit import inputs as _inputs
+from devkit.aws import SOURCE_REGION
+from devkit.driver import ProviderError, ProviderProcess
+from devkit.views import in_progress, live_copies
+
 from .waits import eventually
 
 __all__ = [

@@ -18,10 +18,9 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from devkit.aws import DR_REGION, SOURCE_REGION
 from pulumi_fsx_copy.testing import Emulator
 from pulumi_fsx_copy.testing.listing import all_tags
-
-from .aws import DR_REGION, SOURCE_REGION
 
 SOURCE = SOURCE_REGION
 DEST = DR_REGION

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from devkit.aws import DR_REGION, SOURCE_REGION
+from devkit.views import live_copies
 from pulumi_fsx_copy import BackupCopyProvider
-
-from .aws import DR_REGION, SOURCE_REGION
-from .views import live_copies
 
 __all__ = ["DR_REGION", "SOURCE_REGION", "copies_in", "on_copy_started"]
 

@@ -11,15 +11,14 @@ from typing import Any
 
 import botocore.session
 
+from devkit import inputs as _inputs
+from devkit.aws import DR_REGION, SOURCE_REGION, fsx
+from devkit.aws import provider_env as _provider_env
+from devkit.driver import ProviderError, ProviderProcess
+from devkit.inputs import PROJECT, STACK, checked
+from devkit.views import live_copies, live_copy_ids
+from devkit.views import managed_tags_of as tags_of
 from pulumi_fsx_copy.errors import ERROR_TABLE, ErrorRule
-
-from . import inputs as _inputs
-from .aws import DR_REGION, SOURCE_REGION, fsx
-from .aws import provider_env as _provider_env
-from .driver import ProviderError, ProviderProcess
-from .inputs import PROJECT, STACK, checked
-from .views import live_copies, live_copy_ids
-from .views import managed_tags_of as tags_of
 
 __all__ = [
     "DR_REGION",

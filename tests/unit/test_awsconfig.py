@@ -6,15 +6,15 @@ import json
 
 import pytest
 
-from pulumi_fsx_copy.awsconfig import (
+from pulumi_fsx_copy.rules.awsconfig import (
     CONFIG_KEYS,
     AssumeRole,
     from_provider_input,
     from_stack_config,
     go_duration_seconds,
 )
-from pulumi_fsx_copy.diffing import replacement_reason
-from pulumi_fsx_copy.timeouts import wait_minutes
+from pulumi_fsx_copy.rules.diffing import replacement_reason
+from pulumi_fsx_copy.rules.timeouts import wait_minutes
 
 ROLE = "arn:aws:iam::123456789012:role/dr"
 

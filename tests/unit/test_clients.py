@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_fsx_copy.clients import AwsClients
+from pulumi_fsx_copy.aws.clients import AwsClients
 from pulumi_fsx_copy.errors import CredentialsError, EndpointConfigError, RegionError
 
 

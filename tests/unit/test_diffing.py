@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pulumi.dynamic import DiffResult
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_fsx_copy.diffing import DEFAULT_KMS_KEY, diff_properties
+from pulumi_fsx_copy.rules.diffing import DEFAULT_KMS_KEY, diff_properties
 
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 OTHER_KEY_ID = "0987dcba-09fe-87dc-65ba-ab0987654321"

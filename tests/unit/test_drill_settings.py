@@ -12,7 +12,8 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fsx_copy.aws_options import timeouts_in_minutes
 from pulumi_fsx_copy.drill import OWN_TAG_KEYS, RestoreDrillProvider
-from pulumi_fsx_copy.drill_settings import (
+from pulumi_fsx_copy.errors import InvalidInputError
+from pulumi_fsx_copy.rules.drill_settings import (
     CUSTOM_TIMEOUTS,
     HELD,
     MAX_KEEP_FOR,
@@ -32,9 +33,8 @@ from pulumi_fsx_copy.drill_settings import (
     test_clock_problem,
     wait_limit,
 )
-from pulumi_fsx_copy.errors import InvalidInputError
-from pulumi_fsx_copy.facts import MAX_TAGS
-from pulumi_fsx_copy.identity import IDENTITY_TAG, RESOURCE_TAG
+from pulumi_fsx_copy.rules.facts import MAX_TAGS
+from pulumi_fsx_copy.rules.identity import IDENTITY_TAG, RESOURCE_TAG
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)
 PASSWORD = "s3cret-Passw0rd"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pulumi_fsx_copy import facts
 from pulumi_fsx_copy.errors import CALLED_OPERATIONS
+from pulumi_fsx_copy.rules import facts
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from pulumi_fsx_copy.awsconfig import AwsSettings
-from pulumi_fsx_copy.backup import Backup
-from pulumi_fsx_copy.clients import AwsClients
+from pulumi_fsx_copy.aws.backup import Backup
+from pulumi_fsx_copy.aws.clients import AwsClients
+from pulumi_fsx_copy.aws.gateway import MAX_TRANSIENT_RETRIES, RETRY_CHECKER, AwsGateway, RetryContext
+from pulumi_fsx_copy.engine.waiting import Backoff, CancelSignal, Deadline, PollPolicy, WaitCancelled
 from pulumi_fsx_copy.errors import AccessDeniedError, ErrorContext, ThrottledError, map_error
-from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES, RETRY_CHECKER, AwsGateway, RetryContext
+from pulumi_fsx_copy.rules.awsconfig import AwsSettings
 from pulumi_fsx_copy.testing import InProcessEmulator
-from pulumi_fsx_copy.waiting import Backoff, CancelSignal, Deadline, PollPolicy, WaitCancelled
 
 REGION = "us-east-1"
 CONTEXT = ErrorContext(operation="DescribeBackups", region=REGION)

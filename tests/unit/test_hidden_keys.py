@@ -4,7 +4,7 @@ engine leaves out of the diffs it shows), under their plain names inside; a bag 
 from __future__ import annotations
 
 from pulumi_fsx_copy.provider import from_engine, to_engine
-from pulumi_fsx_copy.schema import HIDDEN_INPUTS, HIDDEN_KEYS, HIDDEN_OUTPUTS, INPUTS, OUTPUTS, PROVIDER_KEY
+from pulumi_fsx_copy.rules.schema import HIDDEN_INPUTS, HIDDEN_KEYS, HIDDEN_OUTPUTS, INPUTS, OUTPUTS, PROVIDER_KEY
 
 HIDDEN = (*HIDDEN_INPUTS, *HIDDEN_OUTPUTS)
 

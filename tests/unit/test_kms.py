@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_fsx_copy.kms import KeyReference, parse_key_reference, same_key_offline
+from pulumi_fsx_copy.rules.kms import KeyReference, parse_key_reference, same_key_offline
 
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 OTHER_KEY_ID = "0987dcba-09fe-87dc-65ba-ab0987654321"

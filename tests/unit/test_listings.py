@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from pulumi_fsx_copy.awsconfig import AwsSettings
-from pulumi_fsx_copy.backup import Backup
-from pulumi_fsx_copy.clients import RESOURCE_SETTINGS, AwsClients
+from pulumi_fsx_copy.aws.backup import Backup
+from pulumi_fsx_copy.aws.clients import RESOURCE_SETTINGS, AwsClients
+from pulumi_fsx_copy.aws.gateway import AwsGateway
+from pulumi_fsx_copy.aws.listings import RegionListings
+from pulumi_fsx_copy.engine.waiting import Backoff, Deadline, PollPolicy
 from pulumi_fsx_copy.errors import ThrottledError
-from pulumi_fsx_copy.gateway import AwsGateway
-from pulumi_fsx_copy.listings import RegionListings
-from pulumi_fsx_copy.waiting import Backoff, Deadline, PollPolicy
+from pulumi_fsx_copy.rules.awsconfig import AwsSettings
 
 REGION = "us-west-2"
 

@@ -13,19 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pulumi_fsx_copy.backup import Backup
-from pulumi_fsx_copy.errors import ThrottledError
-from pulumi_fsx_copy.identity import (
-    LEGACY_RECORDED_TAG,
-    OWNER_TAG,
-    RESOURCE_TAG,
-    RETAINED_TYPE,
-    Identity,
-    recognised_by_tag,
-    resource_identity,
-    resource_label,
-)
-from pulumi_fsx_copy.ownership import (
+from pulumi_fsx_copy.aws.backup import Backup
+from pulumi_fsx_copy.aws.ownership import (
     FREE,
     READ_ATTEMPTS,
     LeaseLost,
@@ -40,7 +29,18 @@ from pulumi_fsx_copy.ownership import (
     ownership_tags,
     unrecorded,
 )
-from pulumi_fsx_copy.tags import tag_problems
+from pulumi_fsx_copy.errors import ThrottledError
+from pulumi_fsx_copy.rules.identity import (
+    LEGACY_RECORDED_TAG,
+    OWNER_TAG,
+    RESOURCE_TAG,
+    RETAINED_TYPE,
+    Identity,
+    recognised_by_tag,
+    resource_identity,
+    resource_label,
+)
+from pulumi_fsx_copy.rules.tags import tag_problems
 
 INPUTS = {"source_backup_id": "backup-0123456789abcdef0", "region": "us-west-2", "copy_tags": False}
 TYPE = "pulumi-python:dynamic/fsx:BackupCopy"

@@ -9,7 +9,7 @@ import sys
 import pytest
 from botocore.loaders import create_loader
 
-from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
+from pulumi_fsx_copy.rules.regions import is_known_region, partition_of, suggest_region
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_a_known_region_is_decided_without_botocores_loader_and_a_typo_loads_it_
     # The loader's import (urllib3, dateutil, ...) would delay the first Check of every preview.
     code = (
         "import sys\n"
-        "import pulumi_fsx_copy.regions as r\n"
+        "import pulumi_fsx_copy.rules.regions as r\n"
         "assert r.partition_of('us-east-1') == 'aws' and r.is_known_region('cn-north-1')\n"
         "assert 'botocore.loaders' not in sys.modules and r._region_partitions.cache_info().currsize == 0\n"
         "assert not r.is_known_region('us-wst-2') and r.suggest_region('us-wst-2') == 'us-west-2'\n"

@@ -18,7 +18,7 @@ from pulumi_fsx_copy import (
     UnsupportedCopyError,
     newest_backups,
 )
-from pulumi_fsx_copy.gateway import MAX_TRANSIENT_RETRIES
+from pulumi_fsx_copy.aws.gateway import MAX_TRANSIENT_RETRIES
 from pulumi_fsx_copy.lookup import copies_in_region, primary_backups
 from pulumi_fsx_copy.testing import InProcessEmulator
 

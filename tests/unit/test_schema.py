@@ -10,7 +10,7 @@ import botocore.session
 import pytest
 
 from pulumi_fsx_copy import BackupCopy, BackupCopyArgs
-from pulumi_fsx_copy.schema import (
+from pulumi_fsx_copy.rules.schema import (
     HIDDEN_INPUTS,
     HIDDEN_KEYS,
     HIDDEN_OUTPUTS,
@@ -22,7 +22,12 @@ from pulumi_fsx_copy.schema import (
     REPLACING_INPUTS,
     UPDATING_INPUTS,
 )
-from pulumi_fsx_copy.validation import BACKUP_ID_MAX_LENGTH, BACKUP_ID_PATTERN, backup_id_problem, check_properties
+from pulumi_fsx_copy.rules.validation import (
+    BACKUP_ID_MAX_LENGTH,
+    BACKUP_ID_PATTERN,
+    backup_id_problem,
+    check_properties,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

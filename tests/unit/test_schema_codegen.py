@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from pulumi_fsx_copy import BackupCopy, BackupCopyArgs
-from pulumi_fsx_copy.schema import INPUT_ORDER, INPUTS, OUTPUT_NAMES
+from pulumi_fsx_copy.rules.schema import INPUT_ORDER, INPUTS, OUTPUT_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from pulumi_fsx_copy.backup import Backup
+from pulumi_fsx_copy.aws.backup import Backup
+from pulumi_fsx_copy.aws.slots import CopySlots
+from pulumi_fsx_copy.engine.waiting import Backoff, Deadline, PollPolicy
 from pulumi_fsx_copy.errors import AccessDeniedError
-from pulumi_fsx_copy.slots import CopySlots
-from pulumi_fsx_copy.waiting import Backoff, Deadline, PollPolicy
 
 SCALE = 0.001
 REGION = "us-west-2"

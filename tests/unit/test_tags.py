@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_fsx_copy.tags import TagChanges, short_repr, tag_changes, tag_problems
+from pulumi_fsx_copy.rules.tags import TagChanges, short_repr, tag_changes, tag_problems
 
 
 @pytest.mark.parametrize(

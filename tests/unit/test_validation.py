@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_fsx_copy.schema import INPUT_NAMES
-from pulumi_fsx_copy.validation import TAGS_FAILURE_PROPERTY, check_properties, failed_input
+from pulumi_fsx_copy.rules.schema import INPUT_NAMES
+from pulumi_fsx_copy.rules.validation import TAGS_FAILURE_PROPERTY, check_properties, failed_input
 
 BACKUP = "backup-0123456789abcdef0"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from pulumi_fsx_copy.waiting import Backoff, PollPolicy
+from pulumi_fsx_copy.engine.waiting import Backoff, PollPolicy
 
 Shape = Callable[[float], float]
 

@@ -1,5 +1,5 @@
 """Loaded by a provider process of the concurrency tests (its PYTHONPATH starts here): an SDK that serves
-differently from the one ``pulumi_fsx_copy.serving`` knows.
+differently from the one ``pulumi_fsx_copy.engine.serving`` knows.
 
 ``grpc.server`` returns the real server behind a wrapper that is no ``grpc.Server`` and keeps no ``_state``,
 as a future SDK or grpc might, so ``serving.install`` finds nothing to adapt. Nothing else changes.

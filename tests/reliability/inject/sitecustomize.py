@@ -13,7 +13,7 @@ _seconds = os.environ.get("PFC_TEST_READ_TIMEOUT")
 if _seconds:
     from botocore.config import Config
 
-    import pulumi_fsx_copy.clients as _clients
+    import pulumi_fsx_copy.aws.clients as _clients
 
     _clients._CLIENT_CONFIG = _clients._CLIENT_CONFIG.merge(Config(read_timeout=float(_seconds)))
 
@@ -32,7 +32,7 @@ if _every or _gate:
 
     from botocore.exceptions import ClientError
 
-    import pulumi_fsx_copy.clients as _clients
+    import pulumi_fsx_copy.aws.clients as _clients
 
     _count = itertools.count(1)
     _lock = threading.Lock()

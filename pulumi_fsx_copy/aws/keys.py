@@ -8,11 +8,11 @@ from typing import Any
 
 import pulumi
 
-from .errors import BackupCopyError, EndpointConfigError, ErrorContext, KmsKeyError
+from ..engine.progress import current_urn
+from ..engine.waiting import Deadline
+from ..errors import BackupCopyError, EndpointConfigError, ErrorContext, KmsKeyError
+from ..rules.kms import parse_key_reference
 from .gateway import AwsGateway
-from .kms import parse_key_reference
-from .progress import current_urn
-from .waiting import Deadline
 
 MANAGED_KEY_ALIAS = "alias/aws/fsx"
 """The FSx-managed key: what a copy is encrypted with when no ``kms_key_id`` is given."""

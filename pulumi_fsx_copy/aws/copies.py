@@ -1,7 +1,7 @@
 """A copy's life in AWS, as the ownership protocol allows it: start or adopt, wait, claim; delete what is owned.
 
-The provider translates between the engine and these steps; :mod:`pulumi_fsx_copy.ownership` decides whose a
-copy is; :mod:`pulumi_fsx_copy.gateway` makes the calls. Nothing here deletes a copy except one AWS reports
+The provider translates between the engine and these steps; :mod:`pulumi_fsx_copy.aws.ownership` decides whose a
+copy is; :mod:`pulumi_fsx_copy.aws.gateway` makes the calls. Nothing here deletes a copy except one AWS reports
 FAILED that no state records, one this record's claim owns, or an unrecorded one of this resource when it is
 destroyed.
 """
@@ -18,8 +18,9 @@ from typing import Any
 
 import pulumi
 
-from .backup import Backup
-from .errors import (
+from ..engine.progress import ProgressReporter, current_urn
+from ..engine.waiting import Deadline, WaitCancelled
+from ..errors import (
     BackupCopyError,
     BackupInUseError,
     CopyCancelledError,
@@ -33,9 +34,12 @@ from .errors import (
     OwnershipConflictError,
     TaggingError,
 )
-from .facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
+from ..rules.facts import AWS_TAG_PREFIX, ENDED, GONE, IN_PROGRESS, MAX_TAGS, Lifecycle
+from ..rules.identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, PROVIDER_TAG_PREFIX, Identity
+from ..rules.schema import DEFAULT_WAIT_TIMEOUT_MINUTES, INPUT_DEFAULTS, REPLACING_INPUTS
+from ..rules.tags import TagChanges
+from .backup import Backup
 from .gateway import UNCANCELLABLE, AwsGateway
-from .identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, PROVIDER_TAG_PREFIX, Identity
 from .keys import MANAGED_KEY_ALIAS, KmsKeys
 from .listings import RegionListings
 from .ownership import (
@@ -53,10 +57,6 @@ from .ownership import (
     ownership_tags,
     unrecorded,
 )
-from .progress import ProgressReporter, current_urn
-from .schema import DEFAULT_WAIT_TIMEOUT_MINUTES, INPUT_DEFAULTS, REPLACING_INPUTS
-from .tags import TagChanges
-from .waiting import Deadline, WaitCancelled
 
 CALL_TIMEOUT_SECONDS = 300.0
 """Steps that do not wait on copies give AWS this long to answer."""
@@ -482,7 +482,7 @@ class Copies:
 
     def orphans(self, region: str, identity: Identity, keep: str, deadline: Deadline) -> list[Backup]:
         """This resource's copies that no state records and no run holds (``keep`` aside), by the run's listing
-        (:mod:`~pulumi_fsx_copy.listings`): candidates, each taken (its tags read now) before any sweep."""
+        (:mod:`~pulumi_fsx_copy.aws.listings`): candidates, each taken (its tags read now) before any sweep."""
         copies = self.listings.copies(region, deadline, who=identity.who)
         _warn_ambiguous(region, copies, identity, keep=keep)
         return [
@@ -623,7 +623,7 @@ class Copies:
 def cancelled(request: CopyRequest, backup_id: str | None) -> CopyCancelledError:
     """The error of a Create the engine cancelled (Ctrl-C): nothing is deleted, nothing was claimed.
 
-    The copy stays unrecorded and released (see :mod:`pulumi_fsx_copy.ownership`): the next Create adopts it.
+    The copy stays unrecorded and released (see :mod:`pulumi_fsx_copy.aws.ownership`): the next Create adopts it.
     """
     if backup_id is None:
         return CopyCancelledError(

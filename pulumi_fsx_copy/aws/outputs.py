@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import timezone
 from typing import Any
 
+from ..rules.facts import Lifecycle
+from ..rules.identity import OWNER_TAG, Identity
+from ..rules.schema import PROVIDER_KEY, REPLACING_INPUTS
 from .backup import Backup
-from .facts import Lifecycle
-from .identity import OWNER_TAG, Identity
 from .ownership import claim_value
-from .schema import PROVIDER_KEY, REPLACING_INPUTS
 
 
 def outputs(

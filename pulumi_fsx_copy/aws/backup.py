@@ -18,7 +18,7 @@ class Backup:
 
     backup_id: str
     lifecycle: str | None = None
-    """``Lifecycle`` as AWS spells it (compare with :class:`~pulumi_fsx_copy.facts.Lifecycle`)."""
+    """``Lifecycle`` as AWS spells it (compare with :class:`~pulumi_fsx_copy.rules.facts.Lifecycle`)."""
     creation_time: datetime | None = None
     """``CreationTime``, timezone-aware (a naive time or epoch seconds is read as UTC)."""
     tags: Mapping[str, str] = field(default_factory=dict)

@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from ..engine.waiting import Deadline
 from .backup import Backup
-from .waiting import Deadline
 
 Lister = Callable[[str, Deadline], list[Backup]]
 """Lists a Region's copies now (``AwsGateway.list_copies``)."""

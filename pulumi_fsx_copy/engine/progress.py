@@ -20,8 +20,8 @@ from typing import Any, Final, TextIO
 import grpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
-from .errors import BackupCopyError, CopyLimitExceededError, SourceBackupUnavailableError
-from .facts import ENDED, MAX_COPIES_IN_PROGRESS
+from ..errors import BackupCopyError, CopyLimitExceededError, SourceBackupUnavailableError
+from ..rules.facts import ENDED, MAX_COPIES_IN_PROGRESS
 from .sdk_internals import request_urn, running_as_dynamic_provider
 
 __all__ = [

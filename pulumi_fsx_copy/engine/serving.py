@@ -1,7 +1,7 @@
 """Serve the engine from the SDK's provider process: no call waits behind a long copy, Cancel is heard.
 
 :func:`install` (once per process, from the provider's ``configure``) widens the SDK's 4-worker gRPC pool to
-:data:`MAX_WORKERS`, hears Cancel (:data:`~pulumi_fsx_copy.waiting.ENGINE_CANCEL` ends every wait), shows a
+:data:`MAX_WORKERS`, hears Cancel (:data:`~pulumi_fsx_copy.engine.waiting.ENGINE_CANCEL` ends every wait), shows a
 BackupCopyError as :func:`diagnostic` instead of a traceback, and watches the engine: refused
 :data:`ENGINE_GONE_CHECKS` times in a row (only a refusal means gone), every wait ends, the
 :func:`when_engine_gone` hooks run and the process exits. :func:`record_init_failure` hands a failed call's copy
@@ -28,7 +28,7 @@ from google.rpc import status_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
-from .errors import BackupCopyError
+from ..errors import BackupCopyError
 from .progress import engine_address_from_argv
 from .sdk_internals import (
     SDK_FAILED_CALL_CODE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_fsx_copy.identity import without_ownership
+from pulumi_fsx_copy.rules.identity import without_ownership
 from pulumi_fsx_copy.testing.listing import all_backups
 
 from .aws import fsx

@@ -265,7 +265,7 @@ class CancelSignal:
 
 
 ENGINE_CANCEL = CancelSignal()
-"""The provider process's signal: set when the engine sends Cancel (see :mod:`pulumi_fsx_copy.serving`)."""
+"""The provider process's signal: set when the engine sends Cancel (see :mod:`pulumi_fsx_copy.engine.serving`)."""
 
 
 class Deadline:

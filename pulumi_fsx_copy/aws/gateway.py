@@ -1,9 +1,9 @@
 """The AWS gateway: every FSx and KMS call, one method per operation, the one retry policy and :meth:`AwsGateway.pages`.
 
 Each method builds its operation's error context (a failure never shows a tag value it sent), calls through
-:meth:`AwsGateway.call`, and answers a backup as a :class:`~pulumi_fsx_copy.backup.Backup`. Small checkers decide
+:meth:`AwsGateway.call`, and answers a backup as a :class:`~pulumi_fsx_copy.aws.backup.Backup`. Small checkers decide
 whether to retry (:data:`RETRY_CHECKER`, as botocore's ``retries/standard.py`` composes them); the sleeping is
-apart, always the deadline's, so Cancel ends it (a full copy quota waits for a slot: :mod:`pulumi_fsx_copy.slots`).
+apart, always the deadline's, so Cancel ends it (a full copy quota waits for a slot: :mod:`pulumi_fsx_copy.aws.slots`).
 The provider and the program's look-ups (:meth:`AwsGateway.for_settings`) both call AWS through it.
 """
 
@@ -19,10 +19,8 @@ from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .awsconfig import AwsSettings
-from .backup import Backup
-from .clients import AwsClients
-from .errors import (
+from ..engine.waiting import Backoff, CancelSignal, Deadline, PollPolicy, time_scale
+from ..errors import (
     AwsServiceError,
     BackupCopyError,
     BackupInUseError,
@@ -35,10 +33,12 @@ from .errors import (
     is_retryable,
     map_error,
 )
-from .facts import Lifecycle
+from ..rules.awsconfig import AwsSettings
+from ..rules.facts import Lifecycle
+from .backup import Backup
+from .clients import AwsClients
 from .ownership import AwsClock, TagRead
 from .slots import CopySlots
-from .waiting import Backoff, CancelSignal, Deadline, PollPolicy, time_scale
 
 T = TypeVar("T")
 Waiting = Callable[[BackupCopyError], None]

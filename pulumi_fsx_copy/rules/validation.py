@@ -10,14 +10,14 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_fsx_copy.awsconfig import AwsSettings
-from pulumi_fsx_copy.facts import MAX_TAGS
-from pulumi_fsx_copy.identity import OWNERSHIP_TAG_KEYS, PROVIDER_TAG_PREFIX
-from pulumi_fsx_copy.kms import parse_key_reference
-from pulumi_fsx_copy.regions import is_known_region, partition_of, suggest_region
-from pulumi_fsx_copy.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
-from pulumi_fsx_copy.tags import default_tag_digests, short_repr, tag_problems, value_kind
-from pulumi_fsx_copy.unknowns import is_unknown
+from pulumi_fsx_copy.rules.awsconfig import AwsSettings
+from pulumi_fsx_copy.rules.facts import MAX_TAGS
+from pulumi_fsx_copy.rules.identity import OWNERSHIP_TAG_KEYS, PROVIDER_TAG_PREFIX
+from pulumi_fsx_copy.rules.kms import parse_key_reference
+from pulumi_fsx_copy.rules.regions import is_known_region, partition_of, suggest_region
+from pulumi_fsx_copy.rules.schema import INPUT_DEFAULTS, INPUT_NAMES, MAX_WAIT_TIMEOUT_MINUTES
+from pulumi_fsx_copy.rules.tags import default_tag_digests, short_repr, tag_problems, value_kind
+from pulumi_fsx_copy.rules.unknowns import is_unknown
 
 BACKUP_ID_PATTERN = "^(backup-[0-9a-f]{8,})$"
 """FSx's own pattern of a backup ID (botocore's FSx service model, shape ``BackupId``)."""

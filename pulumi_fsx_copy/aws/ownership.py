@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Literal
 
+from ..engine.serving import when_engine_gone
+from ..errors import AwsServiceError, BackupCopyError
+from ..rules.facts import GONE, Lifecycle
+from ..rules.identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, RESOURCE_TAG, Identity
 from .backup import Backup
-from .errors import AwsServiceError, BackupCopyError
-from .facts import GONE, Lifecycle
-from .identity import IDENTITY_TAG, LEGACY_RECORDED_TAG, OWNER_TAG, RESOURCE_TAG, Identity
-from .serving import when_engine_gone
 
 FREE = "free"
 _NONCE_BYTES = 8

@@ -2,7 +2,7 @@
 
 The stacks come from the plugin's ``fsx_stack`` fixture (project ``STACK_PROJECT``, ``aws:region``
 us-west-2); the views of the emulator (``live_copies``, ``lifecycle``, ``tags_of``) are
-:mod:`tests.support.views`' and the clients :mod:`tests.support.aws`', re-exported here for the e2e tests.
+:mod:`devkit.views`' and the clients :mod:`devkit.aws`', re-exported here for the e2e tests.
 """
 
 from __future__ import annotations

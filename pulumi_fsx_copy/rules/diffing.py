@@ -7,10 +7,10 @@ from typing import Any
 
 from pulumi.dynamic import DiffResult
 
-from pulumi_fsx_copy.facts import Lifecycle
-from pulumi_fsx_copy.kms import same_key_offline
-from pulumi_fsx_copy.schema import INPUT_DEFAULTS, RECORDED_INPUTS, REPLACING_INPUTS, UPDATING_INPUTS
-from pulumi_fsx_copy.unknowns import is_unknown
+from pulumi_fsx_copy.rules.facts import Lifecycle
+from pulumi_fsx_copy.rules.kms import same_key_offline
+from pulumi_fsx_copy.rules.schema import INPUT_DEFAULTS, RECORDED_INPUTS, REPLACING_INPUTS, UPDATING_INPUTS
+from pulumi_fsx_copy.rules.unknowns import is_unknown
 
 DEFAULT_KMS_KEY = "alias/aws/fsx"
 """The key FSx uses when CopyBackup gets no KmsKeyId: the AWS managed key for FSx."""
@@ -66,7 +66,7 @@ def diff_properties(
     A copy whose recorded ``lifecycle`` is FAILED is replaced (``replaces`` names ``lifecycle``).
 
     ``same_key(old, new)`` asks KMS (in the destination Region) whether two key references name
-    one key; it is called only when :func:`pulumi_fsx_copy.kms.same_key_offline` cannot decide
+    one key; it is called only when :func:`pulumi_fsx_copy.rules.kms.same_key_offline` cannot decide
     and the destination Region is unchanged and known.
     """
     replaces = [name for name in REPLACE_FIELDS if _differs(olds, news, name)]

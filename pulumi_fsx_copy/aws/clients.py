@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .awsconfig import AwsSettings, from_provider_input
-from .errors import BackupCopyError, CredentialsError, EndpointConfigError, ErrorContext, RegionError, map_error
+from ..errors import BackupCopyError, CredentialsError, EndpointConfigError, ErrorContext, RegionError, map_error
+from ..rules.awsconfig import AwsSettings, from_provider_input
 
 if TYPE_CHECKING:
     from botocore.config import Config

@@ -2,8 +2,8 @@
 
 On ``ServiceLimitExceeded``, :class:`CopySlots` lists the copies in progress of the destination Region (one
 DescribeBackups per poll interval, shared by every waiter of that Region and AWS settings), predicts when the first
-ends (:class:`~pulumi_fsx_copy.waiting.ProgressTracker`) and retries then, rather than back off blindly. A copy
-this process sees end, and the engine's Cancel (:class:`~pulumi_fsx_copy.waiting.WaitCancelled`), wake the
+ends (:class:`~pulumi_fsx_copy.engine.waiting.ProgressTracker`) and retries then, rather than back off blindly. A copy
+this process sees end, and the engine's Cancel (:class:`~pulumi_fsx_copy.engine.waiting.WaitCancelled`), wake the
 Region's waiters at once.
 """
 
@@ -13,10 +13,10 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
 
+from ..engine.waiting import ENGINE_CANCEL, Backoff, CancelSignal, Deadline, PollPolicy, ProgressTracker
+from ..errors import BackupCopyError
+from ..rules.facts import IN_PROGRESS
 from .backup import Backup
-from .errors import BackupCopyError
-from .facts import IN_PROGRESS
-from .waiting import ENGINE_CANCEL, Backoff, CancelSignal, Deadline, PollPolicy, ProgressTracker
 
 Lister = Callable[[], Iterable[Backup]]
 """Lists the backups of one Region (DescribeBackups, every page); AWS failures raise a BackupCopyError."""
@@ -128,7 +128,7 @@ class CopySlots:
     def wait(self, region: Hashable, seconds: float, deadline: Deadline, generation: int) -> bool:
         """Sleep ``seconds`` (or until the deadline), waking early when a copy into ``region`` ends after
         ``generation`` (see :meth:`generation`); False when no time was left. Raises
-        :class:`~pulumi_fsx_copy.waiting.WaitCancelled` as soon as the engine cancels."""
+        :class:`~pulumi_fsx_copy.engine.waiting.WaitCancelled` as soon as the engine cancels."""
         self._cancel.check()
         if deadline.expired():
             return False
