@@ -31,8 +31,8 @@ cli: $(STAMP)
 demo: cli
 	$(WITH_CLI) $(BIN)/python -m examples.demo
 
-## The everyday loop: lint, type-check and every test that needs no CLI (all but tests/e2e, marked `cli`).
-## The architecture contracts (import-linter's layers, pylint's duplicate-code) join here with the layering (issue 28).
+## The everyday loop: lint, type-check, the architecture contracts and every test that needs no CLI (all but
+## tests/e2e, marked `cli`).
 check: lint
 	$(PYTEST) -m "not cli and not serial"
 	$(BIN)/python -m pytest -m "serial and not cli"
@@ -51,10 +51,13 @@ test: lint cli
 sdk-matrix: cli
 	$(WITH_CLI) PYTEST_ADDOPTS="-n $(PYTEST_WORKERS) --dist worksteal" $(PYTHON) tools/sdk_matrix.py
 
+## ruff, mypy --strict, import-linter's layers contract and pylint's duplicate-code check (pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pylint --score=n pulumi_fsx_copy devkit tests bench examples tools
 
 bench: cli
 	$(WITH_CLI) $(BIN)/python -m bench

@@ -22,6 +22,8 @@ DEV = [
     "hypothesis>=6.100",
     "ruff>=0.6",
     "mypy>=1.10",
+    "import-linter>=2.1",
+    "pylint>=3.3",
     "boto3-stubs[fsx,kms,sts]>=1.34",
     "pulumi-aws>=6,<8",
 ]

@@ -1,5 +1,6 @@
 """pulumi-fsx-copy: a Pulumi resource that copies an Amazon FSx backup to another AWS Region."""
 
+from . import _moved
 from .drill import RestoreDrill, RestoreDrillProvider
 from .errors import (
     AccessDeniedError,
@@ -84,3 +85,5 @@ __all__ = [
     "newest_backups",
     "newest_backups_output",
 ]
+
+_moved.install()
