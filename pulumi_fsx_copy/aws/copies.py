@@ -60,7 +60,6 @@ from .ownership import (
 
 CALL_TIMEOUT_SECONDS = 300.0
 """Steps that do not wait on copies give AWS this long to answer."""
-RELEASE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
