@@ -1,13 +1,8 @@
 """newest_backups(): the newest AVAILABLE backups of a file system or volume, read in the program process.
 
-A look-up, like a pulumi-aws data source: it calls AWS when the program runs, at ``pulumi preview`` too (the
-provider makes no AWS call at preview; this does, so that the preview shows which copies are planned). It
-reads ``DescribeBackups`` in the source Region filtered by ``file-system-id`` or ``volume-id`` (backup types
-are chosen from the answer), every page, through the provider's gateway (``AwsGateway.pages``: each page retried
-on its own under the one retry policy, every wait the deadline's). Credentials
-and endpoints are the stack's pulumi-aws settings as the provider takes them (``aws:profile``, static keys,
-``aws:assumeRoles``, ``aws:endpoints``; ``awsconfig``), on botocore's standard chain; the Region defaults to
-the stack's ``aws:region``.
+A look-up, like a pulumi-aws data source: it calls AWS when the program runs, at ``pulumi preview`` too, through
+the provider's gateway (every page, each retried under the one retry policy), with the stack's pulumi-aws
+settings as the provider takes them (``awsconfig``); the Region defaults to the stack's ``aws:region``.
 """
 
 from __future__ import annotations

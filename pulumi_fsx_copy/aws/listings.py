@@ -1,19 +1,6 @@
-"""The run's listings of a destination Region: one for ownership per Region and credentials, shared by the run.
-
-A provider process serves one run (``up``, ``refresh``, ``destroy``), many calls at once. The copies a run
-must know about for ownership existed before it started: the stack lock keeps other runs of this stack out,
-per-stack identities keep other stacks' copies from being candidates. So the first Create, Read or Delete that
-needs a Region's copies lists it (every page), and every other caller of the run shares that listing, the
-concurrent ones waiting for it rather than starting their own. Listings are kept per Region *and* per AWS
-settings (``AwsSettings.key``): resources with another account's provider never see this one's listing.
-
-Copies this process made are not in a listing begun before them: a caller that needs them (a Delete that waits
-for its replacement, a resource this process already made a copy for) asks for a listing begun after this
-process's last CopyBackup there, shared the same way (in ``up --replace``, one for all the deletes at its end).
-
-A listing only nominates. Every decision acts on fresh reads as before: adoption and sweeps take the copy
-(``Ownership.acquire`` reads its owner tag now), an adopted copy is described again, a replacement is described
-again before a delete waits on it. The listing's age weakens no ownership rule.
+"""The run's listings of a destination Region: one per Region and AWS settings, shared by every create, read
+and delete of the run (one in flight at a time); a fresh one only for copies this process made since. A listing
+only nominates: every decision reads the copy again. Why that is enough: docs/dev/listings.md.
 """
 
 from __future__ import annotations
