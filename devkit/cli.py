@@ -46,7 +46,7 @@ __all__ = [
 REGION = DR_REGION
 BACKUP_COPY_TYPE = DEFAULT_TYPE
 
-AWS_STANDIN = Path(__file__).resolve().parent / "aws_standin"
+AWS_STANDIN = Path(__file__).resolve().parents[1] / "tests" / "support" / "aws_standin"
 """A stand-in of pulumi-aws's plugin binary (registers aws Providers only): its binary cannot be downloaded here."""
 
 FsxStack = Callable[..., auto.Stack]

@@ -69,7 +69,7 @@ DEFAULT_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 
 _PACKAGE = "pulumi-python"
 _PROVIDER_KEY = "__provider"
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+_REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
