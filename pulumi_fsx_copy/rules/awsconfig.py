@@ -1,8 +1,8 @@
-"""pulumi-aws's provider settings, as a BackupCopy honours or refuses them: from the stack's ``aws:*`` config
-(``configure``) or from an explicit pulumi-aws ``Provider`` (recorded in the program by ``aws_options.py``,
-carried as the ``aws_provider`` input). One parser for both; each setting is honoured, without effect on a copy
-(:data:`NO_EFFECT`), or refused at preview naming it (:attr:`AwsSettings.refused`). Names are pulumi-aws's (v7,
-and v6's ``assumeRole``).
+"""pulumi-aws's provider settings, as a BackupCopy or a RestoreDrill honours or refuses them: from the stack's
+``aws:*`` config (``configure``) or from an explicit pulumi-aws ``Provider`` (recorded in the program by
+``aws_options.py``, carried as the ``aws_provider`` input). One parser for both; each setting is honoured,
+without effect (:data:`NO_EFFECT`), or refused at preview naming it (:attr:`AwsSettings.refused`). Names are
+pulumi-aws's (v7, and v6's ``assumeRole``).
 """
 
 from __future__ import annotations
@@ -242,9 +242,9 @@ def parse(values: Mapping[str, Any], *, source: str, label: str, explicit: bool)
     if any(k in given for k in STATIC_KEYS):
         if explicit:
             refused.append(
-                f"{label}accessKey/secretKey/token (static credentials) cannot be honoured: a BackupCopy's provider "
-                "runs apart from the program, and they would have to travel in its inputs, into the state. Give the "
-                "Provider a `profile` or `assume_roles` instead, or set them in the stack config "
+                f"{label}accessKey/secretKey/token (static credentials) cannot be honoured: pulumi-fsx-copy's "
+                "providers run apart from the program, and they would have to travel in the resource's inputs, into "
+                "the state. Give the Provider a `profile` or `assume_roles` instead, or set them in the stack config "
                 "(`pulumi config set --secret aws:secretKey ...`) or the environment (AWS_ACCESS_KEY_ID ...)"
             )
         elif isinstance(given.get("accessKey"), str) and isinstance(given.get("secretKey"), str):
@@ -262,7 +262,7 @@ def parse(values: Mapping[str, Any], *, source: str, label: str, explicit: bool)
         if key not in HONOURED and key not in NO_EFFECT:
             refused.append(
                 f"{label}{key} is not supported by pulumi-fsx-copy, which would otherwise ignore it; unset it for "
-                "this copy (give the BackupCopy its own aws.Provider without it), or set it in the environment "
+                "this resource (give it an aws.Provider of its own without it), or set it in the environment "
                 "as the AWS SDK reads it"
             )
     refused += [f"{p}" for p in problems]
