@@ -14,8 +14,8 @@ import functools
 import secrets
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
@@ -32,7 +32,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .aws.clients import RESOURCE_SETTINGS, AwsClients, check_endpoint_settings
+from .aws.clients import AwsClients, check_endpoint_settings
 from .aws.gateway import UNCANCELLABLE, AwsGateway
 from .aws_options import record_aws_providers, take_aws_provider, timeouts_in_minutes
 from .engine.progress import ProgressReporter, current_urn
@@ -40,7 +40,7 @@ from .engine.serving import diagnostic, record_init_failure
 from .engine.serving import install as serve_engine
 from .engine.waiting import Backoff, Deadline, PollPolicy, WaitCancelled, time_scale
 from .errors import BackupCopyError, RestoreFailedError, RestoreNotFoundError, RestoreTimeoutError
-from .rules.awsconfig import CONFIG_KEYS, AwsSettings, from_provider_input, from_stack_config
+from .rules.awsconfig import CONFIG_KEYS, AwsSettings, from_stack_config
 from .rules.drill_settings import (
     CUSTOM_TIMEOUTS,
     HELD,
@@ -136,7 +136,6 @@ class RestoreDrillProvider(ResourceProvider):
 
     def __init__(self) -> None:
         super().__init__()
-        self._stack_settings = AwsSettings()
         self._clients = AwsClients()
         self._gateway = AwsGateway(self._clients, PollPolicy(), Backoff())
         self._progress = ProgressReporter.silent()
@@ -149,7 +148,6 @@ class RestoreDrillProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         """pulumi-aws's settings from the stack's ``aws:*`` configuration, as BackupCopy reads them."""
         settings = from_stack_config({f"aws:{name}": req.config.get(f"aws:{name}") for name in CONFIG_KEYS})
-        self._stack_settings = settings
         self._clients = AwsClients(settings)
         scale = time_scale()
         self._gateway = AwsGateway(self._clients, PollPolicy().scaled(scale), Backoff().scaled(scale))
@@ -174,7 +172,7 @@ class RestoreDrillProvider(ResourceProvider):
             problems = restore_tag_problems(name, declared, settings.tags, OWN_TAG_KEYS, settings.source)
             failures += [CheckFailure(name, problem) for problem in problems]
         if inputs.get("region") is None:
-            region = settings.region or self._stack_settings.region
+            region = settings.region or self._clients.stack_settings.region
             if isinstance(olds.get("region"), str):
                 region = olds["region"]  # recorded: a changed aws:region never moves a drill's restores
             if region:
@@ -186,7 +184,7 @@ class RestoreDrillProvider(ResourceProvider):
             failures.append(CheckFailure("", clock))
         region = inputs.get("region")
         if not failures and isinstance(region, str) and not is_unknown(region):
-            problem = self._account_problem(inputs, settings, region)
+            problem = self._clients.account_problem(settings, region, consequence="nothing is restored")
             if problem:
                 failures.append(CheckFailure("", problem))
         return CheckResult(inputs, failures)
@@ -483,42 +481,13 @@ class RestoreDrillProvider(ResourceProvider):
                 self._listings[(region, kind)] = self._gateway.list_restored(region, kind, deadline)
             return self._listings[(region, kind)]
 
-    # -- pulumi-aws settings -----------------------------------------------------------------------------
+    # -- pulumi-aws settings: the explicit Provider's (its hidden input), else the stack's ---------------
 
     def _settings_of(self, props: Mapping[str, Any]) -> AwsSettings:
-        given = props.get(AWS_PROVIDER_INPUT)
-        return from_provider_input(given) if isinstance(given, Mapping) else self._stack_settings
+        return self._clients.settings_of(props.get(AWS_PROVIDER_INPUT))
 
-    def _account_problem(self, inputs: Mapping[str, Any], settings: AwsSettings, region: str) -> str | None:
-        """Why the credentials' account may not be drilled in (``allowedAccountIds`` / ``forbiddenAccountIds`` of
-        ``settings``), or None; asks STS (once per settings and process) only when either is set."""
-        allowed, forbidden = settings.allowed_account_ids, settings.forbidden_account_ids
-        if not allowed and not forbidden:
-            return None
-        with self._settings_in_force(inputs):
-            try:
-                account = self._clients.account_id(region)
-            except BackupCopyError as err:
-                return f"cannot check the AWS account against {settings.source}'s allowed/forbidden account IDs: {err}"
-        if allowed and account not in allowed:
-            rule = f"allowedAccountIds ({settings.source}) ({', '.join(allowed)}) does not include"
-        elif account in forbidden:
-            rule = f"forbiddenAccountIds ({settings.source}) lists"
-        else:
-            return None
-        return (
-            f"the credentials in use belong to AWS account {account}, which {rule}: nothing is restored. Use "
-            "credentials (profile, assumeRoles) of an allowed account, or change the setting."
-        )
-
-    @contextmanager
-    def _settings_in_force(self, props: Mapping[str, Any]) -> Iterator[None]:
-        settings = self._settings_of(props)
-        token = RESOURCE_SETTINGS.set(None if settings is self._stack_settings else settings)
-        try:
-            yield
-        finally:
-            RESOURCE_SETTINGS.reset(token)
+    def _settings_in_force(self, props: Mapping[str, Any]) -> AbstractContextManager[AwsSettings]:
+        return self._clients.in_force(self._settings_of(props))
 
 
 def _problems(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:

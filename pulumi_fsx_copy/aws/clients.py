@@ -132,9 +132,10 @@ class AwsClients:
             "other AWS_* variables are always read from the command's environment."
         )
 
-    def account_problem(self, settings: AwsSettings, region: str) -> str | None:
+    def account_problem(self, settings: AwsSettings, region: str, consequence: str = "nothing is copied") -> str | None:
         """Why the account of ``settings``' credentials is not allowed (``allowedAccountIds`` /
-        ``forbiddenAccountIds``), or None; asks STS (once per settings and process) only when either is set."""
+        ``forbiddenAccountIds``), or None; asks STS (once per settings and process) only when either is set.
+        ``consequence`` says what the refusal spares (a copy, a restore)."""
         if not settings.allowed_account_ids and not settings.forbidden_account_ids:
             return None
         try:
@@ -146,13 +147,13 @@ class AwsClients:
         if settings.allowed_account_ids and account not in settings.allowed_account_ids:
             return (
                 f"the credentials in use belong to AWS account {account}, which allowedAccountIds {where} "
-                f"({', '.join(settings.allowed_account_ids)}) does not include: nothing is copied. Use credentials "
+                f"({', '.join(settings.allowed_account_ids)}) does not include: {consequence}. Use credentials "
                 "(profile, assumeRoles) of an allowed account, or add the account to allowedAccountIds."
             )
         if account in settings.forbidden_account_ids:
             return (
                 f"the credentials in use belong to AWS account {account}, which forbiddenAccountIds {where} lists: "
-                "nothing is copied. Use credentials (profile, assumeRoles) of another account."
+                f"{consequence}. Use credentials (profile, assumeRoles) of another account."
             )
         return None
 
